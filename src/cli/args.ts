@@ -1,0 +1,41 @@
+// Command-line argument parsing shared by the CLI commands.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+export function parseArgs(argv: string[]): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) flags.set(a.slice(2), argv[++i]);
+      else flags.set(a.slice(2), true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+export function intFlag(p: ParsedArgs, name: string, dflt?: number): number | undefined {
+  const v = p.flags.get(name);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (v === true || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} needs a non-negative number`);
+  return n;
+}
+
+export class UsageError extends Error {}
+
+export const DEFAULT_ELF = 'public/guests/hello.elf';
+
+export function readElf(p: ParsedArgs): Uint8Array {
+  const file = resolve(p.positional[0] ?? DEFAULT_ELF);
+  return new Uint8Array(readFileSync(file));
+}

@@ -1,0 +1,119 @@
+// The CLI's run and migrate commands over the core.
+
+import { writeFileSync } from 'node:fs';
+import { Instance } from '../core/instance';
+import { MemoryLink } from '../core/migration/transport';
+import { formatTrace } from '../core/trace';
+import { intFlag, readElf, type ParsedArgs, UsageError } from './args';
+
+type Out = (s: string) => void;
+
+/** Splits console output into lines and prints each with a prefix as soon as it is complete. */
+export class LinePrinter {
+  private partial = '';
+  readonly lines: string[] = [];
+  constructor(private prefix: string, private out: Out) {}
+  write(text: string): void {
+    this.partial += text;
+    let i: number;
+    while ((i = this.partial.indexOf('\n')) >= 0) {
+      const line = this.partial.slice(0, i).replace(/\r$/, '');
+      this.partial = this.partial.slice(i + 1);
+      this.lines.push(line);
+      this.out(`${this.prefix}${line}\n`);
+    }
+  }
+  flush(): void {
+    if (this.partial) {
+      const line = this.partial.replace(/\r$/, '');
+      this.lines.push(line);
+      this.out(`${this.prefix}${line}\n`);
+      this.partial = '';
+    }
+  }
+}
+
+function attach(inst: Instance, prefix: string, out: Out, err: Out, traces: boolean): LinePrinter {
+  const console = new LinePrinter(prefix, out);
+  inst.onSerial = (t) => console.write(t);
+  inst.onError = (m) => err(`${prefix}${m}\n`);
+  if (traces) inst.tracer.on((ev) => out(`${prefix}${formatTrace(ev)}\n`));
+  return console;
+}
+
+/** Turn the instance until `done()` or it has nothing left to do. */
+function runUntil(insts: Instance[], done: () => boolean, pump: () => void = () => {}, limit = 50_000_000): void {
+  for (let turns = 0; !done() && turns < limit; turns++) {
+    let idle = true;
+    for (const i of insts) {
+      const d = i.turn();
+      pump();
+      if (d !== Infinity) idle = false;
+    }
+    if (idle && !done()) break;
+  }
+}
+
+export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  const elf = readElf(p);
+  const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
+  const inst = new Instance({ name: 'source', deterministic: true });
+  const con = attach(inst, '', out, err, p.flags.has('trace'));
+  inst.boot(elf);
+  const input = p.flags.get('input');
+  if (typeof input === 'string') inst.input(input.replace(/\\r/g, '\r').replace(/\\n/g, '\n'));
+  const cpu = inst.machine.cpu.state;
+  runUntil([inst], () => cpu.insnCount >= maxInsns || inst.loop.fatal !== null || inst.runstate() !== 'running');
+  con.flush();
+  return inst.loop.fatal ? 1 : 0;
+}
+
+const COUNT_RE = /^count (\d+) checksum [0-9a-f]+$/;
+
+export function counters(lines: string[]): number[] {
+  return lines.map((l) => COUNT_RE.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => Number(m[1]));
+}
+
+export function migrateCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  const elf = readElf(p);
+  const after = intFlag(p, 'after-insns');
+  if (after === undefined) throw new UsageError('migrate needs --after-insns N');
+  const then = intFlag(p, 'then-insns', 1_000_000)!;
+  const src = new Instance({ name: 'source', deterministic: true });
+  const dst = new Instance({ name: 'destination', deterministic: true });
+  const srcCon = attach(src, 'src: ', out, err, true);
+  const dstCon = attach(dst, 'dst: ', out, err, true);
+  let srcStatus = 'none';
+  let dstStatus = 'none';
+  src.onMigration = (i) => { srcStatus = i.status; };
+  dst.onMigration = (i) => { dstStatus = i.status; };
+
+  src.boot(elf);
+  runUntil([src], () => src.machine.cpu.state.insnCount >= after || src.runstate() !== 'running');
+
+  const link = new MemoryLink();
+  dst.incoming(link.receiver);
+  src.migrate(link.sender);
+  const pump = () => { link.receiver.pump(); link.sender.pump(); };
+  const finished = (s: string) => s === 'completed' || s === 'failed' || s === 'cancelled';
+  runUntil([src, dst], () => finished(srcStatus) && finished(dstStatus) || dst.loop.fatal !== null, pump);
+  srcCon.flush();
+
+  let rc = 0;
+  if (dstStatus === 'completed' && dst.runstate() === 'running') {
+    const start = dst.machine.cpu.state.insnCount;
+    runUntil([dst], () => dst.machine.cpu.state.insnCount - start >= then || dst.runstate() !== 'running');
+  } else {
+    rc = 1;
+  }
+  dstCon.flush();
+
+  const bytes = link.bytes();
+  if (typeof p.flags.get('out') === 'string') writeFileSync(p.flags.get('out') as string, bytes);
+  const sc = counters(srcCon.lines);
+  const dc = counters(dstCon.lines);
+  out(`migration: source ${srcStatus}, destination ${dstStatus}, ${bytes.length} bytes; ` +
+    `source last count ${sc.length ? sc[sc.length - 1] : 'none'}, destination first count ${dc.length ? dc[0] : 'none'}\n`);
+  if (srcStatus !== 'completed') rc = 1;
+  return rc;
+}

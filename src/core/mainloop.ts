@@ -1,0 +1,188 @@
+// One machine's main loop, shaped like QEMU's: the vCPU runs in slices; between slices the
+// loop handles requests the way main_loop_should_exit() does (softmmu/runstate.c). A
+// hypercall or RTAS call that wants a reset only *requests* it, so anything else the loop
+// does between two slices (a migration step) can happen before the reset is performed.
+
+import { VirtualClock, tbToNs } from './clock';
+import { InvalidRunstateTransition, RUN_STATES, RunStateMachine, type RunState } from './runstate';
+import { SpaprMachine, type MachineHost, type ShutdownCause, type SpaprOptions } from './spapr/machine';
+import { Tracer } from './trace';
+
+export const SHUTDOWN_CAUSES: ShutdownCause[] = [
+  'none', 'host-error', 'host-qmp-quit', 'host-qmp-system-reset', 'host-signal', 'host-ui',
+  'guest-shutdown', 'guest-reset', 'guest-panic', 'subsystem-reset', 'snapshot-load',
+];
+
+export interface MainLoopOptions extends SpaprOptions {
+  /** Clock = instruction count; fixed-size slices (replays the same way every time). */
+  deterministic?: boolean;
+  /** Instructions per vCPU slice. */
+  sliceInsns?: number;
+}
+
+export class MainLoop implements MachineHost {
+  readonly tracer: Tracer;
+  readonly runstate: RunStateMachine;
+  readonly clock: VirtualClock;
+  readonly machine: SpaprMachine;
+  readonly deterministic: boolean;
+  readonly sliceInsns: number;
+  /** Set when the machine can no longer run (QEMU would have aborted or exited). */
+  fatal: string | null = null;
+  onLog: (line: string) => void = () => {};
+  onRunstate: (s: RunState) => void = () => {};
+
+  private resetRequested: ShutdownCause | null = null;
+  private shutdownRequested: ShutdownCause | null = null;
+  private stopRequested: string | null = null;
+
+  constructor(opts: MainLoopOptions = {}) {
+    this.deterministic = opts.deterministic ?? false;
+    this.sliceInsns = opts.sliceInsns ?? 10_000;
+    // The clock reads the vCPU's instruction counter, which exists once the machine does.
+    let insns = () => 0;
+    this.clock = new VirtualClock(this.deterministic, () => insns());
+    this.tracer = new Tracer(() => this.clock.ns());
+    this.runstate = new RunStateMachine(this.tracer);
+    this.machine = new SpaprMachine(this, opts);
+    insns = () => this.machine.cpu.state.insnCount;
+  }
+
+  // ---- MachineHost -----------------------------------------------------------------
+
+  resetRequest(cause: ShutdownCause): void {
+    this.tracer.emit('qemu_system_reset_request', `reason=${SHUTDOWN_CAUSES.indexOf(cause)}`);
+    this.resetRequested = cause;
+    this.machine.cpu.requestExit();
+  }
+
+  shutdownRequest(cause: ShutdownCause): void {
+    this.tracer.emit('qemu_system_shutdown_request', `reason=${SHUTDOWN_CAUSES.indexOf(cause)}`);
+    this.shutdownRequested = cause;
+    this.machine.cpu.requestExit();
+  }
+
+  stopRequest(reason: string): void {
+    this.stopRequested = reason;
+    this.machine.cpu.requestExit();
+  }
+
+  trace(name: string, args = ''): void {
+    this.tracer.emit(name, args);
+  }
+
+  log(message: string): void {
+    this.onLog(message);
+  }
+
+  // ---- runstates ---------------------------------------------------------------------
+
+  /** runstate_set; an invalid transition stops this machine (QEMU aborts the process). */
+  setRunstate(s: RunState): void {
+    try {
+      this.runstate.set(s);
+    } catch (e) {
+      if (e instanceof InvalidRunstateTransition) {
+        this.die(e.message);
+        return;
+      }
+      throw e;
+    }
+    this.onRunstate(this.runstate.current);
+  }
+
+  private vmStateNotify(running: boolean, state: RunState): void {
+    this.tracer.emit('vm_state_notify', `running ${running ? 1 : 0} reason ${RUN_STATES.indexOf(state)} (${state})`);
+  }
+
+  /** vm_start(): -> running, the virtual clock starts. */
+  vmStart(): void {
+    if (this.runstate.isRunning() || this.fatal) return;
+    this.setRunstate('running');
+    this.vmStateNotify(true, 'running');
+    this.clock.start();
+  }
+
+  /** vm_stop(state) / vm_stop_force_state(state). */
+  vmStop(state: RunState): void {
+    const wasRunning = this.runstate.isRunning();
+    this.setRunstate(state);
+    if (wasRunning) {
+      this.vmStateNotify(false, state);
+      this.clock.stop();
+    }
+  }
+
+  die(message: string): void {
+    this.fatal = message;
+    this.onLog(message);
+    this.clock.stop();
+  }
+
+  // ---- the loop ----------------------------------------------------------------------
+
+  /** qemu_system_reset(): the machine's reset handler. */
+  systemReset(): void {
+    this.machine.reset();
+  }
+
+  /** main_loop_should_exit(): handle pending requests in QEMU's order. */
+  handleRequests(): void {
+    if (this.shutdownRequested !== null) {
+      this.shutdownRequested = null;
+      this.vmStop('shutdown');
+    }
+    if (this.resetRequested !== null) {
+      this.resetRequested = null;
+      this.systemReset();
+      const s = this.runstate.current;
+      if (s !== 'running' && s !== 'inmigrate' && s !== 'finish-migrate') this.setRunstate('prelaunch');
+    }
+    if (this.stopRequested !== null) {
+      this.onLog(this.stopRequested);
+      this.stopRequested = null;
+      this.vmStop('paused');
+    }
+  }
+
+  get hasPendingRequest(): boolean {
+    return this.resetRequested !== null || this.shutdownRequested !== null || this.stopRequested !== null;
+  }
+
+  /**
+   * Run the vCPU for one slice (deterministic) or until `maxMs` of wall time passed
+   * (real time). Returns the ms until the vCPU wants to run again: 0 when it has more
+   * to do, the time to its next timer when it is halted, Infinity when it has nothing.
+   * `idleStepNs` (deterministic mode) bounds how far a halted vCPU's clock may jump in
+   * one call, so that other work on the loop (a migration) gets turns in virtual time.
+   */
+  runVcpu(maxMs = 8, idleStepNs = Infinity): number {
+    if (this.fatal || !this.runstate.isRunning()) return Infinity;
+    const cpu = this.machine.cpu;
+    const start = nowMs();
+    for (;;) {
+      cpu.updateTimers();
+      if (cpu.state.halted && !cpu.hasWork()) {
+        const next = cpu.nextTimerTB();
+        if (this.deterministic) {
+          if (next === Infinity) return Infinity;
+          const targetNs = Math.ceil(tbToNs(next - this.machine.tbOffset));
+          this.clock.warpTo(Math.min(targetNs, this.clock.ns() + idleStepNs));
+          cpu.updateTimers();
+          if (!cpu.hasWork()) return 0;
+        } else {
+          if (next === Infinity) return Infinity;
+          return Math.max(0, this.clock.msUntil(tbToNs(next - this.machine.tbOffset)));
+        }
+      }
+      cpu.run(this.sliceInsns);
+      if (this.hasPendingRequest) return 0;
+      if (!this.runstate.isRunning()) return Infinity;
+      if (this.deterministic || nowMs() - start >= maxMs) return 0;
+    }
+  }
+}
+
+function nowMs(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
