@@ -113,9 +113,9 @@ export class MainLoop implements MachineHost {
     }
   }
 
-  die(message: string): void {
+  die(message: string, report = true): void {
     this.fatal = message;
-    this.onLog(message);
+    if (report) this.onLog(message);
     this.clock.stop();
   }
 

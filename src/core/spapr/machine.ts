@@ -17,6 +17,7 @@ import {
 } from './hcall';
 import { RTAS_OUT_SUCCESS, RtasTable } from './rtas';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
+import { icsReset } from './vmstate';
 import { vofClientCall, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
@@ -47,6 +48,10 @@ export interface SpaprOptions {
 export const SPAPR_VIO_REG_BASE = 0x71000000;
 /** XICS interrupt numbers start at XICS_IRQ_BASE 0x1000; VIO devices get 0x1100 + n. */
 export const SPAPR_IRQ_VIO = 0x1100;
+/** XICS_IRQS_SPAPR: interrupt sources of the ics (1024 on pseries <= 3.0). */
+export const XICS_IRQS_SPAPR = 4096;
+/** pseries-7.2 cap defaults by mig.caps[] index: htm off, vsx, dfp on, cfpc/sbbc/ibs workaround, hpt-max-page-size 16, nested-hv off, large-decr, ccf-assist, fwnmi on, rpt-invalidate off. */
+const SPAPR_CAP_DEFAULTS_7_2 = [0, 1, 1, 1, 1, 1, 16, 0, 1, 1, 1, 0];
 export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
 /** VOF's stack top and TOC, as the guest sees them at entry under x-vof=on. */
 const VOF_STACK_TOP = 0xff60;
@@ -54,8 +59,8 @@ const VOF_TOC = 0x8c00;
 
 /** spapr-nvram: 64 KiB the guest reads and writes through RTAS (state only for now). */
 export class SpaprNvram {
-  readonly size = 0x10000;
-  readonly buf = new Uint8Array(this.size);
+  buf = new Uint8Array(0x10000);
+  get size(): number { return this.buf.length; }
   signal_state = 0n;
   crq = { qladdr: 0n, qsize: 0, qnext: 0 };
   constructor(public reg: number, public irq: number) {}
@@ -80,8 +85,24 @@ export class SpaprMachine implements VirtualHypervisor {
   tbOffset = 0;
   /** The device tree given to the guest, and its packed blob (spapr_dtb). */
   fdt!: FdtNode;
-  fdtBlob = new Uint8Array(0);
+  fdtBlob: Uint8Array = new Uint8Array(0);
   fdtInitialSize = 0;
+  /** spapr->patb_entry: the partition table entry (radix / process tables); 0 on hash. */
+  patb_entry = 0n;
+  /** spapr caps by index (see SPAPR_CAPS): machine defaults, values the user set, values received. */
+  readonly caps = {
+    defaults: [...SPAPR_CAP_DEFAULTS_7_2],
+    user: [] as Array<number | undefined>,
+    mig: [...SPAPR_CAP_DEFAULTS_7_2],
+    effective(i: number): number { return this.user[i] ?? this.defaults[i]; },
+  };
+  /** FWNMI registration (ibm,nmi-register); -1 = none. */
+  readonly fwnmi = { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 };
+  /** The "tb" struct of the spapr section (filled at save, applied at load). */
+  readonly timebase = { m: this as SpaprMachine, guest_timebase: 0n, time_of_the_day_ns: 0n };
+  /** XICS source and presenter state (state only: QEMU's reset values). */
+  readonly ics = icsReset(XICS_IRQS_SPAPR);
+  readonly icp = { xirr: 0, pending_priority: 0xff, mfrr: 0xff };
   kernel: LoadedKernel | null = null;
   private kernelImage: Uint8Array | null = null;
 
@@ -125,6 +146,8 @@ export class SpaprMachine implements VirtualHypervisor {
    */
   reset(): void {
     this.ov5_cas.fill(0);
+    this.patb_entry = 0n;
+    Object.assign(this.fwnmi, { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 });
     this.cpu.reset();
     this.host.trace('guest_cpu_reset', `cpu=${cpuTraceId(0)}`);
     this.vty.reset();

@@ -1,0 +1,250 @@
+// Precopy live migration (migration/migration.c, QEMU 7.2), as steps of the main loop.
+//
+// Source:  setup (header, configuration, START of ram and spapr/htab) -> active (PART
+//          sections while the guest keeps running and dirtying pages) -> when what is left
+//          fits in the downtime limit at the bandwidth: global_state_store, running ->
+//          finish-migrate, END + FULL sections, EOF, vmdesc -> completed, finish-migrate ->
+//          postmigrate. On failure the source goes back to running; nothing is lost.
+// Destination: prelaunch -> inmigrate; chunks are loaded as they arrive; after EOF the
+//          globalstate decides: inmigrate -> running (or the state the source was in).
+
+import type { MainLoop } from '../mainloop';
+import type { MigrationInfo, MigrationStatus } from '../../worker/protocol';
+import { spaprRegisterVmstate, type SpaprMigrationState } from '../spapr/vmstate';
+import { QEMUFileWriter } from '../vmstate/qemufile';
+import {
+  LoadError, MigrationLoader, SaveVMRegistry, qemu_savevm_state_cleanup,
+  qemu_savevm_state_complete_precopy, qemu_savevm_state_header, qemu_savevm_state_iterate,
+  qemu_savevm_state_pending, qemu_savevm_state_setup,
+} from '../vmstate/savevm';
+import type { StreamReceiver, StreamSender } from './transport';
+
+export interface MigrationParameters {
+  /** downtime-limit, ms (QEMU default 300). */
+  downtimeLimitMs: number;
+  /** max-bandwidth, bytes/s (QEMU default 128 MiB/s). */
+  maxBandwidth: number;
+  /** RAM pages one main-loop turn may send. */
+  pagesPerStep: number;
+}
+
+export const DEFAULT_MIGRATION_PARAMETERS: MigrationParameters = {
+  downtimeLimitMs: 300,
+  maxBandwidth: 128 * 1024 * 1024,
+  pagesPerStep: 1024,
+};
+
+abstract class MigrationBase {
+  status: MigrationStatus = 'none';
+  onInfo: (i: MigrationInfo) => void = () => {};
+  onWake: () => void = () => {};
+  protected mig!: SpaprMigrationState;
+  protected readonly params: MigrationParameters;
+  protected dirtyPerIteration: number[] = [];
+  protected downtimeMs?: number;
+  protected error?: string;
+
+  constructor(protected loop: MainLoop, params: Partial<MigrationParameters>, private direction: 'outgoing' | 'incoming') {
+    this.params = { ...DEFAULT_MIGRATION_PARAMETERS, ...params };
+  }
+
+  get active(): boolean {
+    return this.status === 'setup' || this.status === 'active';
+  }
+
+  protected setStatus(s: MigrationStatus): void {
+    this.status = s;
+    this.loop.trace('migrate_set_state', `new state ${s}`);
+    this.publish();
+  }
+
+  protected publish(): void {
+    const st = this.mig?.ram.stats;
+    this.onInfo({
+      status: this.status,
+      direction: this.direction,
+      pagesSent: st ? st.normalPages + st.zeroPages : 0,
+      zeroPages: st ? st.zeroPages : 0,
+      dirtyPerIteration: [...this.dirtyPerIteration],
+      bytes: st ? st.bytes : 0,
+      downtimeMs: this.downtimeMs,
+      error: this.error,
+    });
+  }
+
+  protected register(): void {
+    this.mig = spaprRegisterVmstate(this.loop.machine, new SaveVMRegistry());
+  }
+}
+
+export class OutgoingMigration extends MigrationBase {
+  private w = new QEMUFileWriter();
+  private lastRounds = 0;
+  private wasRunning = false;
+
+  constructor(loop: MainLoop, private tx: StreamSender, params: Partial<MigrationParameters> = {}) {
+    super(loop, params, 'outgoing');
+    tx.onWritable = () => this.onWake();
+    tx.onPeerError = (m) => this.fail(`destination: ${m}`);
+  }
+
+  start(): void {
+    this.register();
+    this.setStatus('setup');
+    const m = this.loop.machine;
+    qemu_savevm_state_header(this.w, { machineName: m.machineType });
+    this.loop.trace('savevm_state_header');
+    this.loop.trace('savevm_state_setup');
+    const ret = qemu_savevm_state_setup(this.w, this.mig.registry);
+    if (ret < 0) return this.fail(`setup failed (${ret})`);
+    this.flush();
+    this.setStatus('active');
+  }
+
+  private flush(): void {
+    if (this.w.length) this.tx.send(this.w.take());
+  }
+
+  /** One migration step; returns 0 when it has more to do now, Infinity when it waits. */
+  step(): number {
+    if (this.status !== 'active') return Infinity;
+    if (!this.tx.canSend()) return Infinity;
+    const pending = qemu_savevm_state_pending(this.mig.registry);
+    const threshold = (this.params.maxBandwidth * this.params.downtimeLimitMs) / 1000;
+    if (pending <= threshold) {
+      this.complete();
+      return Infinity;
+    }
+    const ret = qemu_savevm_state_iterate(this.w, this.mig.registry, this.params.pagesPerStep);
+    if (ret < 0) {
+      this.fail(`iterate failed (${ret})`);
+      return Infinity;
+    }
+    const rounds = this.mig.ram.stats.rounds;
+    if (rounds !== this.lastRounds) {
+      this.lastRounds = rounds;
+      this.dirtyPerIteration.push(this.mig.ram.dirtyPages());
+    }
+    this.flush();
+    this.publish();
+    return 0;
+  }
+
+  /** migration_completion() */
+  private complete(): void {
+    const loop = this.loop;
+    const t0 = nowMs();
+    this.wasRunning = loop.runstate.isRunning();
+    this.mig.globalState.store(loop.runstate.current);
+    loop.vmStop('finish-migrate');
+    loop.trace('migration_completion_vm_stop', 'ret 0');
+    loop.trace('savevm_state_complete_precopy');
+    const res = qemu_savevm_state_complete_precopy(this.w, this.mig.registry);
+    if (res.ret < 0) {
+      for (const l of res.errors.format('')) loop.log(l);
+      this.fail(`saving device state failed (${res.ret})`);
+      return;
+    }
+    this.dirtyPerIteration.push(0);
+    this.flush();
+    this.tx.close();
+    this.downtimeMs = nowMs() - t0;
+    this.cleanup();
+    this.setStatus('completed');
+    loop.setRunstate('postmigrate');
+  }
+
+  private cleanup(): void {
+    qemu_savevm_state_cleanup(this.mig.registry);
+    this.loop.machine.ram.logDirty = false;
+    this.loop.trace('savevm_state_cleanup');
+  }
+
+  /** The migration fails: the source resumes if it was running (nothing of the guest is lost). */
+  fail(reason: string): void {
+    if (!this.active) return;
+    this.error = reason;
+    this.tx.fail(reason);
+    this.cleanup();
+    this.setStatus('failed');
+    if (this.loop.runstate.current === 'finish-migrate') {
+      if (this.wasRunning) this.loop.vmStart();
+      else this.loop.setRunstate('postmigrate');
+    }
+    this.loop.log(`migration failed: ${reason}`);
+  }
+}
+
+export class IncomingMigration extends MigrationBase {
+  private queue: Uint8Array[] = [];
+  private closed = false;
+  private peerError: string | null = null;
+  private loader!: MigrationLoader;
+
+  constructor(loop: MainLoop, private rx: StreamReceiver, params: Partial<MigrationParameters> = {}) {
+    super(loop, params, 'incoming');
+    rx.onChunk = (c) => { this.queue.push(c); this.onWake(); };
+    rx.onClose = () => { this.closed = true; this.onWake(); };
+    rx.onError = (reason) => { this.peerError = reason; this.onWake(); };
+  }
+
+  /** -incoming: a freshly reset machine waits in inmigrate. */
+  start(): void {
+    const loop = this.loop;
+    loop.systemReset();
+    loop.setRunstate('inmigrate');
+    this.register();
+    this.loader = new MigrationLoader(this.mig.registry, { machineName: loop.machine.machineType });
+    this.setStatus('active');
+    loop.trace('loadvm_state_setup');
+  }
+
+  step(): number {
+    if (this.status !== 'active') return Infinity;
+    while (this.queue.length) {
+      const chunk = this.queue.shift()!;
+      const res = this.loader.feed(chunk);
+      this.rx.ack();
+      if (res instanceof LoadError) return this.fail(res);
+      if (res === 'eof') return this.finish();
+    }
+    if (this.peerError !== null) {
+      this.loop.log(`source: ${this.peerError}`);
+      return this.fail(this.loader.finish());
+    }
+    if (this.closed) {
+      const res = this.loader.finish();
+      return res instanceof LoadError ? this.fail(res) : this.finish();
+    }
+    this.publish();
+    return Infinity;
+  }
+
+  /** process_incoming_migration_bh */
+  private finish(): number {
+    const loop = this.loop;
+    loop.trace('qemu_loadvm_state_post_main', '0');
+    loop.trace('loadvm_state_cleanup');
+    const g = this.mig.globalState;
+    if (!g.received || g.state === 'running') loop.vmStart();
+    else if (g.state) loop.setRunstate(g.state);
+    this.setStatus('completed');
+    return 0;
+  }
+
+  private fail(res: LoadError | 'eof' | 'more'): number {
+    const err = res instanceof LoadError ? res : null;
+    for (const line of err ? err.format('') : ['load of migration failed: Input/output error']) this.loop.log(line);
+    this.error = err ? err.message : 'load of migration failed: Input/output error';
+    this.rx.reportError(this.error);
+    this.setStatus('failed');
+    // QEMU 7.2's destination exits here; this machine stops and keeps what it has.
+    this.loop.die(this.error, false);
+    return Infinity;
+  }
+}
+
+function nowMs(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
