@@ -79,7 +79,6 @@ abstract class MigrationBase {
 
 export class OutgoingMigration extends MigrationBase {
   private w = new QEMUFileWriter();
-  private lastRounds = 0;
   private wasRunning = false;
 
   constructor(loop: MainLoop, private tx: StreamSender, params: Partial<MigrationParameters> = {}) {
@@ -120,11 +119,8 @@ export class OutgoingMigration extends MigrationBase {
       this.fail(`iterate failed (${ret})`);
       return Infinity;
     }
-    const rounds = this.mig.ram.stats.rounds;
-    if (rounds !== this.lastRounds) {
-      this.lastRounds = rounds;
-      this.dirtyPerIteration.push(this.mig.ram.dirtyPages());
-    }
+    // Dirty pages left after each iteration (a PART round), as the migration bar charts it.
+    this.dirtyPerIteration.push(this.mig.ram.dirtyPages());
     this.flush();
     this.publish();
     return 0;

@@ -1,0 +1,235 @@
+// One machine per worker. The page drives it with ToWorker commands; the worker runs the
+// main loop (Instance.turn) and reports back with FromWorker events.
+//
+// Scheduling: turn() runs one time slice and says when it wants to run again. 0 means "at
+// once", but we still yield through a MessageChannel so that commands (keyboard input, a
+// migration request) are handled between slices; Infinity means "idle until onWake".
+//
+// Output is batched: serial text, trace events and migration progress are posted at most
+// every FLUSH_MS. Runstate changes and errors are posted at once, after the batch that
+// precedes them, so the page sees everything in the order it happened.
+
+import { Instance } from '../core/instance';
+import { MessagePortTransport } from '../core/migration/transport';
+import type { RunState } from '../core/runstate';
+import type { TraceEvent } from '../core/trace';
+import type { FromWorker, MigrationInfo, ToWorker } from './protocol';
+
+const FLUSH_MS = 16;
+const STATS_MS = 1000;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(msg: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(msg, transfer);
+}
+
+// ---- machine ------------------------------------------------------------------------------
+
+interface Config { name: string; deterministic: boolean; ramSize?: number }
+
+let config: Config | null = null;
+let instance: Instance | null = null;
+/** Bumped whenever the instance is replaced; callbacks of an old instance are ignored. */
+let generation = 0;
+/** Set when turn() threw: the machine is stopped until it is recreated. */
+let halted = false;
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message || String(e);
+  return String(e);
+}
+
+/** Runs `fn`; an exception becomes an `error` event (the worker itself keeps going). */
+function guarded(what: string, fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    reportError(`${what}: ${describe(e)}`);
+    if (e instanceof Error && e.stack) console.error(e.stack);
+    return false;
+  }
+}
+
+function reportError(message: string): void {
+  flush();
+  post({ type: 'error', message });
+}
+
+function createInstance(cfg: Config): void {
+  const gen = ++generation;
+  const mine = () => gen === generation;
+  halted = false;
+  cancelTurn();
+  resetBatch();
+  const inst = new Instance({ name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize });
+  inst.onSerial = (text: string) => { if (mine()) queueSerial(text); };
+  inst.onRunstate = (state: RunState) => { if (mine()) postRunstate(state); };
+  inst.onMigration = (info: MigrationInfo) => { if (mine()) queueMigration(info); };
+  inst.onError = (message: string) => { if (mine()) reportError(message); };
+  inst.onWake = () => { if (mine()) scheduleTurn(0); };
+  inst.tracer.on((ev: TraceEvent) => { if (mine()) queueTrace(ev); });
+  instance = inst;
+  post({ type: 'ready', name: inst.name });
+  post({ type: 'runstate', state: inst.runstate() });
+}
+
+// ---- the main loop ------------------------------------------------------------------------
+
+const yieldChannel = new MessageChannel();
+let yieldPending = false;
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+yieldChannel.port1.onmessage = () => {
+  yieldPending = false;
+  runTurn();
+};
+
+function cancelTurn(): void {
+  if (timer !== null) { clearTimeout(timer); timer = null; }
+  // A pending yield message is harmless: runTurn() checks the state when it arrives.
+}
+
+/**
+ * Schedule the next turn `delay` ms from now. A pending "at once" wins over any delay; a
+ * delay replaces an earlier one (it comes from the turn that just ran).
+ */
+function scheduleTurn(delay: number): void {
+  if (!instance || halted || !Number.isFinite(delay)) return;
+  if (delay <= 0) {
+    cancelTurn();
+    if (!yieldPending) {
+      yieldPending = true;
+      yieldChannel.port2.postMessage(null);
+    }
+    return;
+  }
+  if (yieldPending) return;
+  if (timer !== null) clearTimeout(timer);
+  timer = setTimeout(() => { timer = null; runTurn(); }, delay);
+}
+
+function runTurn(): void {
+  const inst = instance;
+  if (!inst || halted) return;
+  let next = Infinity;
+  const ok = guarded('machine stopped', () => { next = inst.turn(); });
+  if (!ok) {
+    halted = true;
+    return;
+  }
+  if (inst === instance) scheduleTurn(next);
+}
+
+// ---- batched output -----------------------------------------------------------------------
+
+let serialBuf = '';
+let traceBuf: TraceEvent[] = [];
+let migrationBuf: MigrationInfo | null = null;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+function resetBatch(): void {
+  flush();
+  serialBuf = '';
+  traceBuf = [];
+  migrationBuf = null;
+}
+
+function armFlush(): void {
+  if (flushTimer === null) flushTimer = setTimeout(flush, FLUSH_MS);
+}
+
+function queueSerial(text: string): void {
+  serialBuf += text;
+  armFlush();
+}
+
+function queueTrace(ev: TraceEvent): void {
+  traceBuf.push({ name: ev.name, args: ev.args, clockNs: ev.clockNs, wallMs: ev.wallMs });
+  armFlush();
+}
+
+function queueMigration(info: MigrationInfo): void {
+  // Progress is a snapshot: only the newest one matters, but a terminal state is posted at once.
+  migrationBuf = { ...info, dirtyPerIteration: [...info.dirtyPerIteration] };
+  if (info.status === 'completed' || info.status === 'failed' || info.status === 'cancelled') flush();
+  else armFlush();
+}
+
+function postRunstate(state: RunState): void {
+  flush();
+  post({ type: 'runstate', state });
+}
+
+function flush(): void {
+  if (flushTimer !== null) { clearTimeout(flushTimer); flushTimer = null; }
+  if (traceBuf.length) { post({ type: 'trace', events: traceBuf }); traceBuf = []; }
+  if (serialBuf) { post({ type: 'serial', data: serialBuf }); serialBuf = ''; }
+  if (migrationBuf) { post({ type: 'migration', info: migrationBuf }); migrationBuf = null; }
+}
+
+// ---- statistics ---------------------------------------------------------------------------
+
+setInterval(() => {
+  const inst = instance;
+  if (!inst) return;
+  guarded('stats', () => {
+    const s = inst.stats();
+    post({ type: 'stats', insns: s.insns, mips: s.mips });
+  });
+}, STATS_MS);
+
+// ---- commands -----------------------------------------------------------------------------
+
+function handle(msg: ToWorker): void {
+  if (msg.type === 'init') {
+    config = { name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize };
+    guarded('init', () => createInstance(config!));
+    return;
+  }
+  if (msg.type === 'recreate') {
+    if (!config) { reportError('recreate before init'); return; }
+    guarded('recreate', () => createInstance(config!));
+    return;
+  }
+  const inst = instance;
+  if (!inst) {
+    reportError(`'${msg.type}' before init`);
+    return;
+  }
+  switch (msg.type) {
+    case 'boot':
+      guarded('boot', () => inst.boot(new Uint8Array(msg.elf)));
+      break;
+    case 'input':
+      guarded('input', () => inst.input(msg.data));
+      break;
+    case 'incoming':
+      guarded('incoming', () => inst.incoming(new MessagePortTransport(msg.port)));
+      break;
+    case 'migrate':
+      guarded('migrate', () => inst.migrate(new MessagePortTransport(msg.port)));
+      break;
+  }
+  scheduleTurn(0);
+}
+
+scope.onmessage = (ev: MessageEvent<ToWorker>) => {
+  guarded('worker', () => handle(ev.data));
+};
+
+scope.onmessageerror = () => {
+  reportError('worker: a message from the page could not be deserialized');
+};
+
+// Last resort: anything that escapes the guards above still reaches the page.
+scope.onerror = (ev) => {
+  const message = typeof ev === 'string' ? ev : (ev as ErrorEvent).message ?? String(ev);
+  reportError(`worker: ${message}`);
+  return true;
+};
+
+scope.onunhandledrejection = (ev: PromiseRejectionEvent) => {
+  reportError(`worker: unhandled rejection: ${describe(ev.reason)}`);
+};
