@@ -1,0 +1,50 @@
+// `analyze FILE [--dump state|desc]`: read a migration stream written by QEMU
+// (`migrate "exec:cat > FILE"`) or by pseries-lab, raw or gzip'd.
+//   default       the configuration's machine type and one line per section record
+//   --dump state  the device state as JSON, in the format of QEMU's
+//                 scripts/analyze-migration.py -d state
+//   --dump desc   the stream's vmdesc JSON, pretty-printed (analyze-migration.py -d desc)
+// Exit code 0 when the whole stream was read, 1 otherwise.
+
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { analyzeStream, formatDesc, formatState, formatSummary } from '../core/vmstate/analyze';
+
+export interface AnalyzeCliOptions {
+  dump?: 'state' | 'desc';
+}
+
+/** The stream's bytes, gunzipped when the file starts with the gzip magic 1f 8b. */
+export async function readStreamFile(file: string): Promise<Uint8Array> {
+  const raw = new Uint8Array(await readFile(file));
+  return raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw)) : raw;
+}
+
+export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line: string) => void): Promise<number> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readStreamFile(file);
+  } catch (e) {
+    out(`error: ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  const a = analyzeStream(bytes, { state: opts.dump === 'state' });
+  if (opts.dump === 'desc') {
+    if (a.vmdescText === undefined) {
+      out('error: no vmdesc JSON at the end of the stream');
+      return 1;
+    }
+    for (const l of formatDesc(a)) out(l);
+    return 0;
+  }
+  if (opts.dump === 'state') {
+    if (a.error) {
+      out(`error: ${a.error}`);
+      return 1;
+    }
+    for (const l of formatState(a)) out(l);
+    return 0;
+  }
+  for (const l of formatSummary(a)) out(l);
+  return a.error ? 1 : 0;
+}

@@ -1,0 +1,133 @@
+// The "spapr/htab" live section (hw/ppc/spapr.c htab_save_* / htab_load, QEMU 7.2), version 1,
+// for a machine whose hashed page table is not modelled yet: it sends the table size and no
+// entries, and on load validates the chunk structure and hands any entries to a callback.
+//
+// Wire format:
+//   START     be32 htab_shift (0xffffffff: no HPT)
+//   PART/END  be32 0 (0xffffffff: no HPT), then chunks
+//               { be32 index, be16 n_valid, be16 n_invalid, n_valid x 16-byte HPTE }
+//             ended by be32 0, be16 0, be16 0
+//
+// API
+//   class HtabMigration implements SaveVMHandlers
+//     constructor({ htabShift, onShift?, onHpte? })
+//       htabShift  log2 of the HPT size (21 for 256 MiB of RAM); 0 = no HPT
+//       onShift    loading: the size announced by START (0 = HPT freed)
+//       onHpte     loading: entry `index` is `hpte` (16 bytes) or invalid (null)
+//   register_htab(reg, h, opts) registers it as idstr "spapr/htab", instance 0, version 1
+
+import type { QEMUFileReader, QEMUFileWriter } from '../vmstate/qemufile';
+import type { RegisterOpts, SaveStateEntry, SaveVMHandlers, SaveVMRegistry } from '../vmstate/savevm';
+import { EINVAL, type ErrorLog } from '../vmstate/vmstate';
+
+export const HTAB_IDSTR = 'spapr/htab';
+export const HTAB_VERSION = 1;
+export const HASH_PTE_SIZE_64 = 16;
+const NO_HPT = 0xffffffff;
+
+export interface HtabOptions {
+  htabShift: number;
+  onShift?: (shift: number) => void;
+  onHpte?: (index: number, hpte: Uint8Array | null) => void;
+}
+
+export class HtabMigration implements SaveVMHandlers {
+  htabShift: number;
+  /** Entries received so far (valid, invalid). */
+  readonly loaded = { valid: 0, invalid: 0, chunks: 0 };
+  private firstPass = true;
+  /** Loading: the PART/END header was read and committed; chunks follow. */
+  private inChunks = false;
+
+  constructor(private opts: HtabOptions) {
+    this.htabShift = opts.htabShift;
+  }
+
+  private endMarker(w: QEMUFileWriter): void {
+    w.be32(0);
+    w.be16(0);
+    w.be16(0);
+  }
+
+  save_setup(w: QEMUFileWriter): number {
+    w.be32(this.htabShift ? this.htabShift : NO_HPT);
+    this.firstPass = true;
+    return 0;
+  }
+
+  /** 0 while the first pass over the table is in progress (as QEMU), 1 afterwards. */
+  save_live_iterate(w: QEMUFileWriter): number {
+    if (!this.htabShift) {
+      w.be32(NO_HPT);
+      return 1;
+    }
+    w.be32(0);
+    this.endMarker(w);
+    const rc = this.firstPass ? 0 : 1;
+    this.firstPass = false;
+    return rc;
+  }
+
+  save_live_complete_precopy(w: QEMUFileWriter): number {
+    if (!this.htabShift) {
+      w.be32(NO_HPT);
+      return 0;
+    }
+    w.be32(0);
+    this.endMarker(w);
+    return 0;
+  }
+
+  load_state(r: QEMUFileReader, version_id: number, errors: ErrorLog): number {
+    if (version_id !== HTAB_VERSION) {
+      errors.report('htab_load() bad version');
+      return -EINVAL;
+    }
+    if (!this.inChunks) {
+      const hdr = r.be32();
+      if (hdr === NO_HPT) {
+        this.htabShift = 0;
+        this.opts.onShift?.(0);
+        return 0;
+      }
+      if (hdr) {
+        // the first section gives the size
+        this.htabShift = hdr;
+        this.opts.onShift?.(hdr);
+        return 0;
+      }
+      this.inChunks = true;
+      r.commit();
+    }
+    const entries = this.htabShift > 0 && this.htabShift < 64 ? 2 ** this.htabShift / HASH_PTE_SIZE_64 : 0;
+    for (;;) {
+      const index = r.be32();
+      const nValid = r.be16();
+      const nInvalid = r.be16();
+      if (index === 0 && nValid === 0 && nInvalid === 0) break; // also what end of file reads
+      if (index + nValid + nInvalid > entries) {
+        this.inChunks = false;
+        errors.report(`htab_load() bad index ${index | 0} (${(nValid << 16) >> 16}+${(nInvalid << 16) >> 16} entries) in htab stream (htab_shift=${this.htabShift})`);
+        return -EINVAL;
+      }
+      const data = r.bytes(nValid * HASH_PTE_SIZE_64);
+      const cb = this.opts.onHpte;
+      if (cb) {
+        for (let k = 0; k < nValid; k++) cb(index + k, data.slice(k * HASH_PTE_SIZE_64, (k + 1) * HASH_PTE_SIZE_64));
+        for (let k = 0; k < nInvalid; k++) cb(index + nValid + k, null);
+      }
+      this.loaded.valid += nValid;
+      this.loaded.invalid += nInvalid;
+      this.loaded.chunks++;
+      r.commit();
+    }
+    this.inChunks = false;
+    r.commit();
+    return 0;
+  }
+}
+
+/** register_savevm_live("spapr/htab", 0, 1, ...) */
+export function register_htab(reg: SaveVMRegistry, h: HtabMigration, opts: RegisterOpts = {}): SaveStateEntry {
+  return reg.register_savevm_live(HTAB_IDSTR, 0, HTAB_VERSION, h, opts);
+}

@@ -1,0 +1,335 @@
+// The "ram" live section (migration/ram.c, QEMU 7.2) for the one RAM block of a pseries
+// machine, "ppc_spapr.ram", over a GuestRam.
+//
+// Wire format: every record starts with a be64 whose low 12 bits are RAM_SAVE_FLAG_* and
+// whose other bits are the page offset in the block (or a byte count for MEM_SIZE).
+//   START  MEM_SIZE|total, then per block: u8 len, idstr, be64 used_length; then EOS
+//   PART   dirty pages (ZERO + 1 fill byte, or PAGE + 4096 bytes), then EOS
+//   END    every page still dirty, then EOS
+// A page record carries the block idstr only when the block differs from the last one sent
+// (so only the very first page of a migration has it; every later one has CONTINUE).
+//
+// API
+//   class RamMigration implements SaveVMHandlers
+//     constructor(ram, {idstr?})
+//     save_setup / save_live_iterate(w, pages) / save_live_complete_precopy / save_live_pending
+//     save_cleanup / load_state(r, version_id, errors)
+//     stats: RamStats (normal and zero pages sent or received, bytes, rounds) and dirtyPages()
+//   register_ram(reg, ram, opts) registers it as idstr "ram", instance 0, version 4
+//   RAM_SAVE_FLAG_* constants
+
+import type { GuestRam } from '../mem/ram';
+import { TARGET_PAGE_BITS, TARGET_PAGE_SIZE } from '../mem/ram';
+import type { QEMUFileReader, QEMUFileWriter } from '../vmstate/qemufile';
+import type { RegisterOpts, SaveStateEntry, SaveVMHandlers, SaveVMRegistry } from '../vmstate/savevm';
+import { EINVAL, type ErrorLog } from '../vmstate/vmstate';
+
+export const RAM_SAVE_FLAG_FULL = 0x01;
+export const RAM_SAVE_FLAG_ZERO = 0x02;
+export const RAM_SAVE_FLAG_MEM_SIZE = 0x04;
+export const RAM_SAVE_FLAG_PAGE = 0x08;
+export const RAM_SAVE_FLAG_EOS = 0x10;
+export const RAM_SAVE_FLAG_CONTINUE = 0x20;
+export const RAM_SAVE_FLAG_XBZRLE = 0x40;
+export const RAM_SAVE_FLAG_HOOK = 0x80;
+export const RAM_SAVE_FLAG_COMPRESS_PAGE = 0x100;
+
+const PAGE_MASK_LO = ~(TARGET_PAGE_SIZE - 1);
+const ENCODING_FLAG_XBZRLE = 0x1;
+
+export const RAM_IDSTR = 'ram';
+export const RAM_VERSION = 4;
+
+export interface RamStats {
+  /** Pages sent (or received) in full. */
+  normalPages: number;
+  /** Pages sent (or received) as ZERO records (QEMU's "duplicate"). */
+  zeroPages: number;
+  /** Bytes of ram section payload written (or read). */
+  bytes: number;
+  /** Completed passes over RAM by save_live_iterate. */
+  rounds: number;
+  /** save_live_iterate calls. */
+  iterations: number;
+}
+
+function hex(n: number): string {
+  return n.toString(16);
+}
+
+export class RamMigration implements SaveVMHandlers {
+  readonly idstr: string;
+  readonly stats: RamStats = { normalPages: 0, zeroPages: 0, bytes: 0, rounds: 0, iterations: 0 };
+  /** Next page the iteration scans from. */
+  private cursor = 0;
+  private lastSentBlock = false;
+  private lastRecvBlock = false;
+
+  constructor(readonly ram: GuestRam, opts: { idstr?: string } = {}) {
+    this.idstr = opts.idstr ?? 'ppc_spapr.ram';
+  }
+
+  /** Pages still dirty. */
+  dirtyPages(): number {
+    return this.ram.countDirty();
+  }
+
+  // ---- source -------------------------------------------------------------------------
+
+  /** Start dirty logging, mark every page dirty, and send the block list. */
+  save_setup(w: QEMUFileWriter): number {
+    const before = w.transferred;
+    this.ram.logDirty = true;
+    this.ram.markAllDirty();
+    this.cursor = 0;
+    this.lastSentBlock = false;
+    w.be64(this.ram.size + RAM_SAVE_FLAG_MEM_SIZE);
+    w.countedString(this.idstr);
+    w.be64(this.ram.size);
+    w.be64(RAM_SAVE_FLAG_EOS);
+    this.stats.bytes += w.transferred - before;
+    return 0;
+  }
+
+  /** Send up to `budget` dirty pages; 1 when this pass over RAM reached its end, else 0. */
+  save_live_iterate(w: QEMUFileWriter, budget: number): number {
+    const before = w.transferred;
+    this.stats.iterations++;
+    let done = 0;
+    let sent = 0;
+    while (sent < budget) {
+      const p = this.findDirty(this.cursor);
+      if (p < 0) {
+        this.cursor = 0;
+        this.stats.rounds++;
+        done = 1;
+        break;
+      }
+      this.ram.clearDirty(p);
+      this.savePage(w, p);
+      this.cursor = p + 1;
+      sent++;
+    }
+    w.be64(RAM_SAVE_FLAG_EOS);
+    this.stats.bytes += w.transferred - before;
+    return done;
+  }
+
+  /** Send every page still dirty (the guest is stopped), then EOS. */
+  save_live_complete_precopy(w: QEMUFileWriter): number {
+    const before = w.transferred;
+    for (;;) {
+      let p = this.findDirty(this.cursor);
+      if (p < 0) p = this.findDirty(0);
+      if (p < 0) break;
+      this.ram.clearDirty(p);
+      this.savePage(w, p);
+      this.cursor = p + 1;
+    }
+    w.be64(RAM_SAVE_FLAG_EOS);
+    this.stats.bytes += w.transferred - before;
+    return 0;
+  }
+
+  save_live_pending(): number {
+    return this.ram.countDirty() * TARGET_PAGE_SIZE;
+  }
+
+  /** Stop dirty logging (end of the migration, successful or not). */
+  save_cleanup(): void {
+    this.ram.logDirty = false;
+  }
+
+  private savePage(w: QEMUFileWriter, page: number): void {
+    const offset = page * TARGET_PAGE_SIZE;
+    const zero = this.ram.isZeroPage(page);
+    let flags = zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
+    if (this.lastSentBlock) flags |= RAM_SAVE_FLAG_CONTINUE;
+    w.be64(offset + flags);
+    if (!(flags & RAM_SAVE_FLAG_CONTINUE)) {
+      w.countedString(this.idstr);
+      this.lastSentBlock = true;
+    }
+    if (zero) {
+      w.u8(0);
+      this.stats.zeroPages++;
+    } else {
+      w.bytes(this.ram.read(offset, TARGET_PAGE_SIZE));
+      this.stats.normalPages++;
+    }
+  }
+
+  /** First dirty page >= from, or -1. */
+  private findDirty(from: number): number {
+    const d = this.ram.dirty;
+    const pages = this.ram.pages;
+    if (from >= pages) return -1;
+    let w = from >>> 5;
+    let bits = d[w] & (~0 << (from & 31));
+    for (;;) {
+      if (bits) {
+        const p = (w << 5) + (31 - Math.clz32(bits & -bits));
+        return p < pages ? p : -1;
+      }
+      if (++w >= d.length) return -1;
+      bits = d[w];
+    }
+  }
+
+  // ---- destination --------------------------------------------------------------------
+
+  /** ram_load_precopy: records until EOS; commits after each, so a resumed call continues. */
+  load_state(r: QEMUFileReader, version_id: number, errors: ErrorLog): number {
+    if (version_id !== RAM_VERSION) return -EINVAL;
+    const ram = this.ram;
+    for (;;) {
+      const start = r.pos;
+      const hi = r.be32();
+      const lo = r.be32(); // at end of file: 0, so "Unknown combination ... 0x0" as in QEMU
+      const flags = lo & (TARGET_PAGE_SIZE - 1);
+      const addr = hi * 0x100000000 + ((lo & PAGE_MASK_LO) >>> 0);
+      if (flags & RAM_SAVE_FLAG_COMPRESS_PAGE) {
+        errors.report('Received an unexpected compressed page');
+        return -EINVAL;
+      }
+      let host = -1;
+      if (flags & (RAM_SAVE_FLAG_ZERO | RAM_SAVE_FLAG_PAGE | RAM_SAVE_FLAG_XBZRLE)) {
+        const block = this.blockFromStream(r, flags, errors);
+        if (block && addr < ram.size) host = addr;
+        if (host < 0) {
+          errors.report(`Illegal RAM offset ${hex(addr)}`);
+          return -EINVAL;
+        }
+      }
+      let ret = 0;
+      switch (flags & ~RAM_SAVE_FLAG_CONTINUE) {
+        case RAM_SAVE_FLAG_MEM_SIZE:
+          ret = this.loadBlockList(r, BigInt(hi) << 32n | BigInt((lo & PAGE_MASK_LO) >>> 0), errors);
+          break;
+        case RAM_SAVE_FLAG_ZERO: {
+          const ch = r.u8();
+          if (r.error) break;
+          if (ch !== 0 || !ram.isZeroPage(host >>> TARGET_PAGE_BITS)) {
+            ram.u8.fill(ch, host, host + TARGET_PAGE_SIZE);
+            ram.touch(host, TARGET_PAGE_SIZE);
+          }
+          this.stats.zeroPages++;
+          break;
+        }
+        case RAM_SAVE_FLAG_PAGE: {
+          const data = r.bytes(TARGET_PAGE_SIZE);
+          if (r.error) break;
+          ram.write(host, data);
+          this.stats.normalPages++;
+          break;
+        }
+        case RAM_SAVE_FLAG_XBZRLE:
+          if (this.loadXbzrle(r, host, errors) < 0) {
+            errors.report(`Failed to decompress XBZRLE page at ${hex(addr)}`);
+            ret = -EINVAL;
+          }
+          break;
+        case RAM_SAVE_FLAG_EOS:
+          this.stats.bytes += r.pos - start;
+          r.commit();
+          return 0;
+        default:
+          // RAM_SAVE_FLAG_HOOK needs an RDMA hook on this side: a silent -EINVAL in QEMU
+          if (!(flags & RAM_SAVE_FLAG_HOOK)) errors.report(`Unknown combination of migration flags: 0x${hex(flags)}`);
+          ret = -EINVAL;
+      }
+      if (!ret && r.error) ret = r.error;
+      if (ret) return ret;
+      this.stats.bytes += r.pos - start;
+      r.commit();
+    }
+  }
+
+  private blockFromStream(r: QEMUFileReader, flags: number, errors: ErrorLog): boolean {
+    if (flags & RAM_SAVE_FLAG_CONTINUE) {
+      if (!this.lastRecvBlock) {
+        errors.report('Ack, bad migration stream!');
+        return false;
+      }
+      return true;
+    }
+    const id = r.countedString();
+    if (id !== this.idstr) {
+      errors.report(`Can't find block ${id}`);
+      return false;
+    }
+    this.lastRecvBlock = true;
+    return true;
+  }
+
+  private loadBlockList(r: QEMUFileReader, total: bigint, errors: ErrorLog): number {
+    let ret = 0;
+    while (!ret && total !== 0n) {
+      const id = r.countedString();
+      const length = r.be64();
+      if (id === this.idstr) {
+        if (length !== BigInt(this.ram.size)) {
+          // qemu_ram_resize() on a block that cannot be resized
+          errors.report(`Size mismatch: ${id}: 0x${length.toString(16)} != 0x${hex(this.ram.size)}: Invalid argument`);
+          ret = -EINVAL;
+        }
+      } else {
+        errors.report(`Unknown ramblock "${id}", cannot accept migration`);
+        ret = -EINVAL;
+      }
+      total = BigInt.asUintN(64, total - length);
+    }
+    return ret;
+  }
+
+  /** load_xbzrle + xbzrle_decode_buffer: zero-run/non-zero-run pairs over the current page. */
+  private loadXbzrle(r: QEMUFileReader, host: number, errors: ErrorLog): number {
+    const xhFlags = r.u8();
+    const xhLen = r.be16();
+    if (xhFlags !== ENCODING_FLAG_XBZRLE) {
+      errors.report('Failed to load XBZRLE page - wrong compression!');
+      return -1;
+    }
+    if (xhLen > TARGET_PAGE_SIZE) {
+      errors.report('Failed to load XBZRLE page - len overflow!');
+      return -1;
+    }
+    const src = r.bytes(xhLen);
+    const page = this.ram.u8.subarray(host, host + TARGET_PAGE_SIZE);
+    const uleb = (at: number): [number, number] => {
+      if (!(src[at] & 0x80)) return [src[at], 1];
+      if (src[at + 1] & 0x80) return [-1, 0];
+      return [(src[at] & 0x7f) | (src[at + 1] << 7), 2];
+    };
+    let i = 0, d = 0;
+    while (i < xhLen) {
+      if (xhLen - i < 2) return this.xbzrleError(errors);
+      let [count, n] = uleb(i);
+      if (n === 0 || (i && !count)) return this.xbzrleError(errors);
+      i += n;
+      d += count;
+      if (d > TARGET_PAGE_SIZE) return this.xbzrleError(errors);
+      if (xhLen - i < 2) return this.xbzrleError(errors);
+      [count, n] = uleb(i);
+      if (n === 0 || !count) return this.xbzrleError(errors);
+      i += n;
+      if (d + count > TARGET_PAGE_SIZE || i + count > xhLen) return this.xbzrleError(errors);
+      page.set(src.subarray(i, i + count), d);
+      d += count;
+      i += count;
+    }
+    this.ram.touch(host, TARGET_PAGE_SIZE);
+    this.stats.normalPages++;
+    return 0;
+  }
+
+  private xbzrleError(errors: ErrorLog): number {
+    errors.report('Failed to load XBZRLE page - decode error!');
+    return -1;
+  }
+}
+
+/** register_savevm_live("ram", 0, 4, ...) */
+export function register_ram(reg: SaveVMRegistry, rm: RamMigration, opts: RegisterOpts = {}): SaveStateEntry {
+  return reg.register_savevm_live(RAM_IDSTR, 0, RAM_VERSION, rm, opts);
+}

@@ -1,0 +1,507 @@
+// Offline analysis of a whole migration stream, ours or QEMU's: the section list, RAM and
+// HPT summaries, and the device state as QEMU's scripts/analyze-migration.py prints it.
+// Sections we declare (cpu, cpu_common, timer, globalstate) are decoded through our own
+// vmstate descriptions; any other FULL section is walked with the stream's trailing vmdesc
+// JSON. Instance ids are read unsigned (QEMU 7.2's script reads them signed and so cannot
+// find spapr_iommu 0x80000000).
+//
+// API
+//   analyzeStream(bytes, {state?, decoders?}) → StreamAnalysis
+//   formatSummary(a)  the default listing: machine, one line per section record, EOF, vmdesc, RAM
+//   formatState(a)    `-d state` JSON (needs analyzeStream(..., {state: true})), one string per line
+//   formatDesc(a)     `-d desc`: the vmdesc JSON pretty-printed
+//   SectionDecoder, defaultDecoders, pseriesCompat(machine)
+
+import { CpuState, SPR_PVR } from '../cpu/state';
+import { HtabMigration } from '../migration/htab';
+import { vmstate_cpu_common, vmstate_ppc_cpu, type PowerPCCPUVm } from './cpu';
+import { GlobalState, vmstate_globalstate } from './globalstate';
+import { QEMUFileReader, latin1 } from './qemufile';
+import {
+  QEMU_VM_COMMAND, QEMU_VM_CONFIGURATION, QEMU_VM_EOF, QEMU_VM_FILE_MAGIC, QEMU_VM_FILE_VERSION,
+  QEMU_VM_SECTION_END, QEMU_VM_SECTION_FOOTER, QEMU_VM_SECTION_FULL, QEMU_VM_SECTION_PART,
+  QEMU_VM_SECTION_START, QEMU_VM_SUBSECTION, QEMU_VM_VMDESCRIPTION, SECTION_TYPE_NAMES,
+  configurationState, vmstate_configuration, vmstate_save_with_desc,
+} from './savevm';
+import { vmstate_timers, type TimersState } from './timer';
+import { ErrorLog, loadContext, qjson, vmstate_load_state, type VMStateDescription, type VmdescNode } from './vmstate';
+
+// ---------------------------------------------------------------------------------------
+// our declarations as decoders
+
+export interface SectionDecoder<O = any> {
+  idstr: string;
+  vmsd: VMStateDescription<O>;
+  /** A fresh opaque to load into; `machine` is the configuration's machine type name. */
+  create(instance_id: number, machine: string | undefined): O;
+  /** A one-line summary and warnings about the loaded state. */
+  describe?(o: O, key: string): { summary?: string; warnings?: string[] };
+}
+
+/** The CPU compat properties old pseries machine types set (pre-2.8/2.10/3.0-migration). */
+export function pseriesCompat(machine: string | undefined): { pre_2_8_migration: boolean; pre_2_10_migration: boolean; pre_3_0_migration: boolean } {
+  const m = /^pseries-(\d+)\.(\d+)/.exec(machine ?? '');
+  const v = m ? Number(m[1]) * 100 + Number(m[2]) : Infinity;
+  return { pre_2_8_migration: v <= 207, pre_2_10_migration: v <= 209, pre_3_0_migration: v <= 212 };
+}
+
+const hex64 = (v: bigint) => '0x' + v.toString(16);
+const POWER8_FAMILIES = [0x004b, 0x004c, 0x004d];
+
+function cpuOpaque(instance_id: number, machine: string | undefined): PowerPCCPUVm {
+  return { state: new CpuState(), pvr: 0x004d0200, preSave() {}, postLoad() {}, cpu_index: instance_id, ...pseriesCompat(machine) };
+}
+
+export const defaultDecoders: SectionDecoder[] = [
+  {
+    idstr: 'cpu',
+    vmsd: vmstate_ppc_cpu,
+    create: cpuOpaque,
+    describe(o: PowerPCCPUVm, key) {
+      const s = o.state;
+      const pvr = s.spr[2 * SPR_PVR + 1] >>> 0;
+      const warnings: string[] = [];
+      if (!POWER8_FAMILIES.includes(pvr >>> 16)) {
+        warnings.push(`${key}: env.spr[287] (PVR) = 0x${pvr.toString(16).padStart(8, '0')} is not a POWER8 (0x004b..., 0x004c..., 0x004d...)`);
+      }
+      const compat = s.compatPvr ? ` compat_pvr=0x${(s.compatPvr >>> 0).toString(16).padStart(8, '0')}` : '';
+      return { summary: `nip=${hex64(s.getNip())} msr=${hex64(s.getMsr())} pvr=0x${pvr.toString(16).padStart(8, '0')}${compat}`, warnings };
+    },
+  },
+  {
+    idstr: 'cpu_common',
+    vmsd: vmstate_cpu_common,
+    create: cpuOpaque,
+    describe: (o: PowerPCCPUVm) => ({ summary: `halted=${o.state.halted} interrupt_request=0x${(o.state.interruptRequest >>> 0).toString(16)}` }),
+  },
+  {
+    idstr: 'timer',
+    vmsd: vmstate_timers,
+    create: (): TimersState => ({ cpu_ticks_offset: 0n, cpu_clock_offset: 0n }),
+    describe: (t: TimersState) => ({ summary: `cpu_ticks_offset=${t.cpu_ticks_offset} cpu_clock_offset=${t.cpu_clock_offset}` }),
+  },
+  {
+    idstr: 'globalstate',
+    vmsd: vmstate_globalstate,
+    create: () => new GlobalState(),
+    describe: (g: GlobalState) => ({ summary: `runstate=${g.name}` }),
+  },
+];
+
+// ---------------------------------------------------------------------------------------
+// results
+
+export type SectionType = 'START' | 'PART' | 'END' | 'FULL';
+
+export interface SectionRecord {
+  type: SectionType;
+  sectionId: number;
+  idstr: string;
+  instanceId: number;
+  version: number;
+  /** Offset of the record's type byte. */
+  offset: number;
+  /** The whole record, header and footer included. */
+  size: number;
+  payloadSize: number;
+  /** How the payload was read. */
+  decodedBy: 'declaration' | 'vmdesc' | 'ram' | 'htab';
+  summary?: string;
+  ram?: { pages: number; zeroPages: number; blocks: [string, number][] };
+  htab?: { shift?: number; chunks: number; valid: number; invalid: number };
+}
+
+export interface StreamAnalysis {
+  fileSize: number;
+  machine?: string;
+  records: SectionRecord[];
+  eofOffset?: number;
+  vmdescOffset?: number;
+  vmdescText?: string;
+  warnings: string[];
+  /** A fatal problem: the walk stopped there. */
+  error?: string;
+  ram: { blocks: [string, number][]; pages: number; zeroPages: number };
+  /** analyze-migration.py's `-d state` dictionary (with {state: true}). */
+  state?: Map<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------
+// walking a vmdesc description (analyze-migration.py's VMSDSection)
+
+class WalkError extends Error {}
+
+function hexBytes(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += (i ? ' ' : '') + (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  return s;
+}
+
+const SIGNED = new Set(['int8', 'int16', 'int32', 'int32 equal', 'int32 le', 'int64', 'int64 equal', 'uint8 equal', 'uint16 equal']);
+const UNSIGNED = new Set(['uint8', 'uint16', 'uint32', 'uint32 equal', 'uint64']);
+
+function readField(r: QEMUFileReader, f: VmdescNode): unknown {
+  const type = String(f.type);
+  const size = Number(f.size);
+  if (type === 'struct') return walkStruct(r, f.struct as VmdescNode);
+  if (type === 'capability') return r.countedString();
+  if (r.remaining < size) throw new WalkError(`Unexpected end of stream at 0x${r.buf.length.toString(16)}`);
+  const b = r.bytes(size);
+  if (type === 'bool') return b[0] !== 0;
+  if (type === 'nullptr') return 'nullptr';
+  if (SIGNED.has(type) || UNSIGNED.has(type)) {
+    let u = 0n;
+    for (const x of b) u = (u << 8n) | BigInt(x);
+    const digits = u.toString(16).padStart(size * 2, '0');
+    if (SIGNED.has(type) && size > 0 && b[0] & 0x80) {
+      return `0x${digits} (${BigInt.asIntN(size * 8, u)})`;
+    }
+    return `0x${digits}`;
+  }
+  return hexBytes(b);
+}
+
+/** Unfold "array_len" entries into one entry per element, as the script does. */
+function unfold(fields: VmdescNode[]): VmdescNode[] {
+  const out: VmdescNode[] = [];
+  for (const f of fields) {
+    if (!('array_len' in f)) { out.push(f); continue; }
+    const n = Number(f.array_len);
+    const { array_len: _drop, ...rest } = f;
+    for (let i = 0; i < n; i++) out.push({ ...rest, index: i });
+  }
+  return out;
+}
+
+function walkStruct(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
+  if (!desc || !Array.isArray(desc.fields)) throw new WalkError(`No fields in struct. VMSD: ${qjson(desc)}`);
+  const data = new Map<string, unknown>();
+  for (const f of unfold(desc.fields as VmdescNode[])) {
+    const name = String(f.name);
+    const v = readField(r, f);
+    // a repeated name (array elements, or duplicate fields) becomes a list
+    if (!data.has(name)) data.set(name, v);
+    else {
+      const cur = data.get(name);
+      if (Array.isArray(cur)) cur.push(v);
+      else data.set(name, [cur, v]);
+    }
+  }
+  for (const sub of (desc.subsections as VmdescNode[] | undefined) ?? []) {
+    if (r.remaining < 1 || r.u8() !== QEMU_VM_SUBSECTION) {
+      throw new WalkError(`Subsection ${String(sub.vmsd_name)} not found at offset ${r.pos.toString(16)}`);
+    }
+    const name = r.countedString();
+    r.be32();
+    data.set(name, walkStruct(r, sub));
+  }
+  return data;
+}
+
+// ---------------------------------------------------------------------------------------
+// RAM records (no guest memory: counts only)
+
+const RAM_FLAG_ZERO = 0x02, RAM_FLAG_MEM_SIZE = 0x04, RAM_FLAG_PAGE = 0x08, RAM_FLAG_EOS = 0x10;
+const RAM_FLAG_CONTINUE = 0x20, RAM_FLAG_MULTIFD_FLUSH = 0x200;
+
+function walkRam(r: QEMUFileReader, version: number, rec: NonNullable<SectionRecord['ram']>): void {
+  if (version !== 4) throw new WalkError(`Unknown RAM version ${version}`);
+  for (;;) {
+    if (r.remaining < 8) throw new WalkError('Unexpected end of stream in the ram section');
+    const [hi, lo] = r.be64Words();
+    let flags = lo & 0xfff;
+    if (flags & RAM_FLAG_MEM_SIZE) {
+      let total = (BigInt(hi) << 32n) | BigInt((lo & ~0xfff) >>> 0);
+      while (total > 0n) {
+        const name = r.countedString();
+        const len = r.be64();
+        if (r.error) throw new WalkError('Unexpected end of stream in the ram block list');
+        rec.blocks.push([name, Number(len)]);
+        total -= len;
+      }
+      flags &= ~RAM_FLAG_MEM_SIZE;
+    }
+    if (flags & RAM_FLAG_ZERO) {
+      if (flags & RAM_FLAG_CONTINUE) flags &= ~RAM_FLAG_CONTINUE;
+      else r.countedString();
+      r.u8();
+      rec.zeroPages++;
+      flags &= ~RAM_FLAG_ZERO;
+    } else if (flags & RAM_FLAG_PAGE) {
+      if (flags & RAM_FLAG_CONTINUE) flags &= ~RAM_FLAG_CONTINUE;
+      else r.countedString();
+      r.skip(4096);
+      rec.pages++;
+      flags &= ~RAM_FLAG_PAGE;
+    } else if (flags & 0x40) {
+      throw new WalkError('XBZRLE RAM compression is not supported yet');
+    } else if (flags & 0x80) {
+      throw new WalkError("RAM hooks don't make sense with files");
+    }
+    if (flags & RAM_FLAG_MULTIFD_FLUSH) continue;
+    if (flags & RAM_FLAG_EOS) return;
+    if (flags !== 0) throw new WalkError(`Unknown RAM flags: ${flags.toString(16)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** Where the vmdesc starts: 0x06, be32 len, JSON that ends the file. */
+function findVmdesc(b: Uint8Array): number | undefined {
+  const n = b.length;
+  for (let p = n - 6; p >= 0; p--) {
+    if (b[p] !== QEMU_VM_VMDESCRIPTION || b[p + 5] !== 0x7b) continue;
+    const len = ((b[p + 1] << 24) | (b[p + 2] << 16) | (b[p + 3] << 8) | b[p + 4]) >>> 0;
+    if (p + 5 + len === n) return p;
+  }
+  return undefined;
+}
+
+function describeInstance(id: number): string {
+  return id >= 0x80000000 ? `0x${id.toString(16)}` : String(id);
+}
+
+export interface AnalyzeOptions {
+  /** Build the `-d state` dictionary. */
+  state?: boolean;
+  decoders?: SectionDecoder[];
+}
+
+export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): StreamAnalysis {
+  const a: StreamAnalysis = { fileSize: bytes.length, records: [], warnings: [], ram: { blocks: [], pages: 0, zeroPages: 0 } };
+  if (opts.state) a.state = new Map();
+  const decoders = opts.decoders ?? defaultDecoders;
+
+  let vmdesc: { devices?: VmdescNode[] } | undefined;
+  const vd = findVmdesc(bytes);
+  if (vd !== undefined) {
+    a.vmdescOffset = vd;
+    a.vmdescText = new TextDecoder().decode(bytes.subarray(vd + 5));
+    try {
+      vmdesc = JSON.parse(a.vmdescText);
+    } catch (e) {
+      a.warnings.push(`the vmdesc JSON does not parse: ${(e as Error).message}`);
+    }
+  }
+  const descFor = (idstr: string, inst: number): VmdescNode | undefined =>
+    vmdesc?.devices?.find((d) => d.name === idstr && Number(d.instance_id) === inst);
+
+  const r = new QEMUFileReader(bytes);
+  r.eof = true;
+  const started = new Map<number, { idstr: string; instanceId: number; version: number; htab?: HtabMigration }>();
+  let last: SectionRecord | undefined;
+
+  try {
+    if (r.be32() !== QEMU_VM_FILE_MAGIC) throw new WalkError('Not a migration stream (bad magic)');
+    const version = r.be32();
+    if (version !== QEMU_VM_FILE_VERSION) throw new WalkError(`Invalid version number ${version}`);
+    for (;;) {
+      if (r.remaining < 1) throw new WalkError(`Unexpected end of stream at 0x${r.pos.toString(16)} (no EOF)`);
+      const offset = r.pos;
+      const type = r.u8();
+      if (type === QEMU_VM_EOF) {
+        a.eofOffset = offset;
+        break;
+      }
+      if (type === QEMU_VM_CONFIGURATION) {
+        const cfg = configurationState('', false);
+        const ctx = loadContext();
+        const ret = vmstate_load_state(r, vmstate_configuration, cfg, 0, ctx);
+        if (ret < 0 || r.error) throw new WalkError(`bad configuration section: ${ctx.errors.lines.join('; ')}`);
+        a.machine = latin1(cfg.name.subarray(0, cfg.len));
+        continue;
+      }
+      if (type === QEMU_VM_SECTION_FOOTER) {
+        const id = r.be32();
+        if (!last || id !== last.sectionId) {
+          throw new WalkError(`Mismatched section footer: ${id.toString(16)} vs ${last ? last.sectionId.toString(16) : 'none'}`);
+        }
+        last.size = r.pos - last.offset;
+        continue;
+      }
+      if (type === QEMU_VM_COMMAND) {
+        r.be16();
+        const len = r.be16();
+        r.skip(len);
+        continue;
+      }
+      const tname = SECTION_TYPE_NAMES[type] as SectionType | undefined;
+      if (!tname) throw new WalkError(`Unknown section type: ${type} at 0x${offset.toString(16)}`);
+      const sectionId = r.be32();
+      let info = started.get(sectionId);
+      if (type === QEMU_VM_SECTION_START || type === QEMU_VM_SECTION_FULL) {
+        const idstr = r.countedString();
+        const instanceId = r.be32();
+        const ver = r.be32();
+        info = { idstr, instanceId, version: ver };
+        started.set(sectionId, info);
+      } else if (!info) {
+        throw new WalkError(`Unknown section id ${sectionId} at 0x${offset.toString(16)}`);
+      }
+      if (r.error) throw new WalkError(`Unexpected end of stream at 0x${offset.toString(16)}`);
+      const rec: SectionRecord = {
+        type: tname, sectionId, idstr: info.idstr, instanceId: info.instanceId, version: info.version,
+        offset, size: 0, payloadSize: 0, decodedBy: 'vmdesc',
+      };
+      const payloadStart = r.pos;
+      const key = `${info.idstr} (${sectionId})`;
+      if (info.idstr === 'ram' && info.instanceId === 0) {
+        rec.decodedBy = 'ram';
+        rec.ram = { pages: 0, zeroPages: 0, blocks: [] };
+        walkRam(r, info.version, rec.ram);
+        a.ram.pages += rec.ram.pages;
+        a.ram.zeroPages += rec.ram.zeroPages;
+        a.ram.blocks.push(...rec.ram.blocks);
+        rec.summary = rec.ram.blocks.length
+          ? 'blocks ' + rec.ram.blocks.map(([n, l]) => `${n} 0x${l.toString(16)}`).join(', ')
+          : `pages=${rec.ram.pages} zero=${rec.ram.zeroPages}`;
+        if (a.state && !a.state.has(key)) {
+          a.state.set(key, new Map([['section sizes', new Map<string, unknown>()]]));
+        }
+        if (a.state) {
+          const sizes = (a.state.get(key) as Map<string, Map<string, unknown>>).get('section sizes')!;
+          for (const [n, l] of rec.ram.blocks) sizes.set(n, '0x' + l.toString(16).padStart(16, '0'));
+        }
+      } else if (info.idstr === 'spapr/htab' && info.instanceId === 0) {
+        rec.decodedBy = 'htab';
+        info.htab ??= new HtabMigration({ htabShift: 0 });
+        const h = info.htab;
+        const before = { ...h.loaded };
+        const errors = new ErrorLog();
+        const ret = h.load_state(r, info.version, errors);
+        if (ret < 0) throw new WalkError(errors.lines.join('; ') || `htab section error ${ret}`);
+        rec.htab = {
+          shift: type === QEMU_VM_SECTION_START ? h.htabShift : undefined,
+          chunks: h.loaded.chunks - before.chunks, valid: h.loaded.valid - before.valid, invalid: h.loaded.invalid - before.invalid,
+        };
+        rec.summary = type === QEMU_VM_SECTION_START
+          ? (h.htabShift ? `htab_shift=${h.htabShift}` : 'no HPT')
+          : `chunks=${rec.htab.chunks} valid=${rec.htab.valid} invalid=${rec.htab.invalid}`;
+        if (a.state && !a.state.has(key)) a.state.set(key, '');
+      } else if (type === QEMU_VM_SECTION_FULL) {
+        readFull(r, rec, info, key);
+      } else {
+        throw new WalkError(`no reader for live section '${info.idstr}'`);
+      }
+      rec.payloadSize = r.pos - payloadStart;
+      rec.size = r.pos - offset;
+      a.records.push(rec);
+      last = rec;
+    }
+    // the vmdesc (or whatever follows EOF)
+    if (r.remaining > 0) {
+      const at = r.pos;
+      if (r.u8() !== QEMU_VM_VMDESCRIPTION) a.warnings.push(`Expected vmdescription section at 0x${at.toString(16)}`);
+      else if (a.vmdescOffset !== at) a.warnings.push(`the vmdesc at 0x${at.toString(16)} does not end the file`);
+    }
+  } catch (e) {
+    a.error = e instanceof Error ? e.message : String(e);
+  }
+  return a;
+
+  function readFull(rr: QEMUFileReader, rec: SectionRecord, info: { idstr: string; instanceId: number; version: number }, key: string): void {
+    const start = rr.pos;
+    const dec = decoders.find((d) => d.idstr === info.idstr);
+    let desc: VmdescNode | undefined;
+    if (dec) {
+      const o = dec.create(info.instanceId, a.machine);
+      const ctx = loadContext(new ErrorLog());
+      const ret = vmstate_load_state(rr, dec.vmsd, o, info.version, ctx);
+      if (rr.error && !descFor(info.idstr, info.instanceId)) {
+        throw new WalkError(`Unexpected end of stream in section '${info.idstr}' at 0x${rr.pos.toString(16)}`);
+      }
+      const consumed = bytes.subarray(start, rr.pos);
+      const again = vmstate_save_with_desc(dec.vmsd, o, info.idstr, info.instanceId);
+      if (!rr.error && again.ret === 0 && equalBytes(again.bytes, consumed) && info.version === dec.vmsd.version_id) {
+        rec.decodedBy = 'declaration';
+        desc = again.desc;
+        const d = dec.describe?.(o, key);
+        rec.summary = d?.summary;
+        for (const w of d?.warnings ?? []) a.warnings.push(w);
+        if (ret < 0) {
+          a.warnings.push(`${key}: loading it here would fail (${[...ctx.errors.lines, `ret ${ret}`].join('; ')})`);
+        }
+        const theirs = descFor(info.idstr, info.instanceId);
+        if (theirs && qjson(theirs) !== qjson(desc)) a.warnings.push(`${key}: the stream's vmdesc differs from our declaration`);
+      } else {
+        a.warnings.push(`${key}: our '${info.idstr}' declaration does not match this section; read with the stream's vmdesc`);
+        rr.pos = start;
+        rr.error = 0;
+      }
+    }
+    if (!desc) {
+      desc = descFor(info.idstr, info.instanceId);
+      if (!desc) throw new WalkError(`no vmdesc entry for section '${info.idstr}' instance ${describeInstance(info.instanceId)}`);
+      rr.pos = start;
+      if (!a.state) walkStruct(rr, desc);
+    }
+    if (a.state) {
+      rr.pos = start;
+      a.state.set(key, walkStruct(rr, desc));
+    }
+  }
+}
+
+function equalBytes(x: Uint8Array, y: Uint8Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+// output
+
+export function formatSummary(a: StreamAnalysis): string[] {
+  const out: string[] = [];
+  out.push(`configuration: machine '${a.machine ?? '(none)'}'`);
+  for (const rec of a.records) {
+    const head = `${rec.type.padEnd(5)} id=${String(rec.sectionId).padEnd(5)} ${`'${rec.idstr}'`.padEnd(30)} instance=${describeInstance(rec.instanceId).padEnd(10)} v${String(rec.version).padEnd(2)}`;
+    out.push(`${head} size=${rec.size} payload=${rec.payloadSize} [${rec.decodedBy}]${rec.summary ? ' ' + rec.summary : ''}`);
+  }
+  if (a.eofOffset !== undefined) out.push(`EOF at 0x${a.eofOffset.toString(16)}`);
+  if (a.vmdescOffset !== undefined) out.push(`VMDESCRIPTION at 0x${a.vmdescOffset.toString(16)} len=${a.fileSize - a.vmdescOffset - 5}`);
+  if (a.ram.blocks.length || a.ram.pages || a.ram.zeroPages) {
+    const blocks = a.ram.blocks.map(([n, l]) => `${n} 0x${l.toString(16)}`).join(', ');
+    out.push(`ram: ${a.ram.pages + a.ram.zeroPages} page records (${a.ram.pages} pages, ${a.ram.zeroPages} zero pages); blocks: ${blocks}`);
+  }
+  for (const w of a.warnings) out.push(`warning: ${w}`);
+  if (a.error) out.push(`error: ${a.error}`);
+  return out;
+}
+
+/** Python's json.dumps(indent=4, ensure_ascii=True) of the state dictionary. */
+function pyjson(v: unknown, indent: string): string {
+  const inner = indent + '    ';
+  if (v instanceof Map) {
+    if (v.size === 0) return '{}';
+    const parts = [...v].map(([k, x]) => `${inner}${pystr(String(k))}: ${pyjson(x, inner)}`);
+    return `{\n${parts.join(',\n')}\n${indent}}`;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[\n${v.map((x) => inner + pyjson(x, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return String(v);
+  if (v === null || v === undefined) return 'null';
+  return pystr(String(v));
+}
+
+function pystr(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
+}
+
+export function formatState(a: StreamAnalysis): string[] {
+  return pyjson(a.state ?? new Map(), '').split('\n');
+}
+
+export function formatDesc(a: StreamAnalysis): string[] {
+  if (a.vmdescText === undefined) return [];
+  return pyjson(toMaps(JSON.parse(a.vmdescText)), '').split('\n');
+}
+
+function toMaps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toMaps);
+  if (v && typeof v === 'object') return new Map(Object.entries(v).map(([k, x]) => [k, toMaps(x)]));
+  return v;
+}
