@@ -17,7 +17,8 @@ import {
 } from './hcall';
 import { RTAS_OUT_SUCCESS, RtasTable } from './rtas';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
-import { icsReset } from './vmstate';
+import { icsReset, type IcsState } from './vmstate';
+import { machineVersion, type MachineCompat } from './versions';
 import { vofClientCall, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
@@ -50,8 +51,8 @@ export const SPAPR_VIO_REG_BASE = 0x71000000;
 export const SPAPR_IRQ_VIO = 0x1100;
 /** XICS_IRQS_SPAPR: interrupt sources of the ics (1024 on pseries <= 3.0). */
 export const XICS_IRQS_SPAPR = 4096;
-/** pseries-7.2 cap defaults by mig.caps[] index: htm off, vsx, dfp on, cfpc/sbbc/ibs workaround, hpt-max-page-size 16, nested-hv off, large-decr, ccf-assist, fwnmi on, rpt-invalidate off. */
-const SPAPR_CAP_DEFAULTS_7_2 = [0, 1, 1, 1, 1, 1, 16, 0, 1, 1, 1, 0];
+/** 1024 sources on pseries <= 3.0 (legacy IRQ numbering). */
+export const XICS_IRQS_LEGACY = 1024;
 export const DEFAULT_RAM_SIZE = 256 * 1024 * 1024;
 /** VOF's stack top and TOC, as the guest sees them at entry under x-vof=on. */
 const VOF_STACK_TOP = 0xff60;
@@ -69,6 +70,8 @@ export class SpaprNvram {
 
 export class SpaprMachine implements VirtualHypervisor {
   readonly machineType: string;
+  /** The compat knobs of the machine type (versions.ts). */
+  readonly compat: MachineCompat;
   readonly ram: GuestRam;
   readonly cpu: PowerPCCPU;
   readonly nvram: SpaprNvram;
@@ -91,9 +94,9 @@ export class SpaprMachine implements VirtualHypervisor {
   patb_entry = 0n;
   /** spapr caps by index (see SPAPR_CAPS): machine defaults, values the user set, values received. */
   readonly caps = {
-    defaults: [...SPAPR_CAP_DEFAULTS_7_2],
+    defaults: [] as number[],
     user: [] as Array<number | undefined>,
-    mig: [...SPAPR_CAP_DEFAULTS_7_2],
+    mig: [] as number[],
     effective(i: number): number { return this.user[i] ?? this.defaults[i]; },
   };
   /** FWNMI registration (ibm,nmi-register); -1 = none. */
@@ -101,7 +104,7 @@ export class SpaprMachine implements VirtualHypervisor {
   /** The "tb" struct of the spapr section (filled at save, applied at load). */
   readonly timebase = { m: this as SpaprMachine, guest_timebase: 0n, time_of_the_day_ns: 0n };
   /** XICS source and presenter state (state only: QEMU's reset values). */
-  readonly ics = icsReset(XICS_IRQS_SPAPR);
+  readonly ics: IcsState;
   readonly icp = { xirr: 0, pending_priority: 0xff, mfrr: 0xff };
   kernel: LoadedKernel | null = null;
   private kernelImage: Uint8Array | null = null;
@@ -110,13 +113,17 @@ export class SpaprMachine implements VirtualHypervisor {
   readonly rtas = new RtasTable<SpaprMachine>();
 
   constructor(readonly host: MachineHost, opts: SpaprOptions = {}) {
-    this.machineType = opts.machineType ?? 'pseries-7.2';
+    this.compat = machineVersion(opts.machineType ?? 'pseries');
+    this.machineType = this.compat.name;
     this.ram = new GuestRam(opts.ramSize ?? DEFAULT_RAM_SIZE);
     this.cpu = new PowerPCCPU(this.ram, this, opts.cpuModel ?? POWER8, 0);
     this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, SPAPR_IRQ_VIO);
     this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, SPAPR_IRQ_VIO + 1);
     this.htabShift = htabShiftForRam(this.ram.size);
-    setOvBits(this.ov5, OV5_PLATFORM_PSERIES_7_2);
+    this.caps.defaults = [...this.compat.capsDefaults];
+    this.caps.mig = [...this.compat.capsDefaults];
+    setOvBits(this.ov5, platformOv5(this.compat));
+    this.ics = icsReset(this.compat.legacyIrqs ? XICS_IRQS_LEGACY : XICS_IRQS_SPAPR);
     this.registerHypercalls();
     this.registerRtas();
   }
@@ -315,8 +322,17 @@ export const OV5 = {
   MMU_RADIX_GTSE: 201,
 } as const;
 
-/** spapr->ov5 of pseries-7.2 with a POWER8 CPU (spapr_machine_init). */
-const OV5_PLATFORM_PSERIES_7_2 = [OV5.DRCONF_MEMORY, OV5.FORM1_AFFINITY, OV5.FORM2_AFFINITY, OV5.HP_EVT, OV5.HPT_RESIZE, OV5.DRMEM_V2];
+/** spapr->ov5 for a POWER8 CPU (spapr_machine_init): what the machine type offers. */
+export function platformOv5(c: MachineCompat): number[] {
+  const bits: number[] = [];
+  if (c.drLmb) bits.push(OV5.DRCONF_MEMORY);
+  bits.push(OV5.FORM1_AFFINITY);
+  if (c.form2Affinity) bits.push(OV5.FORM2_AFFINITY);
+  if (c.modernHotplugEvents) bits.push(OV5.HP_EVT);
+  if (c.resizeHpt) bits.push(OV5.HPT_RESIZE);
+  bits.push(OV5.DRMEM_V2);
+  return bits;
+}
 
 export function setOvBits(ov: Uint8Array, bits: readonly number[]): void {
   for (const b of bits) ov[b >> 3] |= 0x80 >> (b & 7);

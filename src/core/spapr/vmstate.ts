@@ -105,7 +105,7 @@ function capSubsection(index: number): VMStateDescription<SpaprMachine> {
     name: `spapr/cap/${name}`,
     version_id: 1,
     minimum_version_id: 1,
-    needed: (m) => (name === 'hpt_maxpagesize' ? true : m.caps.user[index] !== undefined && m.caps.user[index] !== m.caps.defaults[index]),
+    needed: (m) => (name === 'hpt_maxpagesize' && !m.compat.pre_4_1_migration ? true : m.caps.user[index] !== undefined && m.caps.user[index] !== m.caps.defaults[index]),
     post_load: (m) => {
       const got = m.caps.mig[index];
       const mine = m.caps.effective(index);
@@ -121,7 +121,7 @@ const vmstate_spapr_dtb: VMStateDescription<SpaprMachine> = {
   name: 'spapr_dtb',
   version_id: 1,
   minimum_version_id: 1,
-  needed: () => true, // smc->update_dt_enabled (pseries >= 4.0)
+  needed: (m) => m.compat.updateDtEnabled,
   post_load: (m) => {
     try {
       m.fdt = fdtParse(m.fdtBlob);
@@ -308,6 +308,9 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     state: m.cpu.state,
     pvr: m.cpu.model.pvr,
     cpu_index: 0,
+    pre_2_8_migration: m.compat.pre_2_8_migration,
+    pre_2_10_migration: m.compat.pre_2_10_migration,
+    pre_3_0_migration: m.compat.pre_3_0_migration,
     preSave: () => m.cpu.preSave(),
     postLoad: () => m.cpu.postLoad(),
   };
@@ -319,7 +322,7 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   reg.vmstate_register(0, vmstate_ics, m.ics, { section_id: SECTION_IDS.ics });
   register_cpu_vmstate(reg, cpuVm, { common: { section_id: SECTION_IDS.cpu_common }, cpu: { section_id: SECTION_IDS.cpu } });
   reg.vmstate_register(0, vmstate_icp_server, m.icp, { section_id: SECTION_IDS.icp });
-  reg.vmstate_register(0, vmstate_spapr_cpu_state, m, { section_id: SECTION_IDS.spapr_cpu });
+  if (!m.compat.pre_3_0_migration) reg.vmstate_register(0, vmstate_spapr_cpu_state, m, { section_id: SECTION_IDS.spapr_cpu });
   reg.vmstate_register(0, vmstate_spapr_rtc, m, { section_id: SECTION_IDS.rtc });
   reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: SECTION_IDS.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });
   reg.vmstate_register(0, vmstate_spapr, m, { section_id: SECTION_IDS.spapr });
