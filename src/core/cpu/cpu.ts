@@ -1,0 +1,1693 @@
+// The POWER8 interpreter: a decoded-instruction cache per guest page and one switch over small
+// integer operation ids. Register state lives in CpuState's typed arrays (64-bit values as hi/lo
+// Int32 halves); the hot loop allocates nothing.
+//
+// Semantics follow the Power ISA 2.07B as QEMU 7.2's TCG implements it for -cpu POWER8 under a
+// pseries machine (a "virtual hypervisor": the guest never runs with MSR[HV]=1, `sc 1` from
+// supervisor state is handed to the machine's hypercall handler).
+//
+// KNOWN LIMITATION: address translation is not implemented. Every instruction fetch and data
+// access is a real-mode access, whatever MSR[IR]/MSR[DR] say: the effective address (truncated to
+// 32 bits when MSR[SF]=0) has its top 4 bits ignored, as QEMU does for real mode under a virtual
+// hypervisor, and addresses that fall outside guest RAM read as zero and ignore writes (QEMU's
+// unassigned memory). A kernel that only uses its linear mapping at 0xc000... therefore runs, but
+// the hash MMU (SLB/HPT lookups, DSI/ISI, segment interrupts) does not exist yet; slbmte/slbie/
+// slbia/slbmfee/slbmfev maintain state.slb only.
+//
+// Other deliberate choices (all as QEMU 7.2 TCG does unless said otherwise; qemu-diff.test.ts
+// checks the arithmetic, interrupt, SPR and MSR behaviour against a QEMU 7.2 run):
+// - divw/divwu/divd/divdu by zero, and MIN/-1, return the dividend (QEMU divides by 1 instead);
+//   the 32-bit forms zero-extend their result; OE sets OV/SO.
+// - mulhw/mulhwu zero-extend the 32-bit high product.
+// - Instruction-form checks on reserved bits are not made (QEMU raises illegal for some).
+// - The decrementer is level-triggered (Book3S): pending while DEC is negative; it is not cleared
+//   by delivery, only by writing a non-negative value (>= 3) to DEC.
+// - Reservations compare the reserved value, like QEMU's cmpxchg-based stcx.
+// - mtxer keeps only the low word of XER (without the ISA 3.0 OV32/CA32 bits).
+// - slbmte accepts 4K and 64K base page sizes only (the pseries default cap-hpt-max-page-size=16
+//   hides 16M/16G from TCG guests); other encodings raise the illegal-instruction interrupt.
+// - Every dispatched instruction counts towards run()'s budget and state.insnCount, including one
+//   that raises an interrupt, so run() always makes progress.
+// - Floating point: loads/stores (with QEMU's exact single<->double bit conversions), fmr, mffs
+//   and mtfsf are executed; every other FP, VMX or VSX instruction raises FP/VMX/VSX unavailable
+//   while the facility is off in the MSR and the illegal-instruction interrupt once it is on.
+
+import { CpuState, SPR_CTR, SPR_LR, SPR_XER, SPR_DECR, SPR_PVR, SPR_LPCR, SPR_AMOR, SPR_PIR,
+  SPR_SRR0, SPR_SRR1, SPR_CFAR, SPR_FSCR, SPR_PPR } from './state';
+import { GuestRam, TARGET_PAGE_BITS } from '../mem/ram';
+import { ISA, F } from './isa';
+import { decodeRow } from './decode';
+import {
+  R, add64, mul64, mulhu64, mulhs64, mulhu32, mulhs32, divu64, divs64, rotl64, mask64, mask32,
+  cntlz64, popcnt32, popcntb32, shl64, shr64, sar64,
+} from './int64';
+import {
+  deliverInterrupt, deliverFacilityUnavailable, EXCP_PROGRAM, EXCP_SYSCALL, EXCP_DECR, EXCP_EXTERNAL,
+  EXCP_FPU, EXCP_VPU, EXCP_VSXU, EXCP_ALIGN, SRR1_ILLEGAL, SRR1_PRIV, SRR1_TRAP, MSR_MASK_HI, MSR_MASK_LO,
+  LPCR_P8_PECE2, LPCR_P8_PECE3,
+} from './interrupts';
+import {
+  Acc, SPRS, UNREG, SPR_U_READ, SPR_U_WRITE, SPR_S_READ, SPR_S_WRITE, unregisteredAccess, Unreg,
+  FSCR_TAR_BIT, FSCR_EBB_BIT, FSCR_IC_TAR, FSCR_IC_EBB, FSCR_IC_TM,
+} from './sprs';
+
+export interface VirtualHypervisor {
+  /** `sc 1` from supervisor state: opcode in r3, args r4.., result to r3 (outputs r4..). May call cpu.requestExit(). */
+  hypercall(cpu: PowerPCCPU): void;
+  /** The current 64-bit timebase (512 MHz) as a JS number; may read cpu.state.insnCount. */
+  readTB(): number;
+}
+
+export interface CpuModel { name: string; pvr: number }
+
+export const POWER8: CpuModel = { name: 'POWER8', pvr: 0x004d0200 };
+
+/** PAPR H_PRIVILEGE, returned in r3 for `sc 1` from problem state. */
+const H_PRIVILEGE = -3;
+
+/** Instructions executed between timer checks inside run() while a decrementer interrupt could
+ * become deliverable (MSR[EE]=1 and DEC armed). Otherwise nothing can raise an interrupt in the
+ * middle of a slice, so run() executes its whole budget in one go (up to MAX_SLICE). */
+const TIMER_SLICE = 1024;
+const MAX_SLICE = 1 << 20;
+
+// MSR bits in the low word.
+const MSR_EE_BIT = 1 << 15;
+const MSR_PR_BIT = 1 << 14;
+const MSR_FP_BIT = 1 << 13;
+const MSR_ME_BIT = 1 << 12;
+const MSR_IR_BIT = 1 << 5;
+const MSR_DR_BIT = 1 << 4;
+const MSR_RI_BIT = 1 << 1;
+const MSR_LE_BIT = 1;
+const MSR_S_BIT = 1 << 22;
+const MSR_VEC_BIT = 1 << 25;
+const MSR_VSX_BIT = 1 << 23;
+/** MSR[TM] is bit 32: bit 0 of the high word. */
+const MSR_TM_HI = 1;
+
+// XER bits (low word).
+const XER_SO = 0x80000000 | 0;
+const XER_OV = 0x40000000;
+const XER_CA = 0x20000000;
+const XER_OV32_CA32 = 0xc0000;
+
+// Indices of frequently used SPRs in state.spr (hi at 2n, lo at 2n+1).
+const LR_HI = 2 * SPR_LR, LR_LO = LR_HI + 1;
+const CTR_HI = 2 * SPR_CTR, CTR_LO = CTR_HI + 1;
+const XER_LO = 2 * SPR_XER + 1;
+const CFAR_HI = 2 * SPR_CFAR, CFAR_LO = CFAR_HI + 1;
+
+const TWO32 = 4294967296;
+
+/**
+ * Operation ids of the interpreter's switch. Each ISA row maps to the member named after its
+ * mnemonic ('.' becomes '_'); rows flagged UNIMPL map to the facility-check ids and rows flagged
+ * HV (hypervisor-only: a pseries guest always gets a privileged program interrupt) to `hvpriv`.
+ * Values 0..2 are internal.
+ */
+enum Op {
+  undecoded, invalid, pageEnd, unimpl_fp, unimpl_vmx, unimpl_vsx, hvpriv,
+  tdi, twi, mulli, subfic, cmpli, cmpi, addic, addic_, addi, addis, bc, sc, b, mcrf, bclr, rfid,
+  crnor, crandc, isync, crxor, crnand, crand, creqv, crorc, cror, bcctr, rlwimi, rlwinm, rlwnm,
+  ori, oris, xori, xoris, andi_, andis_, rldicl, rldicr, rldic, rldimi, rldcl, rldcr, cmp, tw, subfc,
+  mulhdu, addc, mulhwu, isel, mfocrf, mfcr, lwarx, ldx, lwzx, slw, cntlzw, sld, and, cmpl, subf, lbarx,
+  ldux, dcbst, lwzux, cntlzd, andc, td, mulhd, mulhw, mfmsr, ldarx, dcbf, lbzx, neg, lharx, lbzux,
+  popcntb, nor, subfe, adde, mtocrf, mtcrf, mtmsr, stdx, stwcx_, stwx, mtmsrd, stdux, stwux, subfze,
+  addze, stdcx_, stbx, subfme, mulld, addme, mullw, dcbtst, stbux, add, tlbiel, dcbt, lhzx, eqv,
+  lhzux, xor, mfspr, lwax, lhax, mftb, lwaux, lhaux, popcntw, slbmte, sthx, orc, sradi, slbie, sthux,
+  or, divdu, divwu, mtspr, nand, divd, divw, slbia, popcntd, cmpb, ldbrx, lwbrx, lfsx, srw, srd,
+  lfsux, sync, lfdx, lfdux, stdbrx, stwbrx, stfsx, stbcx_, stfsux, sthcx_, stfdx, stfdux,
+  lhbrx, sraw, srad, srawi, slbmfev, eieio, slbmfee, sthbrx, extsh, extsb, icbi, extsw, dcbz,
+  lwz, lwzu, lbz, lbzu, stw, stwu, stb, stbu, lhz, lhzu, lha, lhau, sth, sthu, lmw, stmw,
+  lfs, lfsu, lfd, lfdu, stfs, stfsu, stfd, stfdu, ld, ldu, lwa, std, stdu, fmr, mffs, mtfsf,
+}
+
+/** Op id for each ISA row (same index). */
+const ROW_OP: Uint16Array = (() => {
+  const a = new Uint16Array(ISA.length);
+  ISA.forEach((r, i) => {
+    if (r.flags & F.UNIMPL) {
+      a[i] = r.flags & F.FP ? Op.unimpl_fp : r.flags & F.VMX ? Op.unimpl_vmx : Op.unimpl_vsx;
+      return;
+    }
+    if (r.flags & F.HV) { a[i] = Op.hvpriv; return; }
+    const id = (Op as unknown as Record<string, number>)[r.mn.replace('.', '_')];
+    if (id === undefined) throw new Error(`interpreter: no handler for ${r.mn}`);
+    a[i] = id;
+  });
+  return a;
+})();
+
+/** Op id of a raw instruction word. */
+export function opOf(w: number): number {
+  const r = decodeRow(w);
+  return r < 0 ? Op.invalid : ROW_OP[r];
+}
+
+/** Name of an op id (tests, tracing). */
+export function opName(id: number): string {
+  return Op[id] ?? '?';
+}
+
+/** Decoded instructions of one guest page: 1024 slots plus a page-end sentinel. */
+interface CodePage {
+  readonly ids: Uint16Array;
+  readonly words: Int32Array;
+  le: boolean;
+}
+
+function newCodePage(le: boolean): CodePage {
+  const ids = new Uint16Array(1025);
+  ids[1024] = Op.pageEnd;
+  return { ids, words: new Int32Array(1025), le };
+}
+
+// Scratch effective address (hi, lo), written by the EA helpers below.
+const EA = new Int32Array(2);
+
+/** EA = (RA|0) + d, truncated to 32 bits when !sf. */
+function eaD(gpr: Int32Array, ra: number, d: number, sf: boolean): void {
+  if (ra === 0) {
+    EA[0] = sf ? d >> 31 : 0;
+    EA[1] = d;
+    return;
+  }
+  const aL = gpr[2 * ra + 1], lo = (aL + d) | 0;
+  EA[1] = lo;
+  EA[0] = sf ? (gpr[2 * ra] + (d >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0 : 0;
+}
+
+/** EA = (RA|0) + (RB), truncated to 32 bits when !sf. */
+function eaX(gpr: Int32Array, ra: number, rb: number, sf: boolean): void {
+  if (ra === 0) {
+    EA[0] = sf ? gpr[2 * rb] : 0;
+    EA[1] = gpr[2 * rb + 1];
+    return;
+  }
+  const aL = gpr[2 * ra + 1], lo = (aL + gpr[2 * rb + 1]) | 0;
+  EA[1] = lo;
+  EA[0] = sf ? (gpr[2 * ra] + gpr[2 * rb] + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0 : 0;
+}
+
+/** Physical address of [EA, EA+len) in RAM (real mode: top 4 EA bits ignored), or -1 if unassigned. */
+function physOf(size: number, len: number): number {
+  if ((EA[0] & 0x0fffffff) !== 0) return -1;
+  const a = EA[1] >>> 0;
+  return a + len <= size ? a : -1;
+}
+
+/** CR0 from a 64-bit result (or its low word sign-extended in 32-bit mode), plus XER[SO]. */
+function cr0(crf: Int32Array, spr: Int32Array, hi: number, lo: number, sf: boolean): void {
+  let c: number;
+  if (sf) c = hi < 0 ? 8 : (hi | lo) === 0 ? 2 : 4;
+  else c = lo < 0 ? 8 : lo === 0 ? 2 : 4;
+  crf[0] = c | (spr[XER_LO] >>> 31);
+}
+
+function setOv(spr: Int32Array, ov: boolean): void {
+  spr[XER_LO] = ov ? spr[XER_LO] | XER_SO | XER_OV : spr[XER_LO] & ~XER_OV;
+}
+
+function setCa(spr: Int32Array, ca: number): void {
+  spr[XER_LO] = ca ? spr[XER_LO] | XER_CA : spr[XER_LO] & ~XER_CA;
+}
+
+function getCa(spr: Int32Array): number {
+  return (spr[XER_LO] >>> 29) & 1;
+}
+
+/** Signed compare of (aHi,aLo) with (bHi,bLo) into CR field bf. */
+function cmpS(crf: Int32Array, spr: Int32Array, bf: number, aHi: number, aLo: number, bHi: number, bLo: number): void {
+  let c: number;
+  if (aHi !== bHi) c = aHi < bHi ? 8 : 4;
+  else if (aLo === bLo) c = 2;
+  else c = (aLo >>> 0) < (bLo >>> 0) ? 8 : 4;
+  crf[bf] = c | (spr[XER_LO] >>> 31);
+}
+
+function cmpU(crf: Int32Array, spr: Int32Array, bf: number, aHi: number, aLo: number, bHi: number, bLo: number): void {
+  let c: number;
+  if (aHi !== bHi) c = (aHi >>> 0) < (bHi >>> 0) ? 8 : 4;
+  else if (aLo === bLo) c = 2;
+  else c = (aLo >>> 0) < (bLo >>> 0) ? 8 : 4;
+  crf[bf] = c | (spr[XER_LO] >>> 31);
+}
+
+function crBit(crf: Int32Array, b: number): number {
+  return (crf[b >> 2] >> (3 - (b & 3))) & 1;
+}
+
+function setCrBit(crf: Int32Array, b: number, v: number): void {
+  const m = 8 >> (b & 3);
+  crf[b >> 2] = v & 1 ? crf[b >> 2] | m : crf[b >> 2] & ~m;
+}
+
+/** TO-field trap condition for 64-bit (or sign/zero-extended 32-bit) operands. */
+function trapCond(to: number, aHi: number, aLo: number, bHi: number, bLo: number): boolean {
+  let lts: boolean, gts: boolean, ltu: boolean, gtu: boolean;
+  if (aHi !== bHi) { lts = aHi < bHi; gts = !lts; ltu = (aHi >>> 0) < (bHi >>> 0); gtu = !ltu; }
+  else if (aLo === bLo) { lts = gts = ltu = gtu = false; }
+  else { ltu = (aLo >>> 0) < (bLo >>> 0); gtu = !ltu; lts = ltu; gts = gtu; }
+  const eq = aHi === bHi && aLo === bLo;
+  return ((to & 0x10) !== 0 && lts) || ((to & 0x08) !== 0 && gts) || ((to & 0x04) !== 0 && eq)
+    || ((to & 0x02) !== 0 && ltu) || ((to & 0x01) !== 0 && gtu);
+}
+
+/**
+ * slbmte validity as QEMU's ppc_store_slb: no reserved ESID bits, segment size 256M or 1T, and a
+ * base page size the pseries machine leaves to TCG guests (4K or 64K: with the default
+ * cap-hpt-max-page-size=16, 16M and 16G encodings are filtered out).
+ */
+function slbEntryOk(rbLo: number, vsidHi: number, vsidLo: number): boolean {
+  if ((rbLo & 0x07fff000) !== 0) return false;
+  if (vsidHi < 0) return false; // B = 0b10 or 0b11
+  const llp = vsidLo & 0x130;
+  return llp === 0 || llp === 0x110;
+}
+
+/** Single-precision bits to double-precision bits (QEMU helper_todouble), into R[0..1]. */
+function toDouble(a: number): void {
+  const abs = a & 0x7fffffff;
+  if (abs >= 0x00800000) {
+    if (((a >>> 23) & 0xff) === 0xff) {
+      R[0] = (a & (0x80000000 | 0)) | 0x7ff00000 | ((a & 0x7fffff) >>> 3);
+      R[1] = (a & 0x7) << 29;
+    } else {
+      // sign+top exponent bit, then three copies of the inverted top exponent bit, then the rest
+      const top2 = (a >>> 30) & 3;
+      const fill = ((a >>> 30) & 1) ^ 1 ? 7 : 0;
+      const rest = a & 0x3fffffff; // 30 bits, placed at bit 29 of the doubleword
+      R[0] = (top2 << 30) | (fill << 27) | (rest >>> 3);
+      R[1] = (rest & 7) << 29;
+    }
+  } else {
+    R[0] = a & (0x80000000 | 0);
+    R[1] = 0;
+    if (abs !== 0) {
+      const shift = Math.clz32(abs) - 8; // normalise so the leading 1 is at bit 23
+      const exp = -126 - shift + 1023;
+      const frac = (abs << (shift + 1)) & 0x7fffff; // 23 fraction bits after the hidden one
+      R[0] |= (exp << 20) | (frac >>> 3);
+      R[1] = (frac & 7) << 29;
+    }
+  }
+}
+
+/** Double-precision bits to single-precision bits (QEMU helper_tosingle). */
+function toSingle(hi: number, lo: number): number {
+  const exp = (hi >>> 20) & 0x7ff;
+  if (exp > 0x380) {
+    return ((hi & (0xc0000000 | 0)) | ((hi & 0x7ffffff) << 3) | (lo >>> 29)) | 0;
+  }
+  let ret = hi & (0x80000000 | 0);
+  if (exp >= 0x36a) {
+    // ((1 << 52) | frac) >> (0x381 - exp): at most 24 significant bits survive
+    const sh = 0x381 - exp; // 1..23
+    const mHi = (hi & 0xfffff) | 0x100000, mLo = lo >>> 0;
+    // shift the 53-bit mantissa right by sh, keep the low 32 bits
+    const v = Math.floor((mHi * TWO32 + mLo) / 2 ** sh);
+    ret |= v % TWO32;
+  }
+  return ret | 0;
+}
+
+export class PowerPCCPU {
+  readonly state: CpuState;
+  readonly ram: GuestRam;
+  readonly model: CpuModel;
+  readonly cpuIndex: number;
+  private readonly vhyp: VirtualHypervisor;
+  private readonly dv: DataView;
+  private readonly ramSize: number;
+
+  /** Decoded pages by physical page number. */
+  private readonly pages: (CodePage | undefined)[];
+  private readonly pagePool: CodePage[] = [];
+  /** Returned for fetches outside RAM: every slot decodes as an illegal instruction. */
+  private readonly nullPage: CodePage;
+  /** Physical page currently executing (-1 when none). */
+  private curPage = -1;
+  /** Set when the executing page was written: leave the block. */
+  private codeStale = false;
+  private exitRequested = false;
+
+  /** Data byte order of the executing context (MSR[LE]), cached for the load/store helpers. */
+  private le = false;
+
+  // Timer and interrupt lines.
+  /** TB value at which DEC reaches zero (QEMU's decr_next, in timebase ticks). */
+  private decNext = 0;
+  /** The DEC timer is armed (a non-negative value was written and has not expired). */
+  private decArmed = false;
+  /** Decrementer interrupt condition (level). */
+  private decPending = false;
+  /** External interrupt line (XICS), level. */
+  private extLevel = false;
+
+  constructor(ram: GuestRam, vhyp: VirtualHypervisor, model: CpuModel, cpuIndex = 0) {
+    this.ram = ram;
+    this.vhyp = vhyp;
+    this.model = model;
+    this.cpuIndex = cpuIndex;
+    this.state = new CpuState();
+    this.dv = ram.view;
+    this.ramSize = ram.size;
+    this.pages = new Array(ram.pages);
+    this.nullPage = newCodePage(false);
+    this.nullPage.ids.fill(Op.invalid, 0, 1024);
+    const prev = ram.onCodeWrite;
+    ram.onCodeWrite = (page: number) => {
+      this.invalidatePage(page);
+      prev(page);
+    };
+    this.reset();
+  }
+
+  /**
+   * CPU reset as QEMU's ppc_cpu_reset for POWER8 followed by spapr's vCPU reset and boot entry
+   * state: NIP = 0x100 (hreset vector), MSR = SF (HV is never set under a virtual hypervisor),
+   * registered SPRs back to their defaults (PVR = model PVR, PIR = cpu index, MMCR0/UMMCR0 FC,
+   * RPR), LPCR = 0x1f008 (LPES0 plus the POWER8 power-saving exit enables, the value a running
+   * pseries vCPU has), AMOR all ones, PSSCR[EC] in spr[855] (QEMU sets it even on POWER8),
+   * GPRs/CR/XER/FPRs cleared, reservation cleared, no interrupt pending, not halted.
+   * The decrementer keeps its timer value (QEMU does not reset it), but its pending state is cleared.
+   */
+  reset(): void {
+    const st = this.state;
+    st.gpr.fill(0);
+    st.crf.fill(0);
+    st.spr.fill(0);
+    st.vsr.fill(0);
+    st.fpscr.fill(0);
+    st.slb.fill(0);
+    st.vscr = 0x00010000;
+    st.reserveAddr[0] = -1;
+    st.reserveAddr[1] = -1;
+    st.reserveVal.fill(0);
+    st.nip[0] = 0;
+    st.nip[1] = 0x100;
+    st.msr[0] = 0x80000000 | 0;
+    st.msr[1] = 0;
+    for (const d of SPRS) {
+      if (d.reset) { st.spr[2 * d.num] = d.reset[1]; st.spr[2 * d.num + 1] = d.reset[0]; }
+    }
+    st.spr[2 * SPR_PVR + 1] = this.model.pvr;
+    st.spr[2 * SPR_PIR + 1] = this.cpuIndex;
+    st.spr[2 * SPR_LPCR + 1] = 0x1f008;
+    st.spr[2 * SPR_AMOR] = -1;
+    st.spr[2 * SPR_AMOR + 1] = -1;
+    st.spr[2 * 855 + 1] = 0x100000;
+    st.halted = 0;
+    st.interruptRequest = 0;
+    this.decPending = false;
+    this.extLevel = false;
+    this.exitRequested = false;
+    this.flushCodeCache();
+  }
+
+  requestExit(): void {
+    this.exitRequested = true;
+  }
+
+  /** True when an interrupt is pending that would wake a halted CPU or be taken now. A halted
+   * POWER8 wakes on external/decrementer conditions enabled by LPCR[PECE2/PECE3] (QEMU's
+   * cpu_has_work_POWER8); a running one needs MSR[EE]. */
+  hasWork(): boolean {
+    const st = this.state;
+    if (st.halted) {
+      const lpcr = st.spr[2 * SPR_LPCR + 1];
+      return (this.extLevel && (lpcr & LPCR_P8_PECE2) !== 0) || (this.decPending && (lpcr & LPCR_P8_PECE3) !== 0);
+    }
+    return (st.msr[1] & MSR_EE_BIT) !== 0 && (this.extLevel || this.decPending);
+  }
+
+  nextTimerTB(): number {
+    return this.decArmed ? this.decNext : Infinity;
+  }
+
+  updateTimers(): void {
+    if (this.decArmed && this.vhyp.readTB() >= this.decNext) {
+      this.decArmed = false;
+      this.decPending = true;
+    }
+  }
+
+  setExternalIrq(level: boolean): void {
+    this.extLevel = level;
+  }
+
+  /** Current DEC value (low 32 bits of decr_next - TB, as QEMU's cpu_ppc_load_decr). */
+  readDec(): number {
+    return (this.decNext - this.vhyp.readTB()) | 0;
+  }
+
+  /** mtdec, as QEMU's __cpu_ppc_store_decr for a level-triggered 32-bit decrementer. */
+  writeDec(hi: number, lo: number): void {
+    const small = hi === 0 && (lo >>> 0) < 3;
+    if (small || lo < 0) {
+      this.decPending = true;
+      return;
+    }
+    this.decPending = false;
+    this.decNext = this.vhyp.readTB() + (hi >>> 0) * TWO32 + (lo >>> 0);
+    this.decArmed = true;
+  }
+
+  /** Is the decrementer interrupt condition set (tests, UI). */
+  get decrementerPending(): boolean {
+    return this.decPending;
+  }
+
+  preSave(): void {
+    const st = this.state;
+    st.spr[2 * SPR_DECR] = 0;
+    st.spr[2 * SPR_DECR + 1] = this.readDec();
+    st.interruptRequest = this.decPending || this.extLevel ? 0x2 : 0; // CPU_INTERRUPT_HARD
+  }
+
+  postLoad(): void {
+    const st = this.state;
+    const dec = st.spr[2 * SPR_DECR + 1];
+    this.decNext = this.vhyp.readTB() + dec;
+    this.decArmed = dec >= 0;
+    this.decPending = dec < 0 && (st.interruptRequest & 0x2) !== 0;
+    this.flushCodeCache();
+  }
+
+  /** Drop every decoded page (after loading state or rewriting memory wholesale). */
+  flushCodeCache(): void {
+    const cp = this.ram.codePages;
+    for (let p = 0; p < this.pages.length; p++) {
+      const pg = this.pages[p];
+      if (pg) {
+        this.pages[p] = undefined;
+        this.pagePool.push(pg);
+        cp[p >>> 5] &= ~(1 << (p & 31));
+      }
+    }
+    this.curPage = -1;
+  }
+
+  private invalidatePage(page: number): void {
+    const pg = this.pages[page];
+    if (pg) {
+      this.pages[page] = undefined;
+      this.pagePool.push(pg);
+    }
+    if (page === this.curPage) this.codeStale = true;
+  }
+
+  private codePage(pp: number, le: boolean): CodePage {
+    if (pp >= this.pages.length) return this.nullPage;
+    let pg = this.pages[pp];
+    if (pg !== undefined && pg.le === le) return pg;
+    if (pg === undefined) {
+      pg = this.pagePool.pop();
+      if (pg) { pg.ids.fill(Op.undecoded, 0, 1024); pg.le = le; } else pg = newCodePage(le);
+      this.pages[pp] = pg;
+      const cp = this.ram.codePages;
+      cp[pp >>> 5] |= 1 << (pp & 31);
+    } else {
+      pg.ids.fill(Op.undecoded, 0, 1024);
+      pg.le = le;
+    }
+    return pg;
+  }
+
+  /** Whether an interrupt can be taken now; delivers the highest-priority one. */
+  private takeInterrupt(): boolean {
+    const st = this.state;
+    if ((st.msr[1] & MSR_EE_BIT) === 0) return false;
+    if (this.extLevel) {
+      deliverInterrupt(st, EXCP_EXTERNAL, st.nip[0], st.nip[1], 0);
+      return true;
+    }
+    if (this.decPending) {
+      deliverInterrupt(st, EXCP_DECR, st.nip[0], st.nip[1], 0);
+      return true;
+    }
+    return false;
+  }
+
+  run(budget: number): number {
+    const st = this.state;
+    const start = st.insnCount;
+    this.exitRequested = false;
+    this.updateTimers();
+    if (st.halted) {
+      if (!this.hasWork()) return 0;
+      st.halted = 0;
+    }
+    while (st.insnCount - start < budget) {
+      this.takeInterrupt();
+      const left = budget - (st.insnCount - start);
+      const slice = this.decArmed && (st.msr[1] & MSR_EE_BIT) !== 0 ? TIMER_SLICE : MAX_SLICE;
+      this.execute(left < slice ? left : slice);
+      if (st.halted || this.exitRequested) break;
+      this.updateTimers();
+    }
+    return st.insnCount - start;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Memory helpers (real mode). EA is in the module scratch `EA`.
+
+  private ld8(): number {
+    const a = physOf(this.ramSize, 1);
+    return a < 0 ? 0 : this.ram.u8[a];
+  }
+  private ld16(): number {
+    const a = physOf(this.ramSize, 2);
+    return a < 0 ? 0 : this.dv.getUint16(a, this.le);
+  }
+  private ld16r(): number {
+    const a = physOf(this.ramSize, 2);
+    return a < 0 ? 0 : this.dv.getUint16(a, !this.le);
+  }
+  private ld32(): number {
+    const a = physOf(this.ramSize, 4);
+    return a < 0 ? 0 : this.dv.getInt32(a, this.le);
+  }
+  private ld32r(): number {
+    const a = physOf(this.ramSize, 4);
+    return a < 0 ? 0 : this.dv.getInt32(a, !this.le);
+  }
+  /** 64-bit load into gpr pair `i2` (= 2*reg), byte-reversed when `rev`. */
+  private ld64(dst: Int32Array, i2: number, rev: boolean): void {
+    const a = physOf(this.ramSize, 8);
+    if (a < 0) { dst[i2] = 0; dst[i2 + 1] = 0; return; }
+    const le = this.le !== rev, dv = this.dv;
+    if (le) { dst[i2 + 1] = dv.getInt32(a, true); dst[i2] = dv.getInt32(a + 4, true); }
+    else { dst[i2] = dv.getInt32(a, false); dst[i2 + 1] = dv.getInt32(a + 4, false); }
+  }
+  private touched(a: number, len: number): void {
+    const ram = this.ram;
+    if (ram.logDirty) { ram.touch(a, len); return; }
+    const cp = ram.codePages;
+    const p0 = a >>> TARGET_PAGE_BITS, p1 = (a + len - 1) >>> TARGET_PAGE_BITS;
+    if (((cp[p0 >>> 5] >>> (p0 & 31)) & 1) !== 0 || ((cp[p1 >>> 5] >>> (p1 & 31)) & 1) !== 0) ram.touch(a, len);
+  }
+  private st8(v: number): void {
+    const a = physOf(this.ramSize, 1);
+    if (a < 0) return;
+    this.ram.u8[a] = v;
+    this.touched(a, 1);
+  }
+  private st16(v: number, rev: boolean): void {
+    const a = physOf(this.ramSize, 2);
+    if (a < 0) return;
+    this.dv.setUint16(a, v & 0xffff, this.le !== rev);
+    this.touched(a, 2);
+  }
+  private st32(v: number, rev: boolean): void {
+    const a = physOf(this.ramSize, 4);
+    if (a < 0) return;
+    this.dv.setInt32(a, v, this.le !== rev);
+    this.touched(a, 4);
+  }
+  private st64(hi: number, lo: number, rev: boolean): void {
+    const a = physOf(this.ramSize, 8);
+    if (a < 0) return;
+    const dv = this.dv;
+    if (this.le !== rev) { dv.setInt32(a, lo, true); dv.setInt32(a + 4, hi, true); }
+    else { dv.setInt32(a, hi, false); dv.setInt32(a + 4, lo, false); }
+    this.touched(a, 8);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Slow paths kept out of the switch.
+
+  private raise(vector: number, ciaHi: number, ciaLo: number, srr1: number): void {
+    deliverInterrupt(this.state, vector, ciaHi, ciaLo, srr1);
+  }
+
+  /** Alignment interrupt for the instruction `w` at cia with DAR = EA (larx/stcx., lmw/stmw in LE). */
+  private alignment(w: number, ciaHi: number, ciaLo: number): void {
+    const spr = this.state.spr;
+    spr[2 * 19] = EA[0];
+    spr[2 * 19 + 1] = EA[1];
+    spr[2 * 18 + 1] |= (w & 0x03ff0000) >>> 16;
+    this.raise(EXCP_ALIGN, ciaHi, ciaLo, 0);
+  }
+
+  /** MSR write as QEMU's hreg_store_msr: masked to the implemented bits, HV unchanged (never
+   * set), and PR=1 forces EE, IR and DR. */
+  private storeMsr(hi: number, lo: number): void {
+    hi &= MSR_MASK_HI;
+    lo &= MSR_MASK_LO;
+    if (lo & MSR_PR_BIT) lo |= MSR_EE_BIT | MSR_IR_BIT | MSR_DR_BIT;
+    this.state.msr[0] = hi;
+    this.state.msr[1] = lo;
+  }
+
+  private tbNow(): number {
+    return this.vhyp.readTB();
+  }
+
+  /** mfspr/mftb. Returns false when an interrupt was raised. */
+  private readSpr(n: number, rt: number, pr: boolean, ciaHi: number, ciaLo: number): boolean {
+    const st = this.state, spr = st.spr, gpr = st.gpr;
+    const acc = pr ? SPR_U_READ[n] : SPR_S_READ[n];
+    if (acc === UNREG) {
+      if (unregisteredAccess(n, pr, false) === Unreg.PRIV) { this.raise(EXCP_PROGRAM, ciaHi, ciaLo, SRR1_PRIV); return false; }
+      return true;
+    }
+    let hi: number, lo: number;
+    switch (acc as Acc) {
+      case Acc.NONE:
+        this.raise(EXCP_PROGRAM, ciaHi, ciaLo, SRR1_PRIV);
+        return false;
+      case Acc.DEC:
+        hi = 0; lo = this.readDec();
+        break;
+      case Acc.TB: case Acc.PURR: {
+        const tb = this.tbNow();
+        hi = Math.floor(tb / TWO32) | 0; lo = tb % TWO32 | 0;
+        break;
+      }
+      case Acc.TBU:
+        hi = 0; lo = Math.floor(this.tbNow() / TWO32) | 0;
+        break;
+      case Acc.UREG:
+        hi = spr[2 * (n + 16)]; lo = spr[2 * (n + 16) + 1];
+        break;
+      case Acc.FSCR_TAR: case Acc.FSCR_EBB: case Acc.TM:
+        if (!this.facilityOk(acc, pr, ciaHi, ciaLo)) return false;
+        hi = spr[2 * n]; lo = spr[2 * n + 1];
+        break;
+      default:
+        hi = spr[2 * n]; lo = spr[2 * n + 1];
+        break;
+    }
+    gpr[2 * rt] = hi;
+    gpr[2 * rt + 1] = lo;
+    return true;
+  }
+
+  private facilityOk(acc: Acc, pr: boolean, ciaHi: number, ciaLo: number): boolean {
+    const st = this.state;
+    if (acc === Acc.TM) {
+      if ((st.msr[0] & MSR_TM_HI) !== 0) return true;
+      deliverFacilityUnavailable(st, FSCR_IC_TM, ciaHi, ciaLo);
+      return false;
+    }
+    if (!pr) return true;
+    const bit = acc === Acc.FSCR_TAR ? FSCR_TAR_BIT : FSCR_EBB_BIT;
+    if ((st.spr[2 * SPR_FSCR + 1] >>> bit) & 1) return true;
+    deliverFacilityUnavailable(st, acc === Acc.FSCR_TAR ? FSCR_IC_TAR : FSCR_IC_EBB, ciaHi, ciaLo);
+    return false;
+  }
+
+  /** mtspr. Returns false when an interrupt was raised. */
+  private writeSpr(n: number, rs: number, pr: boolean, ciaHi: number, ciaLo: number): boolean {
+    const st = this.state, spr = st.spr, gpr = st.gpr;
+    const acc = pr ? SPR_U_WRITE[n] : SPR_S_WRITE[n];
+    if (acc === UNREG) {
+      if (unregisteredAccess(n, pr, true) === Unreg.PRIV) { this.raise(EXCP_PROGRAM, ciaHi, ciaLo, SRR1_PRIV); return false; }
+      return true;
+    }
+    const hi = gpr[2 * rs], lo = gpr[2 * rs + 1];
+    switch (acc as Acc) {
+      case Acc.NONE:
+        this.raise(EXCP_PROGRAM, ciaHi, ciaLo, SRR1_PRIV);
+        return false;
+      case Acc.GEN:
+        spr[2 * n] = hi; spr[2 * n + 1] = lo;
+        break;
+      case Acc.GEN32:
+        spr[2 * n] = 0; spr[2 * n + 1] = lo;
+        break;
+      case Acc.XER:
+        // QEMU 7.2 keeps the low word only, without OV32/CA32 (ISA 3.0 bits)
+        spr[2 * n] = 0; spr[2 * n + 1] = lo & ~XER_OV32_CA32;
+        break;
+      case Acc.DEC:
+        this.writeDec(hi, lo);
+        break;
+      case Acc.FSCR_TAR: case Acc.FSCR_EBB: case Acc.TM:
+        if (!this.facilityOk(acc, pr, ciaHi, ciaLo)) return false;
+        spr[2 * n] = hi; spr[2 * n + 1] = lo;
+        break;
+      default: // IGNORE and read-only kinds never reach here as writes
+        break;
+    }
+    return true;
+  }
+
+  private slbSlotOk(rbLo: number): boolean {
+    return (rbLo & 0xfff) < 32;
+  }
+
+  /** slbie: invalidate the entry translating RB's ESID (256M or 1T segment). */
+  private slbInvalidate(rbHi: number, rbLo: number): void {
+    const slb = this.state.slb;
+    for (let i = 0; i < 32; i++) {
+      const eHi = slb[4 * i], eLo = slb[4 * i + 1];
+      if ((eLo & 0x08000000) === 0) continue;
+      const vHi = slb[4 * i + 2];
+      const seg1T = (vHi >>> 30) === 1; // SLB_VSID_B = 1T
+      const match = seg1T
+        ? eHi === rbHi && (eLo & 0xff000000) === (rbLo & 0xff000000)
+        : eHi === rbHi && (eLo & 0xf0000000) === (rbLo & 0xf0000000);
+      if (match) slb[4 * i + 1] = eLo & ~0x08000000;
+    }
+  }
+
+  private hypercall(): void {
+    this.vhyp.hypercall(this);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The interpreter loop. Executes up to `limit` instructions or until something needs the
+  // outer loop (interrupt, MSR change, hypercall, halt). Keeps state.nip and state.insnCount
+  // current on return.
+
+  private execute(limit: number): void {
+    const st = this.state;
+    const gpr = st.gpr, crf = st.crf, spr = st.spr, msr = st.msr;
+    const startCount = st.insnCount;
+    const dv = this.dv, ramSize = this.ramSize;
+    const msrLo = msr[1];
+    const sf = msr[0] < 0;
+    const le = (msrLo & MSR_LE_BIT) !== 0;
+    const pr = (msrLo & MSR_PR_BIT) !== 0;
+    this.le = le;
+    let pcHi = sf ? st.nip[0] : 0;
+    let pcLo = st.nip[1];
+    let executed = 0;
+
+    outer: for (;;) {
+      // Fetch the code page for pc (real mode: top 4 EA bits ignored).
+      const inRam = (pcHi & 0x0fffffff) === 0;
+      const pp = inRam ? (pcLo >>> TARGET_PAGE_BITS) : 0x7fffffff;
+      const page = this.codePage(pp, le);
+      const ids = page.ids, words = page.words;
+      const base = pcLo & ~0xfff;
+      const physBase = pp << TARGET_PAGE_BITS;
+      this.curPage = page === this.nullPage ? -1 : pp;
+      this.codeStale = false;
+      let idx = (pcLo & 0xfff) >>> 2;
+
+      for (;;) {
+        if (executed >= limit) {
+          st.nip[0] = pcHi; st.nip[1] = (base + (idx << 2)) | 0;
+          break outer;
+        }
+        const id = ids[idx];
+        const w = words[idx];
+        executed++;
+
+        switch (id) {
+          case Op.undecoded: {
+            // First execution of this slot: fetch and decode, then dispatch again.
+            const w0 = dv.getInt32(physBase + (idx << 2), le);
+            words[idx] = w0;
+            ids[idx] = opOf(w0);
+            executed -= 1;
+            continue;
+          }
+          // ---------------------------------------------------------------- arithmetic, compare, logical
+          case Op.addi: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+            if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
+            else {
+              const aL = gpr[ra + 1], lo = (aL + si) | 0;
+              gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+              gpr[rt + 1] = lo;
+            }
+            idx++; continue;
+          }
+          case Op.addis: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = w << 16;
+            if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
+            else {
+              const aL = gpr[ra + 1], lo = (aL + si) | 0;
+              gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+              gpr[rt + 1] = lo;
+            }
+            idx++; continue;
+          }
+          case Op.add: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+            const lo = (aL + bL) | 0, hi = (aH + bH + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (w & 0x400) setOv(spr, sf ? ((aH ^ hi) & (bH ^ hi)) < 0 : ((aL ^ lo) & (bL ^ lo)) < 0);
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.subf: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+            const lo = (bL - aL) | 0, hi = (bH - aH - ((bL >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (w & 0x400) setOv(spr, sf ? ((hi ^ bH) & (aH ^ bH)) < 0 : ((lo ^ bL) & (aL ^ bL)) < 0);
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.neg: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const aH = gpr[ra], aL = gpr[ra + 1];
+            const lo = -aL | 0, hi = (~aH + (aL === 0 ? 1 : 0)) | 0;
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (w & 0x400) setOv(spr, sf ? (hi & aH) < 0 : (lo & aL) < 0);
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.addic: case Op.addic_: case Op.subfic: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+            const sub = id === Op.subfic;
+            const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
+            add64(aH, aL, si >> 31, si, sub ? 1 : 0);
+            const hi = R[0], lo = R[1];
+            setCa(spr, sf ? R[2] : (hi ^ aH ^ (si >> 31)) & 1);
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (id === Op.addic_) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.addc: case Op.adde: case Op.subfc: case Op.subfe:
+          case Op.addze: case Op.addme: case Op.subfze: case Op.subfme: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const sub = id === Op.subfc || id === Op.subfe || id === Op.subfze || id === Op.subfme;
+            const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
+            let bH: number, bL: number;
+            if (id === Op.addze || id === Op.subfze) { bH = 0; bL = 0; }
+            else if (id === Op.addme || id === Op.subfme) { bH = -1; bL = -1; }
+            else { bH = gpr[rb]; bL = gpr[rb + 1]; }
+            const cin = id === Op.addc ? 0 : id === Op.subfc ? 1 : getCa(spr);
+            add64(aH, aL, bH, bL, cin);
+            const hi = R[0], lo = R[1];
+            setCa(spr, sf ? R[2] : (hi ^ aH ^ bH) & 1);
+            if (w & 0x400) {
+              // QEMU: add forms ov = (res^b) & ~(a^b); subtract forms use the un-inverted RA:
+              // ov = (res^b) & (ra^b); both are "operands agree in sign, result differs".
+              setOv(spr, sf ? ((hi ^ bH) & ~(aH ^ bH)) < 0 : ((lo ^ bL) & ~(aL ^ bL)) < 0);
+            }
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.mulli: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+            mul64(gpr[ra], gpr[ra + 1], si >> 31, si);
+            gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+            idx++; continue;
+          }
+          case Op.mullw: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const a = gpr[ra + 1], b = gpr[rb + 1];
+            const lo = Math.imul(a, b), hi = mulhs32(a, b);
+            gpr[rt] = hi; gpr[rt + 1] = lo;
+            if (w & 0x400) setOv(spr, hi !== lo >> 31);
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.mulld: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+            if (w & 0x400) {
+              mulhs64(aH, aL, bH, bL);
+              const ph = R[0], pl = R[1];
+              mul64(aH, aL, bH, bL);
+              setOv(spr, ph !== R[0] >> 31 || pl !== R[0] >> 31);
+            } else mul64(aH, aL, bH, bL);
+            gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+            if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+            idx++; continue;
+          }
+          case Op.cmpi: {
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+            if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], si >> 31, si);
+            else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], si >> 31, si);
+            idx++; continue;
+          }
+          case Op.cmpli: {
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, ui = w & 0xffff;
+            if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], 0, ui);
+            else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, ui);
+            idx++; continue;
+          }
+          case Op.cmp: {
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+            else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], gpr[rb + 1] >> 31, gpr[rb + 1]);
+            idx++; continue;
+          }
+          case Op.cmpl: {
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+            else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, gpr[rb + 1]);
+            idx++; continue;
+          }
+          case Op.and: case Op.andc: case Op.or: case Op.orc: case Op.xor: case Op.nand: case Op.nor: case Op.eqv: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const sH = gpr[rs], sL = gpr[rs + 1], bH = gpr[rb], bL = gpr[rb + 1];
+            let hi: number, lo: number;
+            switch (id) {
+              case Op.and: hi = sH & bH; lo = sL & bL; break;
+              case Op.andc: hi = sH & ~bH; lo = sL & ~bL; break;
+              case Op.or:
+                hi = sH | bH; lo = sL | bL;
+                if (rs === ra && rs === rb && (w & 1) === 0 && rs !== 0) this.orHint(rs >> 1, pr);
+                break;
+              case Op.orc: hi = sH | ~bH; lo = sL | ~bL; break;
+              case Op.xor: hi = sH ^ bH; lo = sL ^ bL; break;
+              case Op.nand: hi = ~(sH & bH); lo = ~(sL & bL); break;
+              case Op.nor: hi = ~(sH | bH); lo = ~(sL | bL); break;
+              default: hi = ~(sH ^ bH); lo = ~(sL ^ bL); break;
+            }
+            gpr[ra] = hi; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.ori: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] | (w & 0xffff);
+            idx++; continue;
+          }
+          case Op.oris: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] | (w << 16);
+            idx++; continue;
+          }
+          case Op.xori: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] ^ (w & 0xffff);
+            idx++; continue;
+          }
+          case Op.xoris: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] ^ (w << 16);
+            idx++; continue;
+          }
+          case Op.andi_: case Op.andis_: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const lo = gpr[rs + 1] & (id === Op.andi_ ? w & 0xffff : w << 16);
+            gpr[ra] = 0; gpr[ra + 1] = lo;
+            cr0(crf, spr, 0, lo, sf);
+            idx++; continue;
+          }
+          case Op.extsb: case Op.extsh: case Op.extsw: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const v = gpr[rs + 1];
+            const lo = id === Op.extsb ? (v << 24) >> 24 : id === Op.extsh ? (v << 16) >> 16 : v;
+            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+            idx++; continue;
+          }
+          case Op.cntlzw: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const n = Math.clz32(gpr[rs + 1]);
+            gpr[ra] = 0; gpr[ra + 1] = n;
+            if (w & 1) cr0(crf, spr, 0, n, sf);
+            idx++; continue;
+          }
+          case Op.cntlzd: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const n = cntlz64(gpr[rs], gpr[rs + 1]);
+            gpr[ra] = 0; gpr[ra + 1] = n;
+            if (w & 1) cr0(crf, spr, 0, n, sf);
+            idx++; continue;
+          }
+          case Op.isel: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62, bc = (w >>> 6) & 31;
+            if (crBit(crf, bc)) {
+              if (ra === 0) { gpr[rt] = 0; gpr[rt + 1] = 0; } else { gpr[rt] = gpr[ra]; gpr[rt + 1] = gpr[ra + 1]; }
+            } else { gpr[rt] = gpr[rb]; gpr[rt + 1] = gpr[rb + 1]; }
+            idx++; continue;
+          }
+          // ---------------------------------------------------------------- rotate and shift
+          case Op.rlwinm: case Op.rlwnm: case Op.rlwimi: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const mb = (w >>> 6) & 31, me = (w >>> 1) & 31;
+            const n = id === Op.rlwnm ? gpr[((w >>> 10) & 62) + 1] & 31 : (w >>> 11) & 31;
+            const v = gpr[rs + 1];
+            const rot = n === 0 ? v : (v << n) | (v >>> (32 - n));
+            const m = mask32(mb, me);
+            let hi: number, lo: number;
+            if (id === Op.rlwimi) {
+              lo = (rot & m) | (gpr[ra + 1] & ~m);
+              hi = mb > me ? rot : gpr[ra];
+            } else {
+              lo = rot & m;
+              hi = mb > me ? rot : 0;
+            }
+            gpr[ra] = hi; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.rldicl: case Op.rldicr: case Op.rldic: case Op.rldimi: case Op.rldcl: case Op.rldcr: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const m6 = ((w >>> 6) & 31) | (w & 0x20);
+            let sh: number;
+            if (id === Op.rldcl || id === Op.rldcr) sh = gpr[((w >>> 10) & 62) + 1] & 63;
+            else sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+            switch (id) {
+              case Op.rldicl: case Op.rldcl: mask64(m6, 63); break;
+              case Op.rldicr: case Op.rldcr: mask64(0, m6); break;
+              default: mask64(m6, 63 - sh); break;
+            }
+            const mH = R[0], mL = R[1];
+            rotl64(gpr[rs], gpr[rs + 1], sh);
+            let hi = R[0] & mH, lo = R[1] & mL;
+            if (id === Op.rldimi) { hi |= gpr[ra] & ~mH; lo |= gpr[ra + 1] & ~mL; }
+            gpr[ra] = hi; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            idx++; continue;
+          }
+          case Op.slw: case Op.srw: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            const n = gpr[rb + 1] & 63;
+            const v = gpr[rs + 1];
+            const lo = n & 32 ? 0 : id === Op.slw ? v << n : (v >>> n) | 0;
+            gpr[ra] = 0; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, 0, lo, sf);
+            idx++; continue;
+          }
+          case Op.sraw: case Op.srawi: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const v = gpr[rs + 1];
+            let lo: number, ca: number;
+            const n = id === Op.srawi ? (w >>> 11) & 31 : gpr[((w >>> 10) & 62) + 1] & 63;
+            if (n & 32) { lo = v >> 31; ca = lo !== 0 ? 1 : 0; }
+            else if (n === 0) { lo = v; ca = 0; }
+            else { lo = v >> n; ca = v < 0 && (v << (32 - n)) !== 0 ? 1 : 0; }
+            setCa(spr, ca);
+            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
+            if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+            idx++; continue;
+          }
+          case Op.sld: case Op.srd: case Op.srad: case Op.sradi: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            if (id === Op.sradi) {
+              sar64(gpr[rs], gpr[rs + 1], ((w >>> 11) & 31) | ((w << 4) & 0x20));
+              setCa(spr, R[2]);
+            } else {
+              const n = gpr[((w >>> 10) & 62) + 1] & 127;
+              if (id === Op.sld) shl64(gpr[rs], gpr[rs + 1], n);
+              else if (id === Op.srd) shr64(gpr[rs], gpr[rs + 1], n);
+              else { sar64(gpr[rs], gpr[rs + 1], n); setCa(spr, R[2]); }
+            }
+            gpr[ra] = R[0]; gpr[ra + 1] = R[1];
+            if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+            idx++; continue;
+          }
+          // ---------------------------------------------------------------- branches
+          case Op.b: {
+            const cia = (base + (idx << 2)) | 0;
+            const li = (w << 6) >> 6 & ~3;
+            let tHi: number, tLo: number;
+            if (w & 2) { tHi = li >> 31; tLo = li; }
+            else { const s = (cia >>> 0) + li; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
+            if (!sf) tHi = 0;
+            if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+            spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+            if (tHi === pcHi && (tLo & ~0xfff) === base) { idx = (tLo & 0xfff) >>> 2; continue; }
+            pcHi = tHi; pcLo = tLo;
+            continue outer;
+          }
+          case Op.bc: case Op.bclr: case Op.bcctr: {
+            const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
+            const cia = (base + (idx << 2)) | 0;
+            let tHi = 0, tLo = 0;
+            if (id === Op.bclr) { tHi = spr[LR_HI]; tLo = spr[LR_LO] & ~3; }
+            else if (id === Op.bcctr) { tHi = spr[CTR_HI]; tLo = spr[CTR_LO] & ~3; }
+            if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+            let taken = true;
+            if ((bo & 4) === 0) {
+              const cH = spr[CTR_HI], cL = spr[CTR_LO];
+              if (id === Op.bcctr) {
+                // Book3S 2.x "test and decrement" form (QEMU): test CTR first, then decrement.
+                const z = sf ? (cH | cL) === 0 : cL === 0;
+                taken = (bo & 2) ? z : !z;
+                spr[CTR_LO] = (cL - 1) | 0; spr[CTR_HI] = (cH - (cL === 0 ? 1 : 0)) | 0;
+              } else {
+                const nL = (cL - 1) | 0, nH = (cH - (cL === 0 ? 1 : 0)) | 0;
+                spr[CTR_LO] = nL; spr[CTR_HI] = nH;
+                const z = sf ? (nH | nL) === 0 : nL === 0;
+                taken = (bo & 2) ? z : !z;
+              }
+            }
+            if (taken && (bo & 0x10) === 0) {
+              const bit = (crf[bi >> 2] >> (3 - (bi & 3))) & 1;
+              taken = (bo & 8) ? bit !== 0 : bit === 0;
+            }
+            if (!taken) { idx++; continue; }
+            spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+            if (id === Op.bc) {
+              const bd = (w << 16) >> 16 & ~3;
+              if (w & 2) { tHi = bd >> 31; tLo = bd; }
+              else { const s = (cia >>> 0) + bd; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
+            }
+            if (!sf) tHi = 0;
+            if (tHi === pcHi && (tLo & ~0xfff) === base) { idx = (tLo & 0xfff) >>> 2; continue; }
+            pcHi = tHi; pcLo = tLo;
+            continue outer;
+          }
+          case Op.pageEnd: {
+            executed -= 1;
+            const s = (base >>> 0) + 4096;
+            pcLo = s | 0;
+            pcHi = sf ? (pcHi + (s >= TWO32 ? 1 : 0)) | 0 : 0;
+            continue outer;
+          }
+          // ---------------------------------------------------------------- loads
+          case Op.lwz: {
+            const rt = (w >>> 20) & 62;
+            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+            const a = EA[1] >>> 0;
+            gpr[rt] = 0;
+            gpr[rt + 1] = (EA[0] & 0x0fffffff) === 0 && a + 4 <= ramSize ? dv.getInt32(a, le) : this.ld32();
+            idx++; continue;
+          }
+          case Op.lbz: case Op.lhz: case Op.lha: {
+            const rt = (w >>> 20) & 62;
+            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+            const v = id === Op.lbz ? this.ld8() : id === Op.lhz ? this.ld16() : (this.ld16() << 16) >> 16;
+            gpr[rt] = id === Op.lha ? v >> 31 : 0; gpr[rt + 1] = v;
+            idx++; continue;
+          }
+          case Op.lbzu: case Op.lhzu: case Op.lhau: case Op.lwzu: {
+            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaD(gpr, ra, (w << 16) >> 16, sf);
+            const v = id === Op.lwzu ? this.ld32() : id === Op.lbzu ? this.ld8() : id === Op.lhzu ? this.ld16() : (this.ld16() << 16) >> 16;
+            gpr[2 * rt] = id === Op.lhau ? v >> 31 : 0; gpr[2 * rt + 1] = v;
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++; continue;
+          }
+          case Op.lbzx: case Op.lhzx: case Op.lhax: case Op.lwzx: case Op.lwax: case Op.lhbrx: case Op.lwbrx: {
+            const rt = (w >>> 20) & 62;
+            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+            let v: number, hi = 0;
+            switch (id) {
+              case Op.lbzx: v = this.ld8(); break;
+              case Op.lhzx: v = this.ld16(); break;
+              case Op.lhax: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
+              case Op.lwzx: v = this.ld32(); break;
+              case Op.lwax: v = this.ld32(); hi = v >> 31; break;
+              case Op.lhbrx: v = this.ld16r(); break;
+              default: v = this.ld32r(); break;
+            }
+            gpr[rt] = hi; gpr[rt + 1] = v;
+            idx++; continue;
+          }
+          case Op.lbzux: case Op.lhzux: case Op.lhaux: case Op.lwzux: case Op.lwaux: {
+            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaX(gpr, ra, (w >>> 11) & 31, sf);
+            let v: number, hi = 0;
+            switch (id) {
+              case Op.lbzux: v = this.ld8(); break;
+              case Op.lhzux: v = this.ld16(); break;
+              case Op.lhaux: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
+              case Op.lwzux: v = this.ld32(); break;
+              default: v = this.ld32(); hi = v >> 31; break;
+            }
+            gpr[2 * rt] = hi; gpr[2 * rt + 1] = v;
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++; continue;
+          }
+          case Op.ld: case Op.lwa: {
+            const rt = (w >>> 20) & 62;
+            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16 & ~3, sf);
+            const a = EA[1] >>> 0;
+            if (id === Op.ld && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
+              if (le) { gpr[rt + 1] = dv.getInt32(a, true); gpr[rt] = dv.getInt32(a + 4, true); }
+              else { gpr[rt] = dv.getInt32(a, false); gpr[rt + 1] = dv.getInt32(a + 4, false); }
+            } else if (id === Op.ld) this.ld64(gpr, rt, false);
+            else { const v = this.ld32(); gpr[rt] = v >> 31; gpr[rt + 1] = v; }
+            idx++; continue;
+          }
+          case Op.ldu: {
+            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
+            const a = EA[1] >>> 0;
+            if ((EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
+              if (le) { gpr[2 * rt + 1] = dv.getInt32(a, true); gpr[2 * rt] = dv.getInt32(a + 4, true); }
+              else { gpr[2 * rt] = dv.getInt32(a, false); gpr[2 * rt + 1] = dv.getInt32(a + 4, false); }
+            } else this.ld64(gpr, 2 * rt, false);
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++; continue;
+          }
+          case Op.ldx: case Op.ldbrx: {
+            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+            this.ld64(gpr, (w >>> 20) & 62, id === Op.ldbrx);
+            idx++; continue;
+          }
+          case Op.ldux: {
+            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaX(gpr, ra, (w >>> 11) & 31, sf);
+            this.ld64(gpr, 2 * rt, false);
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++; continue;
+          }
+          // ---------------------------------------------------------------- stores, cache hints, barriers
+          case Op.stb: case Op.sth: case Op.stw: {
+            const rs = (w >>> 20) & 62;
+            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+            if (id === Op.stw) this.st32(gpr[rs + 1], false);
+            else if (id === Op.stb) this.st8(gpr[rs + 1] & 0xff);
+            else this.st16(gpr[rs + 1], false);
+            idx++;
+            if (this.codeStale) { st.nip[0] = pcHi; st.nip[1] = (base + (idx << 2)) | 0; pcLo = st.nip[1]; continue outer; }
+            continue;
+          }
+          case Op.stbu: case Op.sthu: case Op.stwu: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+            if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaD(gpr, ra, (w << 16) >> 16, sf);
+            if (id === Op.stwu) this.st32(gpr[rs + 1], false);
+            else if (id === Op.stbu) this.st8(gpr[rs + 1] & 0xff);
+            else this.st16(gpr[rs + 1], false);
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++;
+            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
+            continue;
+          }
+          case Op.stbx: case Op.sthx: case Op.stwx: case Op.sthbrx: case Op.stwbrx: case Op.stdx: case Op.stdbrx: {
+            const rs = (w >>> 20) & 62;
+            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+            switch (id) {
+              case Op.stbx: this.st8(gpr[rs + 1] & 0xff); break;
+              case Op.sthx: this.st16(gpr[rs + 1], false); break;
+              case Op.stwx: this.st32(gpr[rs + 1], false); break;
+              case Op.sthbrx: this.st16(gpr[rs + 1], true); break;
+              case Op.stwbrx: this.st32(gpr[rs + 1], true); break;
+              case Op.stdx: this.st64(gpr[rs], gpr[rs + 1], false); break;
+              default: this.st64(gpr[rs], gpr[rs + 1], true); break;
+            }
+            idx++;
+            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
+            continue;
+          }
+          case Op.stbux: case Op.sthux: case Op.stwux: case Op.stdux: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+            if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaX(gpr, ra, (w >>> 11) & 31, sf);
+            if (id === Op.stbux) this.st8(gpr[rs + 1] & 0xff);
+            else if (id === Op.sthux) this.st16(gpr[rs + 1], false);
+            else if (id === Op.stwux) this.st32(gpr[rs + 1], false);
+            else this.st64(gpr[rs], gpr[rs + 1], false);
+            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            idx++;
+            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
+            continue;
+          }
+          case Op.std: case Op.stdu: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+            if (id === Op.stdu && ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
+            eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
+            this.st64(gpr[rs], gpr[rs + 1], false);
+            if (id === Op.stdu) { gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1]; }
+            idx++;
+            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
+            continue;
+          }
+          case Op.dcbt: case Op.dcbtst: case Op.dcbf: case Op.dcbst: case Op.icbi:
+          case Op.sync: case Op.eieio: case Op.isync:
+            idx++; continue;
+          // ---------------------------------------------------------------- everything else
+          default: {
+            // Everything not handled above: rarely executed instructions and illegal encodings.
+            const cia = (base + (idx << 2)) | 0;
+            if (this.cold(id, w, pcHi, cia, sf, pr, startCount + executed) !== 0) break outer;
+            idx++;
+            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
+            continue;
+          }
+        }
+        // Every case continues or leaves the loops explicitly.
+      }
+    }
+    st.insnCount = startCount + executed;
+    this.curPage = -1;
+  }
+
+  /**
+   * Rarely executed instructions (and illegal encodings), kept out of execute() so that its hot
+   * loop stays small. `count` is the instruction count to publish before calling the virtual
+   * hypervisor. Returns 0 to go on with the next instruction, 1 to leave execute() (state.nip is
+   * then set, by an interrupt or by the instruction).
+   */
+  private cold(id: number, w: number, pcHi: number, cia: number, sf: boolean, pr: boolean, count: number): number {
+    const st = this.state;
+    const gpr = st.gpr, crf = st.crf, spr = st.spr, msr = st.msr;
+    const le = this.le;
+    switch (id) {
+      // ---------------------------------------------------------------- mul high, divide, popcnt, cmpb
+      case Op.mulhw: case Op.mulhwu: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const a = gpr[ra + 1], b = gpr[rb + 1];
+        const h = id === Op.mulhw ? mulhs32(a, b) : mulhu32(a, b);
+        gpr[rt] = 0; gpr[rt + 1] = h;
+        if (w & 1) cr0(crf, spr, 0, h, sf);
+        return 0;
+      }
+      case Op.mulhd: case Op.mulhdu: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        if (id === Op.mulhd) mulhs64(gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+        else mulhu64(gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+        gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+        if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+        return 0;
+      }
+      case Op.divw: case Op.divwu: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const a = gpr[ra + 1], b = gpr[rb + 1];
+        let q: number, bad: boolean;
+        if (id === Op.divw) {
+          bad = b === 0 || (a === (0x80000000 | 0) && b === -1);
+          q = bad ? a : (a / b) | 0;
+        } else {
+          bad = b === 0;
+          q = bad ? a : ((a >>> 0) / (b >>> 0)) | 0;
+        }
+        gpr[rt] = 0; gpr[rt + 1] = q;
+        if (w & 0x400) setOv(spr, bad);
+        if (w & 1) cr0(crf, spr, 0, q, sf);
+        return 0;
+      }
+      case Op.divd: case Op.divdu: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+        const zero = (bH | bL) === 0;
+        const bad = id === Op.divd
+          ? zero || (aH === (0x80000000 | 0) && aL === 0 && bH === -1 && bL === -1)
+          : zero;
+        if (bad) { R[0] = aH; R[1] = aL; }
+        else if (id === Op.divd) divs64(aH, aL, bH, bL);
+        else divu64(aH, aL, bH, bL);
+        gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+        if (w & 0x400) setOv(spr, bad);
+        if (w & 1) cr0(crf, spr, gpr[rt], gpr[rt + 1], sf);
+        return 0;
+      }
+      case Op.cmpb: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        let h = 0, l = 0;
+        for (let k = 0; k < 32; k += 8) {
+          if (((gpr[rs] ^ gpr[rb]) >>> k & 0xff) === 0) h |= 0xff << k;
+          if (((gpr[rs + 1] ^ gpr[rb + 1]) >>> k & 0xff) === 0) l |= 0xff << k;
+        }
+        gpr[ra] = h; gpr[ra + 1] = l;
+        return 0;
+      }
+      case Op.popcntb: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = popcntb32(gpr[rs]); gpr[ra + 1] = popcntb32(gpr[rs + 1]);
+        return 0;
+      }
+      case Op.popcntw: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = popcnt32(gpr[rs]); gpr[ra + 1] = popcnt32(gpr[rs + 1]);
+        return 0;
+      }
+      case Op.popcntd: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const n = popcnt32(gpr[rs]) + popcnt32(gpr[rs + 1]);
+        gpr[ra] = 0; gpr[ra + 1] = n;
+        return 0;
+      }
+      // ---------------------------------------------------------------- condition register
+      case Op.crand: case Op.crandc: case Op.creqv: case Op.crnand: case Op.crnor: case Op.cror:
+      case Op.crorc: case Op.crxor: {
+        const a = crBit(crf, (w >>> 16) & 31), b = crBit(crf, (w >>> 11) & 31);
+        let v: number;
+        switch (id) {
+          case Op.crand: v = a & b; break;
+          case Op.crandc: v = a & ~b; break;
+          case Op.creqv: v = ~(a ^ b); break;
+          case Op.crnand: v = ~(a & b); break;
+          case Op.crnor: v = ~(a | b); break;
+          case Op.cror: v = a | b; break;
+          case Op.crorc: v = a | ~b; break;
+          default: v = a ^ b; break;
+        }
+        setCrBit(crf, (w >>> 21) & 31, v);
+        return 0;
+      }
+      case Op.mcrf:
+        crf[(w >>> 23) & 7] = crf[(w >>> 18) & 7];
+        return 0;
+      case Op.mfcr: {
+        const rt = (w >>> 20) & 62;
+        gpr[rt] = 0; gpr[rt + 1] = st.getCr() | 0;
+        return 0;
+      }
+      case Op.mfocrf: {
+        const rt = (w >>> 20) & 62, fxm = (w >>> 12) & 0xff;
+        if (fxm !== 0 && (fxm & (fxm - 1)) === 0) {
+          const crn = 31 - Math.clz32(fxm);
+          gpr[rt] = 0; gpr[rt + 1] = crf[7 - crn] << (crn * 4);
+        }
+        return 0;
+      }
+      case Op.mtcrf: case Op.mtocrf: {
+        const rs = (w >>> 20) & 62, fxm = (w >>> 12) & 0xff, v = gpr[rs + 1];
+        if (id === Op.mtocrf && (fxm === 0 || (fxm & (fxm - 1)) !== 0)) { return 0; }
+        for (let crn = 0; crn < 8; crn++) if (fxm & (1 << crn)) crf[7 - crn] = (v >>> (crn * 4)) & 0xf;
+        return 0;
+      }
+      // ---------------------------------------------------------------- load/store multiple, reservations, dcbz
+      case Op.lmw: case Op.stmw: {
+        const r0 = (w >>> 21) & 31;
+        eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+        if (le) { this.alignment(w, pcHi, cia); return 1; }
+        for (let r = r0; r < 32; r++) {
+          if (id === Op.lmw) { gpr[2 * r] = 0; gpr[2 * r + 1] = this.ld32(); }
+          else this.st32(gpr[2 * r + 1], false);
+          const s = (EA[1] >>> 0) + 4;
+          EA[1] = s | 0;
+          if (s >= TWO32) EA[0] = sf ? (EA[0] + 1) | 0 : 0;
+        }
+        return 0;
+      }
+      case Op.lbarx: case Op.lharx: case Op.lwarx: case Op.ldarx: {
+        const rt = (w >>> 20) & 62;
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        const size = id === Op.lbarx ? 1 : id === Op.lharx ? 2 : id === Op.lwarx ? 4 : 8;
+        if (EA[1] & (size - 1)) { this.alignment(w, pcHi, cia); return 1; }
+        if (size === 8) this.ld64(gpr, rt, false);
+        else { gpr[rt] = 0; gpr[rt + 1] = size === 4 ? this.ld32() : size === 2 ? this.ld16() : this.ld8(); }
+        st.reserveAddr[0] = EA[0]; st.reserveAddr[1] = EA[1];
+        st.reserveVal[0] = gpr[rt]; st.reserveVal[1] = gpr[rt + 1];
+        return 0;
+      }
+      case Op.stbcx_: case Op.sthcx_: case Op.stwcx_: case Op.stdcx_: {
+        const rs = (w >>> 20) & 62;
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        const so = spr[XER_LO] >>> 31;
+        if (EA[0] !== st.reserveAddr[0] || EA[1] !== st.reserveAddr[1]) {
+          crf[0] = so;
+        } else {
+          const size = id === Op.stbcx_ ? 1 : id === Op.sthcx_ ? 2 : id === Op.stwcx_ ? 4 : 8;
+          if (EA[1] & (size - 1)) { this.alignment(w, pcHi, cia); return 1; }
+          let curH = 0, curL: number;
+          if (size === 8) { this.ld64(R, 0, false); curH = R[0]; curL = R[1]; }
+          else curL = size === 4 ? this.ld32() : size === 2 ? this.ld16() : this.ld8();
+          if (curH === st.reserveVal[0] && curL === st.reserveVal[1]) {
+            if (size === 8) this.st64(gpr[rs], gpr[rs + 1], false);
+            else if (size === 4) this.st32(gpr[rs + 1], false);
+            else if (size === 2) this.st16(gpr[rs + 1], false);
+            else this.st8(gpr[rs + 1] & 0xff);
+            crf[0] = 2 | so;
+          } else crf[0] = so;
+        }
+        st.reserveAddr[0] = -1; st.reserveAddr[1] = -1;
+        return 0;
+      }
+      case Op.dcbz: {
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        EA[1] &= ~127;
+        const a = physOf(this.ramSize, 128);
+        if (a >= 0) { this.ram.u8.fill(0, a, a + 128); this.touched(a, 128); }
+        if (st.reserveAddr[0] === EA[0] && (st.reserveAddr[1] & ~127) === EA[1]) { st.reserveAddr[0] = -1; st.reserveAddr[1] = -1; }
+        return 0;
+      }
+      // ---------------------------------------------------------------- traps, sc, privileged, SPRs
+      case Op.tw: case Op.twi: case Op.td: case Op.tdi: {
+        const to = (w >>> 21) & 31, ra = (w >>> 15) & 62;
+        let bH: number, bL: number;
+        if (id === Op.twi || id === Op.tdi) { bL = (w << 16) >> 16; bH = bL >> 31; }
+        else { const rb = (w >>> 10) & 62; bH = gpr[rb]; bL = gpr[rb + 1]; }
+        let trap: boolean;
+        if (to === 0) trap = false;
+        else if (to === 31) trap = true;
+        else if (id === Op.tw || id === Op.twi) trap = trapCond(to, gpr[ra + 1] >> 31, gpr[ra + 1], bL >> 31, bL);
+        else trap = trapCond(to, gpr[ra], gpr[ra + 1], bH, bL);
+        if (trap) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_TRAP); return 1; }
+        return 0;
+      }
+      case Op.sc: {
+        const lev = (w >>> 5) & 0x7f;
+        const nia = (cia + 4) | 0;
+        const niaHi = sf ? (pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0)) | 0 : 0;
+        if (lev === 1) {
+          st.nip[0] = niaHi; st.nip[1] = nia;
+          if (pr) { gpr[6] = -1; gpr[7] = H_PRIVILEGE; }
+          else { st.insnCount = count; this.hypercall(); }
+          st.insnCount = count;
+          return 1;
+        }
+        this.raise(EXCP_SYSCALL, niaHi, nia, 0);
+        return 1;
+      }
+      case Op.mfmsr: {
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        const rt = (w >>> 20) & 62;
+        gpr[rt] = msr[0]; gpr[rt + 1] = msr[1];
+        return 0;
+      }
+      case Op.mtmsr: case Op.mtmsrd: {
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        const rs = (w >>> 20) & 62;
+        const vH = gpr[rs], vL = gpr[rs + 1];
+        let nH: number, nL: number;
+        if (w & 0x10000) { // L=1: only EE and RI
+          const m = MSR_EE_BIT | MSR_RI_BIT;
+          nH = msr[0]; nL = (vL & m) | (msr[1] & ~m);
+        } else if (id === Op.mtmsrd) { // not LE, ME, S (bit 22) or HV (bit 60)
+          const mL = ~(MSR_LE_BIT | MSR_ME_BIT | MSR_S_BIT), mH = ~(1 << 28);
+          nH = (vH & mH) | (msr[0] & ~mH); nL = (vL & mL) | (msr[1] & ~mL);
+        } else { // mtmsr: low word only, not LE, ME or S
+          const mL = ~(MSR_LE_BIT | MSR_ME_BIT | MSR_S_BIT);
+          nH = msr[0]; nL = (vL & mL) | (msr[1] & ~mL);
+        }
+        this.storeMsr(nH, nL);
+        const s = (cia >>> 0) + 4;
+        const nsf = msr[0] < 0;
+        st.nip[0] = nsf ? (pcHi + (s >= TWO32 ? 1 : 0)) | 0 : 0; st.nip[1] = s | 0;
+        return 1;
+      }
+      case Op.rfid: {
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+        this.storeMsr(spr[2 * SPR_SRR1], spr[2 * SPR_SRR1 + 1]);
+        st.nip[0] = msr[0] < 0 ? spr[2 * SPR_SRR0] : 0;
+        st.nip[1] = spr[2 * SPR_SRR0 + 1] & ~3;
+        st.reserveAddr[0] = -1; st.reserveAddr[1] = -1;
+        return 1;
+      }
+      case Op.hvpriv:
+        // hypervisor-privileged: a pseries guest is never in hypervisor state
+        this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1;
+      case Op.tlbiel:
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        return 0;
+      case Op.mfspr: case Op.mftb: {
+        const n = ((w >>> 16) & 31) | (((w >>> 11) & 31) << 5);
+        st.insnCount = count;
+        if (!this.readSpr(n, (w >>> 21) & 31, pr, pcHi, cia)) { return 1; }
+        return 0;
+      }
+      case Op.mtspr: {
+        const n = ((w >>> 16) & 31) | (((w >>> 11) & 31) << 5);
+        st.insnCount = count;
+        if (!this.writeSpr(n, (w >>> 21) & 31, pr, pcHi, cia)) { return 1; }
+        if (n === SPR_DECR) { st.nip[0] = pcHi; st.nip[1] = (cia + 4) | 0; return 1; }
+        return 0;
+      }
+      case Op.slbmte: case Op.slbie: case Op.slbia: case Op.slbmfee: case Op.slbmfev: {
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        const rt = (w >>> 20) & 62, rb = (w >>> 10) & 62;
+        const slb = st.slb;
+        if (id === Op.slbmte || id === Op.slbmfee || id === Op.slbmfev) {
+          if (!this.slbSlotOk(gpr[rb + 1])
+            || (id === Op.slbmte && !slbEntryOk(gpr[rb + 1], gpr[rt], gpr[rt + 1]))) {
+            this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1;
+          }
+          const e = 4 * (gpr[rb + 1] & 0xfff);
+          if (id === Op.slbmte) {
+            slb[e] = gpr[rb]; slb[e + 1] = gpr[rb + 1] & ~0xfff; slb[e + 2] = gpr[rt]; slb[e + 3] = gpr[rt + 1];
+          } else if (id === Op.slbmfee) { gpr[rt] = slb[e]; gpr[rt + 1] = slb[e + 1]; }
+          else { gpr[rt] = slb[e + 2]; gpr[rt + 1] = slb[e + 3]; }
+        } else if (id === Op.slbie) this.slbInvalidate(gpr[rb], gpr[rb + 1]);
+        else for (let i = 1; i < 32; i++) slb[4 * i + 1] &= ~0x08000000;
+        return 0;
+      }
+      // ---------------------------------------------------------------- FP and other facilities
+      case Op.lfs: case Op.lfsu: case Op.lfd: case Op.lfdu: case Op.stfs: case Op.stfsu: case Op.stfd: case Op.stfdu:
+      case Op.lfsx: case Op.lfsux: case Op.lfdx: case Op.lfdux: case Op.stfsx: case Op.stfsux: case Op.stfdx: case Op.stfdux: {
+        if ((msr[1] & MSR_FP_BIT) === 0) { this.raise(EXCP_FPU, pcHi, cia, 0); return 1; }
+        const fr = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+        const upd = id === Op.lfsu || id === Op.lfdu || id === Op.stfsu || id === Op.stfdu
+          || id === Op.lfsux || id === Op.lfdux || id === Op.stfsux || id === Op.stfdux;
+        if (upd && ra === 0) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        const xform = id === Op.lfsx || id === Op.lfsux || id === Op.lfdx || id === Op.lfdux
+          || id === Op.stfsx || id === Op.stfsux || id === Op.stfdx || id === Op.stfdux;
+        if (xform) eaX(gpr, ra, (w >>> 11) & 31, sf);
+        else eaD(gpr, ra, (w << 16) >> 16, sf);
+        const vsr = st.vsr, f = 4 * fr;
+        switch (id) {
+          case Op.lfs: case Op.lfsu: case Op.lfsx: case Op.lfsux:
+            toDouble(this.ld32()); vsr[f] = R[0]; vsr[f + 1] = R[1]; break;
+          case Op.lfd: case Op.lfdu: case Op.lfdx: case Op.lfdux:
+            this.ld64(R, 0, false); vsr[f] = R[0]; vsr[f + 1] = R[1]; break;
+          case Op.stfs: case Op.stfsu: case Op.stfsx: case Op.stfsux:
+            this.st32(toSingle(vsr[f], vsr[f + 1]), false); break;
+          default:
+            this.st64(vsr[f], vsr[f + 1], false); break;
+        }
+        if (upd) { gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1]; }
+        return 0;
+      }
+      case Op.fmr: case Op.mffs: case Op.mtfsf: {
+        if ((msr[1] & MSR_FP_BIT) === 0) { this.raise(EXCP_FPU, pcHi, cia, 0); return 1; }
+        const vsr = st.vsr, t = 4 * ((w >>> 21) & 31), b = 4 * ((w >>> 11) & 31);
+        const fpscr = st.fpscr;
+        if (id === Op.fmr) { vsr[t] = vsr[b]; vsr[t + 1] = vsr[b + 1]; }
+        else if (id === Op.mffs) { vsr[t] = fpscr[0]; vsr[t + 1] = fpscr[1]; }
+        else {
+          // mtfsf FLM,FRB (L=0, W=0): copy the selected nibbles of the low word. FEX and VX are
+          // summary bits and are not recomputed here.
+          const flm = (w >>> 17) & 0xff;
+          let m = 0;
+          for (let k = 0; k < 8; k++) if (flm & (1 << k)) m |= 0xf << (4 * k);
+          if (w & (1 << 25)) m = -1; // L=1: all fields
+          fpscr[1] = (fpscr[1] & ~m) | (vsr[b + 1] & m);
+        }
+        if (w & 1) crf[1] = (fpscr[1] >>> 28) & 0xf;
+        return 0;
+      }
+      case Op.unimpl_fp: {
+        this.raise(msr[1] & MSR_FP_BIT ? EXCP_PROGRAM : EXCP_FPU, pcHi, cia, msr[1] & MSR_FP_BIT ? SRR1_ILLEGAL : 0);
+        return 1;
+      }
+      case Op.unimpl_vmx: {
+        this.raise(msr[1] & MSR_VEC_BIT ? EXCP_PROGRAM : EXCP_VPU, pcHi, cia, msr[1] & MSR_VEC_BIT ? SRR1_ILLEGAL : 0);
+        return 1;
+      }
+      case Op.unimpl_vsx: {
+        this.raise(msr[1] & MSR_VSX_BIT ? EXCP_PROGRAM : EXCP_VSXU, pcHi, cia, msr[1] & MSR_VSX_BIT ? SRR1_ILLEGAL : 0);
+        return 1;
+      }
+
+      default: { // Op.invalid and anything without a handler
+        this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL);
+        return 1;
+      }
+    }
+  }
+
+  /** `or rX,rX,rX` priority hints: set PPR[PRI] like QEMU (the pause is a no-op here). */
+  private orHint(rs: number, pr: boolean): void {
+    let prio = 0;
+    switch (rs) {
+      case 1: prio = 2; break;
+      case 6: prio = 3; break;
+      case 2: prio = 4; break;
+      case 31: if (!pr) prio = 1; break;
+      case 5: if (!pr) prio = 5; break;
+      case 3: if (!pr) prio = 6; break;
+      default: break;
+    }
+    if (prio) {
+      const i = 2 * SPR_PPR;
+      this.state.spr[i] = (this.state.spr[i] & ~0x001c0000) | (prio << 18);
+    }
+  }
+}

@@ -1,0 +1,677 @@
+// The POWER8 (Power ISA 2.07B, Book I/III-S) instruction table: the one place that says how an
+// instruction is encoded. The decoder (decode.ts), the disassembler and the assembler (src/core/asm)
+// all read these rows; the interpreter maps each row to its own handler by mnemonic.
+//
+// A row names the mnemonic as printed by objdump for the base form (Rc/OE/AA/LK suffixes are
+// added by the flags), the instruction form, the primary opcode, the extended opcode (in the
+// units of the form: 10 bits for X/XL/XFX, 9 bits for XO/XS, 5 for A, 3 for MD, 4 for MDS, 2 for
+// DS), the operand fields in assembler order, and flags.
+//
+// Adding an instruction: add its row here, then a member named after the mnemonic to the `Op`
+// enum in cpu.ts and its case in the interpreter's switch (rows flagged UNIMPL or HV need no
+// case). The asm/disasm round-trip test covers every row automatically.
+
+/** Bit positions are given in the ISA's numbering (bit 0 = most significant of the word). */
+export interface BitSeg { readonly shift: number; readonly width: number }
+
+export type FieldKind =
+  | 'gpr'      // r0..r31
+  | 'gpr0'     // (RA|0): register number, 0 means the value 0
+  | 'crf'      // cr0..cr7
+  | 'crb'      // CR bit 0..31
+  | 'uimm'     // unsigned immediate
+  | 'simm'     // signed immediate
+  | 'disp'     // signed displacement printed as d(RA)
+  | 'target'   // branch displacement (relative unless AA=1)
+  | 'spr'      // SPR number (halves swapped in the encoding)
+  | 'fpr';     // f0..f31
+
+export interface FieldDef {
+  readonly name: string;
+  readonly kind: FieldKind;
+  /** Segments from least to most significant part of the value. */
+  readonly segs: readonly BitSeg[];
+  /** Value is stored shifted right by this amount (DS, BD, LI). */
+  readonly scale?: number;
+  /** Sign-extend the assembled value from this many bits (after scaling). */
+  readonly signBits?: number;
+}
+
+/** Segment helper: ISA bits [first, last] (inclusive, big-endian numbering). */
+function bits(first: number, last: number): BitSeg {
+  return { shift: 31 - last, width: last - first + 1 };
+}
+
+function f(name: string, kind: FieldKind, segs: BitSeg[], extra: Partial<FieldDef> = {}): FieldDef {
+  return { name, kind, segs, ...extra };
+}
+
+export const FIELDS: Record<string, FieldDef> = {
+  RT: f('RT', 'gpr', [bits(6, 10)]),
+  RS: f('RS', 'gpr', [bits(6, 10)]),
+  RA: f('RA', 'gpr', [bits(11, 15)]),
+  RA0: f('RA0', 'gpr0', [bits(11, 15)]),
+  RB: f('RB', 'gpr', [bits(16, 20)]),
+  SI: f('SI', 'simm', [bits(16, 31)], { signBits: 16 }),
+  UI: f('UI', 'uimm', [bits(16, 31)]),
+  D: f('D', 'disp', [bits(16, 31)], { signBits: 16 }),
+  DS: f('DS', 'disp', [bits(16, 29)], { scale: 2, signBits: 16 }),
+  BD: f('BD', 'target', [bits(16, 29)], { scale: 2, signBits: 16 }),
+  LI: f('LI', 'target', [bits(6, 29)], { scale: 2, signBits: 26 }),
+  BO: f('BO', 'uimm', [bits(6, 10)]),
+  BI: f('BI', 'crb', [bits(11, 15)]),
+  BH: f('BH', 'uimm', [bits(19, 20)]),
+  BF: f('BF', 'crf', [bits(6, 8)]),
+  BFA: f('BFA', 'crf', [bits(11, 13)]),
+  L10: f('L', 'uimm', [bits(10, 10)]),
+  L15: f('L', 'uimm', [bits(15, 15)]),
+  LS: f('L', 'uimm', [bits(9, 10)]),
+  BT: f('BT', 'crb', [bits(6, 10)]),
+  BA: f('BA', 'crb', [bits(11, 15)]),
+  BB: f('BB', 'crb', [bits(16, 20)]),
+  BC: f('BC', 'crb', [bits(21, 25)]),
+  SH: f('SH', 'uimm', [bits(16, 20)]),
+  MB: f('MB', 'uimm', [bits(21, 25)]),
+  ME: f('ME', 'uimm', [bits(26, 30)]),
+  SH6: f('SH', 'uimm', [bits(16, 20), bits(30, 30)]),
+  MB6: f('MB', 'uimm', [bits(21, 25), bits(26, 26)]),
+  ME6: f('ME', 'uimm', [bits(21, 25), bits(26, 26)]),
+  SPR: f('SPR', 'spr', [bits(11, 15), bits(16, 20)]),
+  TBR: f('TBR', 'spr', [bits(11, 15), bits(16, 20)]),
+  FXM: f('FXM', 'uimm', [bits(12, 19)]),
+  TO: f('TO', 'uimm', [bits(6, 10)]),
+  LEV: f('LEV', 'uimm', [bits(20, 26)]),
+  EH: f('EH', 'uimm', [bits(31, 31)]),
+  TH: f('TH', 'uimm', [bits(6, 10)]),
+  FRT: f('FRT', 'fpr', [bits(6, 10)]),
+  FRS: f('FRS', 'fpr', [bits(6, 10)]),
+  FRB: f('FRB', 'fpr', [bits(16, 20)]),
+  FLM: f('FLM', 'uimm', [bits(7, 14)]),
+};
+
+/** Extract a field's value from an instruction word (sign-extended and scaled as defined). */
+export function getField(w: number, fd: FieldDef): number {
+  let v = 0, pos = 0;
+  for (const s of fd.segs) {
+    v |= ((w >>> s.shift) & ((1 << s.width) - 1)) << pos;
+    pos += s.width;
+  }
+  if (fd.scale) v <<= fd.scale;
+  if (fd.signBits) v = (v << (32 - fd.signBits)) >> (32 - fd.signBits);
+  return v;
+}
+
+/** Insert a field value into a word. The value must already be in range (see fieldRange). */
+export function setField(w: number, fd: FieldDef, value: number): number {
+  let v = fd.scale ? value >> fd.scale : value;
+  for (const s of fd.segs) {
+    const m = ((1 << s.width) - 1) >>> 0;
+    w = (w & ~(m << s.shift)) | ((v & m) << s.shift);
+    v >>>= s.width;
+  }
+  return w | 0;
+}
+
+/** Width in bits of the stored field. */
+export function fieldWidth(fd: FieldDef): number {
+  return fd.segs.reduce((a, s) => a + s.width, 0);
+}
+
+/** Accepted value range [min, max] and required alignment for the assembler. */
+export function fieldRange(fd: FieldDef): { min: number; max: number; align: number } {
+  const width = fieldWidth(fd) + (fd.scale ?? 0);
+  const align = 1 << (fd.scale ?? 0);
+  if (fd.signBits) return { min: -(2 ** (width - 1)), max: 2 ** (width - 1) - align, align };
+  return { min: 0, max: 2 ** width - 1, align };
+}
+
+export type Form = 'I' | 'B' | 'SC' | 'D' | 'DS' | 'X' | 'XL' | 'XFX' | 'XO' | 'XS' | 'A' | 'M' | 'MD' | 'MDS' | 'ANY';
+
+/** Row flags. */
+export const F = {
+  /** Rc bit (bit 31) is an operand: the '.' form exists. */
+  RC: 1 << 0,
+  /** Rc must be 1: the mnemonic already ends with '.'. */
+  RC1: 1 << 1,
+  /** OE bit (bit 21) selects the 'o' form. */
+  OE: 1 << 2,
+  /** AA bit (bit 30) selects the 'a' (absolute) form. */
+  AA: 1 << 3,
+  /** LK bit (bit 31) selects the 'l' (link) form. */
+  LK: 1 << 4,
+  /** Supervisor-only: privileged program interrupt in problem state. */
+  PRIV: 1 << 5,
+  /** Hypervisor-only: under a pseries virtual hypervisor the guest gets a privileged program interrupt. */
+  HV: 1 << 6,
+  /** 64-bit only instruction (all are available on POWER8; informative). */
+  B64: 1 << 7,
+  /** Floating-point facility (MSR[FP]). */
+  FP: 1 << 8,
+  /** Vector facility (MSR[VEC]). */
+  VMX: 1 << 9,
+  /** VSX facility (MSR[VSX]). */
+  VSX: 1 << 10,
+  /** Recognised but not executed: raises the illegal-instruction program interrupt once the facility is enabled. */
+  UNIMPL: 1 << 11,
+} as const;
+
+export interface IsaRow {
+  /** Base mnemonic (objdump spelling, without Rc/OE/AA/LK suffixes; RC1 rows include the '.'). */
+  readonly mn: string;
+  readonly form: Form;
+  readonly opcd: number;
+  /** Extended opcode in the form's own units; -1 when the form has none. */
+  readonly xo: number;
+  /** Operand fields in assembler order. A trailing '?' marks an operand printed only when non-zero. */
+  readonly ops: readonly string[];
+  readonly flags: number;
+  /** Extra fixed bits beyond primary/extended opcode (e.g. bit 11 for mtocrf). */
+  readonly fixMask: number;
+  readonly fixVal: number;
+  /** Bits that identify the row: (word & mask) === match. */
+  readonly mask: number;
+  readonly match: number;
+}
+
+/** Where the extended opcode sits, per form: [shift, width] in the word. */
+const XO_POS: Record<Form, [number, number] | null> = {
+  I: null, B: null, SC: null, D: null, M: null, ANY: null,
+  DS: [0, 2],
+  X: [1, 10], XL: [1, 10], XFX: [1, 10],
+  XO: [1, 9],
+  XS: [2, 9],
+  A: [1, 5],
+  MD: [2, 3],
+  MDS: [1, 4],
+};
+
+export function xoPosition(form: Form): [number, number] | null {
+  return XO_POS[form];
+}
+
+/** Bits the assembler sets that the decoder does not check: Rc of the RC1 rows and bit 30 of sc
+ * (QEMU 7.2 executes both regardless of those bits). */
+export function encodeOnlyBits(r: IsaRow): number {
+  return (r.flags & F.RC1 ? 1 : 0) | (r.form === 'SC' ? 2 : 0);
+}
+
+function row(mn: string, form: Form, opcd: number, xo: number, ops: string, flags = 0,
+  fixMask = 0, fixVal = 0): IsaRow {
+  let mask = 0xfc000000 | 0, match = (opcd << 26) | 0;
+  const pos = XO_POS[form];
+  if (pos) {
+    const m = ((1 << pos[1]) - 1) << pos[0];
+    mask |= m;
+    match |= (xo << pos[0]) & m;
+  }
+  if (flags & F.RC1) { mask |= 1; match |= 1; }
+  mask |= fixMask;
+  match |= fixVal & fixMask;
+  return {
+    mn, form, opcd, xo, ops: ops ? ops.split(',') : [], flags, fixMask, fixVal,
+    mask: mask | 0, match: match | 0,
+  };
+}
+
+const { RC, RC1, OE, AA, LK, PRIV, HV, B64, FP, VMX, VSX, UNIMPL } = F;
+
+/**
+ * The table. Order matters only for the disassembler when two rows can match the same word
+ * (more specific rows first, e.g. mtocrf before mtcrf is not needed because of fixMask).
+ */
+export const ISA: readonly IsaRow[] = [
+  // ---- traps, immediate arithmetic and compare
+  row('tdi', 'D', 2, -1, 'TO,RA,SI', B64),
+  row('twi', 'D', 3, -1, 'TO,RA,SI'),
+  row('mulli', 'D', 7, -1, 'RT,RA,SI'),
+  row('subfic', 'D', 8, -1, 'RT,RA,SI'),
+  row('cmpli', 'D', 10, -1, 'BF,L10,RA,UI'),
+  row('cmpi', 'D', 11, -1, 'BF,L10,RA,SI'),
+  row('addic', 'D', 12, -1, 'RT,RA,SI'),
+  row('addic.', 'D', 13, -1, 'RT,RA,SI'),
+  row('addi', 'D', 14, -1, 'RT,RA0,SI'),
+  row('addis', 'D', 15, -1, 'RT,RA0,SI'),
+  // ---- branches and system call
+  row('bc', 'B', 16, -1, 'BO,BI,BD', AA | LK),
+  row('sc', 'SC', 17, -1, 'LEV?'),
+  row('b', 'I', 18, -1, 'LI', AA | LK),
+  // ---- opcode 19: CR logical, branch to LR/CTR, rfid, isync
+  row('mcrf', 'XL', 19, 0, 'BF,BFA'),
+  row('bclr', 'XL', 19, 16, 'BO,BI,BH?', LK),
+  row('rfid', 'XL', 19, 18, '', PRIV),
+  row('crnor', 'XL', 19, 33, 'BT,BA,BB'),
+  row('crandc', 'XL', 19, 129, 'BT,BA,BB'),
+  row('isync', 'XL', 19, 150, ''),
+  row('crxor', 'XL', 19, 193, 'BT,BA,BB'),
+  row('crnand', 'XL', 19, 225, 'BT,BA,BB'),
+  row('crand', 'XL', 19, 257, 'BT,BA,BB'),
+  row('hrfid', 'XL', 19, 274, '', HV),
+  row('doze', 'XL', 19, 402, '', HV),
+  row('nap', 'XL', 19, 434, '', HV),
+  row('sleep', 'XL', 19, 466, '', HV),
+  row('rvwinkle', 'XL', 19, 498, '', HV),
+  row('creqv', 'XL', 19, 289, 'BT,BA,BB'),
+  row('crorc', 'XL', 19, 417, 'BT,BA,BB'),
+  row('cror', 'XL', 19, 449, 'BT,BA,BB'),
+  row('bcctr', 'XL', 19, 528, 'BO,BI,BH?', LK),
+  // ---- rotates (32-bit)
+  row('rlwimi', 'M', 20, -1, 'RA,RS,SH,MB,ME', RC),
+  row('rlwinm', 'M', 21, -1, 'RA,RS,SH,MB,ME', RC),
+  row('rlwnm', 'M', 23, -1, 'RA,RS,RB,MB,ME', RC),
+  // ---- logical immediate
+  row('ori', 'D', 24, -1, 'RA,RS,UI'),
+  row('oris', 'D', 25, -1, 'RA,RS,UI'),
+  row('xori', 'D', 26, -1, 'RA,RS,UI'),
+  row('xoris', 'D', 27, -1, 'RA,RS,UI'),
+  row('andi.', 'D', 28, -1, 'RA,RS,UI'),
+  row('andis.', 'D', 29, -1, 'RA,RS,UI'),
+  // ---- opcode 30: 64-bit rotates
+  row('rldicl', 'MD', 30, 0, 'RA,RS,SH6,MB6', RC | B64),
+  row('rldicr', 'MD', 30, 1, 'RA,RS,SH6,ME6', RC | B64),
+  row('rldic', 'MD', 30, 2, 'RA,RS,SH6,MB6', RC | B64),
+  row('rldimi', 'MD', 30, 3, 'RA,RS,SH6,MB6', RC | B64),
+  row('rldcl', 'MDS', 30, 8, 'RA,RS,RB,MB6', RC | B64),
+  row('rldcr', 'MDS', 30, 9, 'RA,RS,RB,ME6', RC | B64),
+  // ---- opcode 31
+  row('cmp', 'X', 31, 0, 'BF,L10,RA,RB'),
+  row('tw', 'X', 31, 4, 'TO,RA,RB'),
+  row('lvsl', 'X', 31, 6, 'RT,RA0,RB', VMX | UNIMPL),
+  row('lvebx', 'X', 31, 7, 'RT,RA0,RB', VMX | UNIMPL),
+  row('subfc', 'XO', 31, 8, 'RT,RA,RB', OE | RC),
+  row('mulhdu', 'XO', 31, 9, 'RT,RA,RB', RC | B64),
+  row('addc', 'XO', 31, 10, 'RT,RA,RB', OE | RC),
+  row('mulhwu', 'XO', 31, 11, 'RT,RA,RB', RC),
+  row('isel', 'A', 31, 15, 'RT,RA0,RB,BC'),
+  row('mfocrf', 'XFX', 31, 19, 'RT,FXM', 0, 1 << 20, 1 << 20),
+  row('mfcr', 'XFX', 31, 19, 'RT', 0, 1 << 20, 0),
+  row('lwarx', 'X', 31, 20, 'RT,RA0,RB,EH?'),
+  row('ldx', 'X', 31, 21, 'RT,RA0,RB', B64),
+  row('lwzx', 'X', 31, 23, 'RT,RA0,RB'),
+  row('slw', 'X', 31, 24, 'RA,RS,RB', RC),
+  row('cntlzw', 'X', 31, 26, 'RA,RS', RC),
+  row('sld', 'X', 31, 27, 'RA,RS,RB', RC | B64),
+  row('and', 'X', 31, 28, 'RA,RS,RB', RC),
+  row('cmpl', 'X', 31, 32, 'BF,L10,RA,RB'),
+  row('lvsr', 'X', 31, 38, 'RT,RA0,RB', VMX | UNIMPL),
+  row('lvehx', 'X', 31, 39, 'RT,RA0,RB', VMX | UNIMPL),
+  row('subf', 'XO', 31, 40, 'RT,RA,RB', OE | RC),
+  row('lbarx', 'X', 31, 52, 'RT,RA0,RB,EH?'),
+  row('ldux', 'X', 31, 53, 'RT,RA,RB', B64),
+  row('dcbst', 'X', 31, 54, 'RA0,RB'),
+  row('lwzux', 'X', 31, 55, 'RT,RA,RB'),
+  row('cntlzd', 'X', 31, 58, 'RA,RS', RC | B64),
+  row('andc', 'X', 31, 60, 'RA,RS,RB', RC),
+  row('td', 'X', 31, 68, 'TO,RA,RB', B64),
+  row('lvewx', 'X', 31, 71, 'RT,RA0,RB', VMX | UNIMPL),
+  row('mulhd', 'XO', 31, 73, 'RT,RA,RB', RC | B64),
+  row('mulhw', 'XO', 31, 75, 'RT,RA,RB', RC),
+  row('mfmsr', 'X', 31, 83, 'RT', PRIV),
+  row('ldarx', 'X', 31, 84, 'RT,RA0,RB,EH?', B64),
+  row('dcbf', 'X', 31, 86, 'RA0,RB'),
+  row('lbzx', 'X', 31, 87, 'RT,RA0,RB'),
+  row('lvx', 'X', 31, 103, 'RT,RA0,RB', VMX | UNIMPL),
+  row('neg', 'XO', 31, 104, 'RT,RA', OE | RC),
+  row('lharx', 'X', 31, 116, 'RT,RA0,RB,EH?'),
+  row('lbzux', 'X', 31, 119, 'RT,RA,RB'),
+  row('popcntb', 'X', 31, 122, 'RA,RS'),
+  row('nor', 'X', 31, 124, 'RA,RS,RB', RC),
+  row('stvebx', 'X', 31, 135, 'RS,RA0,RB', VMX | UNIMPL),
+  row('subfe', 'XO', 31, 136, 'RT,RA,RB', OE | RC),
+  row('adde', 'XO', 31, 138, 'RT,RA,RB', OE | RC),
+  row('mtocrf', 'XFX', 31, 144, 'FXM,RS', 0, 1 << 20, 1 << 20),
+  row('mtcrf', 'XFX', 31, 144, 'FXM,RS', 0, 1 << 20, 0),
+  row('mtmsr', 'X', 31, 146, 'RS,L15?', PRIV),
+  row('stdx', 'X', 31, 149, 'RS,RA0,RB', B64),
+  row('stwcx.', 'X', 31, 150, 'RS,RA0,RB', RC1),
+  row('stwx', 'X', 31, 151, 'RS,RA0,RB'),
+  row('stvehx', 'X', 31, 167, 'RS,RA0,RB', VMX | UNIMPL),
+  row('mtmsrd', 'X', 31, 178, 'RS,L15?', PRIV | B64),
+  row('stdux', 'X', 31, 181, 'RS,RA,RB', B64),
+  row('stwux', 'X', 31, 183, 'RS,RA,RB'),
+  row('stvewx', 'X', 31, 199, 'RS,RA0,RB', VMX | UNIMPL),
+  row('subfze', 'XO', 31, 200, 'RT,RA', OE | RC),
+  row('msgsnd', 'X', 31, 206, 'RB', HV),
+  row('msgclr', 'X', 31, 238, 'RB', HV),
+  row('addze', 'XO', 31, 202, 'RT,RA', OE | RC),
+  row('stdcx.', 'X', 31, 214, 'RS,RA0,RB', RC1 | B64),
+  row('stbx', 'X', 31, 215, 'RS,RA0,RB'),
+  row('stvx', 'X', 31, 231, 'RS,RA0,RB', VMX | UNIMPL),
+  row('subfme', 'XO', 31, 232, 'RT,RA', OE | RC),
+  row('mulld', 'XO', 31, 233, 'RT,RA,RB', OE | RC | B64),
+  row('addme', 'XO', 31, 234, 'RT,RA', OE | RC),
+  row('mullw', 'XO', 31, 235, 'RT,RA,RB', OE | RC),
+  row('dcbtst', 'X', 31, 246, 'RA0,RB,TH?'),
+  row('stbux', 'X', 31, 247, 'RS,RA,RB'),
+  row('add', 'XO', 31, 266, 'RT,RA,RB', OE | RC),
+  row('tlbiel', 'X', 31, 274, 'RB', PRIV),
+  row('dcbt', 'X', 31, 278, 'RA0,RB,TH?'),
+  row('lhzx', 'X', 31, 279, 'RT,RA0,RB'),
+  row('eqv', 'X', 31, 284, 'RA,RS,RB', RC),
+  row('tlbie', 'X', 31, 306, 'RB,RS', HV),
+  row('lhzux', 'X', 31, 311, 'RT,RA,RB'),
+  row('xor', 'X', 31, 316, 'RA,RS,RB', RC),
+  row('mfspr', 'XFX', 31, 339, 'RT,SPR'),
+  row('lwax', 'X', 31, 341, 'RT,RA0,RB', B64),
+  row('lhax', 'X', 31, 343, 'RT,RA0,RB'),
+  row('lvxl', 'X', 31, 359, 'RT,RA0,RB', VMX | UNIMPL),
+  row('mftb', 'XFX', 31, 371, 'RT,TBR'),
+  row('lwaux', 'X', 31, 373, 'RT,RA,RB', B64),
+  row('lhaux', 'X', 31, 375, 'RT,RA,RB'),
+  row('popcntw', 'X', 31, 378, 'RA,RS'),
+  row('slbmte', 'X', 31, 402, 'RS,RB', PRIV | B64),
+  row('sthx', 'X', 31, 407, 'RS,RA0,RB'),
+  row('orc', 'X', 31, 412, 'RA,RS,RB', RC),
+  row('sradi', 'XS', 31, 413, 'RA,RS,SH6', RC | B64),
+  row('slbie', 'X', 31, 434, 'RB', PRIV | B64),
+  row('sthux', 'X', 31, 439, 'RS,RA,RB'),
+  row('or', 'X', 31, 444, 'RA,RS,RB', RC),
+  row('divdu', 'XO', 31, 457, 'RT,RA,RB', OE | RC | B64),
+  row('divwu', 'XO', 31, 459, 'RT,RA,RB', OE | RC),
+  row('mtspr', 'XFX', 31, 467, 'SPR,RS'),
+  row('nand', 'X', 31, 476, 'RA,RS,RB', RC),
+  row('stvxl', 'X', 31, 487, 'RS,RA0,RB', VMX | UNIMPL),
+  row('divd', 'XO', 31, 489, 'RT,RA,RB', OE | RC | B64),
+  row('divw', 'XO', 31, 491, 'RT,RA,RB', OE | RC),
+  row('slbia', 'X', 31, 498, '', PRIV | B64),
+  row('popcntd', 'X', 31, 506, 'RA,RS', B64),
+  row('cmpb', 'X', 31, 508, 'RA,RS,RB'),
+  row('ldbrx', 'X', 31, 532, 'RT,RA0,RB', B64),
+  row('lwbrx', 'X', 31, 534, 'RT,RA0,RB'),
+  row('lfsx', 'X', 31, 535, 'FRT,RA0,RB', FP),
+  row('srw', 'X', 31, 536, 'RA,RS,RB', RC),
+  row('srd', 'X', 31, 539, 'RA,RS,RB', RC | B64),
+  row('tlbsync', 'X', 31, 566, '', HV),
+  row('lfsux', 'X', 31, 567, 'FRT,RA,RB', FP),
+  row('sync', 'X', 31, 598, 'LS?'),
+  row('lfdx', 'X', 31, 599, 'FRT,RA0,RB', FP),
+  row('lfdux', 'X', 31, 631, 'FRT,RA,RB', FP),
+  row('stdbrx', 'X', 31, 660, 'RS,RA0,RB', B64),
+  row('stwbrx', 'X', 31, 662, 'RS,RA0,RB'),
+  row('stfsx', 'X', 31, 663, 'FRS,RA0,RB', FP),
+  row('stbcx.', 'X', 31, 694, 'RS,RA0,RB', RC1),
+  row('stfsux', 'X', 31, 695, 'FRS,RA,RB', FP),
+  row('sthcx.', 'X', 31, 726, 'RS,RA0,RB', RC1),
+  row('stfdx', 'X', 31, 727, 'FRS,RA0,RB', FP),
+  row('stfdux', 'X', 31, 759, 'FRS,RA,RB', FP),
+  row('lhbrx', 'X', 31, 790, 'RT,RA0,RB'),
+  row('sraw', 'X', 31, 792, 'RA,RS,RB', RC),
+  row('srad', 'X', 31, 794, 'RA,RS,RB', RC | B64),
+  row('srawi', 'X', 31, 824, 'RA,RS,SH', RC),
+  row('slbmfev', 'X', 31, 851, 'RT,RB', PRIV | B64),
+  row('eieio', 'X', 31, 854, ''),
+  row('lfiwax', 'X', 31, 855, 'FRT,RA0,RB', FP | UNIMPL),
+  row('lfiwzx', 'X', 31, 887, 'FRT,RA0,RB', FP | UNIMPL),
+  row('slbmfee', 'X', 31, 915, 'RT,RB', PRIV | B64),
+  row('sthbrx', 'X', 31, 918, 'RS,RA0,RB'),
+  row('extsh', 'X', 31, 922, 'RA,RS', RC),
+  row('extsb', 'X', 31, 954, 'RA,RS', RC),
+  row('icbi', 'X', 31, 982, 'RA0,RB'),
+  row('stfiwx', 'X', 31, 983, 'FRS,RA0,RB', FP | UNIMPL),
+  row('extsw', 'X', 31, 986, 'RA,RS', RC | B64),
+  row('dcbz', 'X', 31, 1014, 'RA0,RB'),
+  // VSX loads/stores and moves living in opcode 31 (facility check only)
+  row('lxsiwzx', 'X', 31, 12, 'RT,RA0,RB', VSX | UNIMPL),
+  row('mfvsrd', 'X', 31, 51, 'RA,RS', VSX | UNIMPL),
+  row('lxsiwax', 'X', 31, 76, 'RT,RA0,RB', VSX | UNIMPL),
+  row('mfvsrwz', 'X', 31, 115, 'RA,RS', VSX | UNIMPL),
+  row('stxsiwx', 'X', 31, 140, 'RS,RA0,RB', VSX | UNIMPL),
+  row('mtvsrd', 'X', 31, 179, 'RT,RA', VSX | UNIMPL),
+  row('mtvsrwa', 'X', 31, 211, 'RT,RA', VSX | UNIMPL),
+  row('mtvsrwz', 'X', 31, 243, 'RT,RA', VSX | UNIMPL),
+  row('lxvdsx', 'X', 31, 332, 'RT,RA0,RB', VSX | UNIMPL),
+  row('lxsspx', 'X', 31, 524, 'RT,RA0,RB', VSX | UNIMPL),
+  row('lxsdx', 'X', 31, 588, 'RT,RA0,RB', VSX | UNIMPL),
+  row('stxsspx', 'X', 31, 652, 'RS,RA0,RB', VSX | UNIMPL),
+  row('stxsdx', 'X', 31, 716, 'RS,RA0,RB', VSX | UNIMPL),
+  row('lxvw4x', 'X', 31, 780, 'RT,RA0,RB', VSX | UNIMPL),
+  row('lxvd2x', 'X', 31, 844, 'RT,RA0,RB', VSX | UNIMPL),
+  row('stxvw4x', 'X', 31, 908, 'RS,RA0,RB', VSX | UNIMPL),
+  row('stxvd2x', 'X', 31, 972, 'RS,RA0,RB', VSX | UNIMPL),
+  // ---- D-form loads and stores
+  row('lwz', 'D', 32, -1, 'RT,D(RA0)'),
+  row('lwzu', 'D', 33, -1, 'RT,D(RA)'),
+  row('lbz', 'D', 34, -1, 'RT,D(RA0)'),
+  row('lbzu', 'D', 35, -1, 'RT,D(RA)'),
+  row('stw', 'D', 36, -1, 'RS,D(RA0)'),
+  row('stwu', 'D', 37, -1, 'RS,D(RA)'),
+  row('stb', 'D', 38, -1, 'RS,D(RA0)'),
+  row('stbu', 'D', 39, -1, 'RS,D(RA)'),
+  row('lhz', 'D', 40, -1, 'RT,D(RA0)'),
+  row('lhzu', 'D', 41, -1, 'RT,D(RA)'),
+  row('lha', 'D', 42, -1, 'RT,D(RA0)'),
+  row('lhau', 'D', 43, -1, 'RT,D(RA)'),
+  row('sth', 'D', 44, -1, 'RS,D(RA0)'),
+  row('sthu', 'D', 45, -1, 'RS,D(RA)'),
+  row('lmw', 'D', 46, -1, 'RT,D(RA0)'),
+  row('stmw', 'D', 47, -1, 'RS,D(RA0)'),
+  row('lfs', 'D', 48, -1, 'FRT,D(RA0)', FP),
+  row('lfsu', 'D', 49, -1, 'FRT,D(RA)', FP),
+  row('lfd', 'D', 50, -1, 'FRT,D(RA0)', FP),
+  row('lfdu', 'D', 51, -1, 'FRT,D(RA)', FP),
+  row('stfs', 'D', 52, -1, 'FRS,D(RA0)', FP),
+  row('stfsu', 'D', 53, -1, 'FRS,D(RA)', FP),
+  row('stfd', 'D', 54, -1, 'FRS,D(RA0)', FP),
+  row('stfdu', 'D', 55, -1, 'FRS,D(RA)', FP),
+  row('ld', 'DS', 58, 0, 'RT,DS(RA0)', B64),
+  row('ldu', 'DS', 58, 1, 'RT,DS(RA)', B64),
+  row('lwa', 'DS', 58, 2, 'RT,DS(RA0)', B64),
+  row('std', 'DS', 62, 0, 'RS,DS(RA0)', B64),
+  row('stdu', 'DS', 62, 1, 'RS,DS(RA)', B64),
+  // ---- floating point (opcode 63): moves and FPSCR access are executed, the rest is recognised only
+  row('fmr', 'X', 63, 72, 'FRT,FRB', FP | RC),
+  row('mffs', 'X', 63, 583, 'FRT', FP | RC),
+  row('mtfsf', 'XFX', 63, 711, 'FLM,FRB', FP | RC),
+  // ---- whole opcodes that belong to a facility: FP unavailable / VMX unavailable / VSX unavailable
+  // when the facility is off, illegal instruction otherwise
+  row('.vmx', 'ANY', 4, -1, '', VMX | UNIMPL),
+  row('.fp59', 'ANY', 59, -1, '', FP | UNIMPL),
+  row('.vsx', 'ANY', 60, -1, '', VSX | UNIMPL),
+  row('.fp63', 'ANY', 63, -1, '', FP | UNIMPL),
+];
+
+/** Operand name as written in a row (strip '?' and the (RA) suffix of displacements). */
+export function operandParts(op: string): { field: string; base?: string; optional: boolean } {
+  const optional = op.endsWith('?');
+  const o = optional ? op.slice(0, -1) : op;
+  const m = /^(\w+)\((\w+)\)$/.exec(o);
+  if (m) return { field: m[1], base: m[2], optional };
+  return { field: o, optional };
+}
+
+/** Rows that real code can name (wildcard facility rows are decode-only). */
+export function isAssemblable(r: IsaRow): boolean {
+  return r.form !== 'ANY';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extended mnemonics (objdump / ISA appendix): shorthands for a base row with some fields fixed.
+// Used by the disassembler (first match wins) and the assembler.
+
+export interface ExtMnemonic {
+  /** Extended mnemonic (may contain the '.' or l/a suffix explicitly). */
+  readonly mn: string;
+  /** Base row mnemonic. */
+  readonly base: string;
+  /** Fixed bits of the base encoding (Rc/OE/AA/LK and fields), as a mask/value pair on the word. */
+  readonly fixMask: number;
+  readonly fixVal: number;
+  /** Operands in assembler order, each an expression over the base fields (see below). */
+  readonly ops: readonly ExtOperand[];
+  /** Extra condition on the decoded base fields (disassembly only). */
+  readonly when?: (fv: Record<string, number>) => boolean;
+}
+
+export interface ExtOperand {
+  /** Printed/parsed kind. */
+  readonly kind: FieldKind | 'crfopt';
+  /** Read the operand value from base fields. */
+  get(fv: Record<string, number>): number;
+  /** Write base fields from the operand value. */
+  set(fv: Record<string, number>, v: number): void;
+  /** Operand may be omitted by the assembler (value 0) and is not printed when 0. */
+  readonly optional?: boolean;
+}
+
+function fld(name: string, kind?: FieldKind): ExtOperand {
+  return {
+    kind: kind ?? FIELDS[name].kind,
+    get: (fv) => fv[name],
+    set: (fv, v) => { fv[name] = v; },
+  };
+}
+
+function enc(base: string, fixed: Record<string, number>): { fixMask: number; fixVal: number } {
+  let fixMask = 0, fixVal = 0;
+  for (const [k, v] of Object.entries(fixed)) {
+    if (k === 'Rc' || k === 'LK') { fixMask |= 1; fixVal |= v & 1; continue; }
+    if (k === 'AA') { fixMask |= 2; fixVal |= (v & 1) << 1; continue; }
+    if (k === 'OE') { fixMask |= 1 << 10; fixVal |= (v & 1) << 10; continue; }
+    const fd = FIELDS[k];
+    if (!fd) throw new Error(`extended mnemonic ${base}: unknown field ${k}`);
+    fixMask |= setField(0, fd, (2 ** fieldWidth(fd) - 1) * (1 << (fd.scale ?? 0)));
+    fixVal = setField(fixVal, fd, v);
+  }
+  return { fixMask: fixMask | 0, fixVal: fixVal | 0 };
+}
+
+function ext(mn: string, base: string, fixed: Record<string, number>, ops: ExtOperand[],
+  when?: (fv: Record<string, number>) => boolean): ExtMnemonic {
+  return { mn, base, ...enc(base, fixed), ops, when };
+}
+
+/** `[crN,]` operand of a conditional branch on CR bit `bit` of field N. */
+function crfCond(bit: number): ExtOperand {
+  return { kind: 'crfopt', get: (fv) => fv.BI >> 2, set: (fv, v) => { fv.BI = (v << 2) | bit; }, optional: true };
+}
+/** A register operand written to several fields (mr = or RA,RS,RS). */
+function gprDup(read: string, ...write: string[]): ExtOperand {
+  return { kind: 'gpr', get: (fv) => fv[read], set: (fv, v) => { for (const w of write) fv[w] = v; } };
+}
+function crbDup(read: string, ...write: string[]): ExtOperand {
+  return { kind: 'crb', get: (fv) => fv[read], set: (fv, v) => { for (const w of write) fv[w] = v; } };
+}
+const bfOpt: ExtOperand = { kind: 'crfopt', get: (fv) => fv.BF, set: (fv, v) => { fv.BF = v; }, optional: true };
+
+function buildExt(): ExtMnemonic[] {
+  const E: ExtMnemonic[] = [];
+  const gpr = (n: string) => fld(n, 'gpr');
+  // no-op, moves, immediates
+  E.push(ext('nop', 'ori', { RA: 0, RS: 0, UI: 0 }, []));
+  E.push(ext('li', 'addi', { RA0: 0 }, [gpr('RT'), fld('SI')]));
+  E.push(ext('lis', 'addis', { RA0: 0 }, [gpr('RT'), fld('SI')]));
+  for (const rc of [0, 1]) {
+    const s = rc ? '.' : '';
+    E.push(ext('mr' + s, 'or', { Rc: rc }, [gpr('RA'), gprDup('RS', 'RS', 'RB')], (fv) => fv.RS === fv.RB));
+    E.push(ext('not' + s, 'nor', { Rc: rc }, [gpr('RA'), gprDup('RS', 'RS', 'RB')], (fv) => fv.RS === fv.RB));
+    // 64-bit rotate/shift shorthands
+    E.push(ext('sldi' + s, 'rldicr', { Rc: rc }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => fv.SH6, set: (fv, v) => { fv.SH6 = v & 63; fv.ME6 = 63 - v; },
+    }], (fv) => fv.SH6 !== 0 && fv.ME6 === 63 - fv.SH6));
+    E.push(ext('srdi' + s, 'rldicl', { Rc: rc }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => fv.MB6, set: (fv, v) => { fv.SH6 = (64 - v) & 63; fv.MB6 = v; },
+    }], (fv) => fv.MB6 !== 0 && fv.SH6 === 64 - fv.MB6));
+    E.push(ext('clrldi' + s, 'rldicl', { Rc: rc, SH6: 0 }, [gpr('RA'), gpr('RS'), fld('MB6', 'uimm')],
+      (fv) => fv.MB6 !== 0));
+    E.push(ext('rotldi' + s, 'rldicl', { Rc: rc, MB6: 0 }, [gpr('RA'), gpr('RS'), fld('SH6', 'uimm')]));
+    E.push(ext('clrrdi' + s, 'rldicr', { Rc: rc, SH6: 0 }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => 63 - fv.ME6, set: (fv, v) => { fv.ME6 = 63 - v; },
+    }]));
+    E.push(ext('rotld' + s, 'rldcl', { Rc: rc, MB6: 0 }, [gpr('RA'), gpr('RS'), gpr('RB')]));
+    // 32-bit rotate/shift shorthands
+    E.push(ext('slwi' + s, 'rlwinm', { Rc: rc, MB: 0 }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => fv.SH, set: (fv, v) => { fv.SH = v; fv.ME = 31 - v; },
+    }], (fv) => fv.SH !== 0 && fv.ME === 31 - fv.SH));
+    E.push(ext('srwi' + s, 'rlwinm', { Rc: rc, ME: 31 }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => fv.MB, set: (fv, v) => { fv.SH = (32 - v) & 31; fv.MB = v; },
+    }], (fv) => fv.MB !== 0 && fv.SH === 32 - fv.MB));
+    E.push(ext('clrlwi' + s, 'rlwinm', { Rc: rc, SH: 0, ME: 31 }, [gpr('RA'), gpr('RS'), fld('MB', 'uimm')],
+      (fv) => fv.MB !== 0));
+    E.push(ext('rotlwi' + s, 'rlwinm', { Rc: rc, MB: 0, ME: 31 }, [gpr('RA'), gpr('RS'), fld('SH', 'uimm')]));
+    E.push(ext('clrrwi' + s, 'rlwinm', { Rc: rc, SH: 0, MB: 0 }, [gpr('RA'), gpr('RS'), {
+      kind: 'uimm', get: (fv) => 31 - fv.ME, set: (fv, v) => { fv.ME = 31 - v; },
+    }], (fv) => fv.ME !== 31));
+    E.push(ext('rotlw' + s, 'rlwnm', { Rc: rc, MB: 0, ME: 31 }, [gpr('RA'), gpr('RS'), gpr('RB')]));
+  }
+  // compares
+  for (const [mn, base, L] of [['cmpdi', 'cmpi', 1], ['cmpwi', 'cmpi', 0], ['cmpldi', 'cmpli', 1],
+    ['cmplwi', 'cmpli', 0]] as const) {
+    E.push(ext(mn, base, { L10: L }, [bfOpt, gpr('RA'), fld(base === 'cmpi' ? 'SI' : 'UI')]));
+  }
+  for (const [mn, base, L] of [['cmpd', 'cmp', 1], ['cmpw', 'cmp', 0], ['cmpld', 'cmpl', 1],
+    ['cmplw', 'cmpl', 0]] as const) {
+    E.push(ext(mn, base, { L10: L }, [bfOpt, gpr('RA'), gpr('RB')]));
+  }
+  // SPR moves
+  const sprNames: [string, number][] = [['xer', 1], ['lr', 8], ['ctr', 9], ['dscr', 17], ['dsisr', 18],
+    ['dar', 19], ['dec', 22], ['sdr1', 25], ['srr0', 26], ['srr1', 27], ['cfar', 28], ['amr', 29],
+    ['pid', 48], ['fscr', 153], ['vrsave', 256], ['ear', 282], ['pvr', 287], ['hsprg0', 304], ['hsprg1', 305], ['hsrr0', 314],
+    ['hsrr1', 315], ['lpcr', 318], ['lpidr', 319], ['ppr', 896], ['tar', 815], ['pir', 1023]];
+  for (const [name, n] of sprNames) {
+    if (name !== 'pvr' && name !== 'pir') E.push(ext('mt' + name, 'mtspr', { SPR: n }, [gpr('RS')]));
+    E.push(ext('mf' + name, 'mfspr', { SPR: n }, [gpr('RT')]));
+  }
+  // ISA 2.07 spells mftb as mfspr RT,268 (what binutils emits for -mpower8); the older mftb
+  // opcode (31/371) prints with its TBR operand
+  // mtsprg N,rS / mfsprg rT,N for SPRG0..3 (SPRs 272..275)
+  const sprgN: ExtOperand = { kind: 'uimm', get: (fv) => fv.SPR - 272, set: (fv, v) => { fv.SPR = 272 + (v & 3); } };
+  const isSprg = (fv: Record<string, number>) => fv.SPR >= 272 && fv.SPR <= 275;
+  E.push(ext('mtsprg', 'mtspr', {}, [sprgN, gpr('RS')], isSprg));
+  E.push(ext('mfsprg', 'mfspr', {}, [gpr('RT'), sprgN], isSprg));
+  E.push(ext('mftb', 'mfspr', { SPR: 268 }, [gpr('RT')]));
+  E.push(ext('mftbu', 'mfspr', { SPR: 269 }, [gpr('RT')]));
+  E.push(ext('mftbu', 'mftb', { TBR: 269 }, [gpr('RT')]));
+  E.push(ext('mtcr', 'mtcrf', { FXM: 0xff }, [gpr('RS')]));
+  // CR logical
+  E.push(ext('crset', 'creqv', {}, [crbDup('BT', 'BT', 'BA', 'BB')], (fv) => fv.BA === fv.BT && fv.BB === fv.BT));
+  E.push(ext('crclr', 'crxor', {}, [crbDup('BT', 'BT', 'BA', 'BB')], (fv) => fv.BA === fv.BT && fv.BB === fv.BT));
+  E.push(ext('crmove', 'cror', {}, [fld('BT'), crbDup('BA', 'BA', 'BB')], (fv) => fv.BA === fv.BB));
+  E.push(ext('crnot', 'crnor', {}, [fld('BT'), crbDup('BA', 'BA', 'BB')], (fv) => fv.BA === fv.BB));
+  // barriers and traps
+  E.push(ext('sync', 'sync', { LS: 0 }, []));
+  E.push(ext('lwsync', 'sync', { LS: 1 }, []));
+  E.push(ext('ptesync', 'sync', { LS: 2 }, []));
+  E.push(ext('trap', 'tw', { TO: 31, RA: 0, RB: 0 }, []));
+  const trapConds: [string, number][] = [['lt', 16], ['le', 20], ['eq', 4], ['ge', 12], ['gt', 8], ['ne', 24],
+    ['llt', 2], ['lle', 6], ['lge', 5], ['lgt', 1]];
+  for (const [c, to] of trapConds) {
+    E.push(ext('tw' + c, 'tw', { TO: to }, [gpr('RA'), gpr('RB')]));
+    E.push(ext('tw' + c + 'i', 'twi', { TO: to }, [gpr('RA'), fld('SI')]));
+    E.push(ext('td' + c, 'td', { TO: to }, [gpr('RA'), gpr('RB')]));
+    E.push(ext('td' + c + 'i', 'tdi', { TO: to }, [gpr('RA'), fld('SI')]));
+  }
+  // branches to LR/CTR and the CTR-decrementing forms
+  for (const lk of [0, 1]) {
+    const l = lk ? 'l' : '';
+    E.push(ext('blr' + l, 'bclr', { BO: 20, BI: 0, BH: 0, LK: lk }, []));
+    E.push(ext('bctr' + l, 'bcctr', { BO: 20, BI: 0, BH: 0, LK: lk }, []));
+    for (const aa of [0, 1]) {
+      const a = aa ? 'a' : '';
+      for (const [name, bo] of [['bdnz', 16], ['bdz', 18]] as const) {
+        for (const [hint, h] of [['', 0], ['-', 8], ['+', 9]] as const) {
+          E.push(ext(name + l + a + hint, 'bc', { BO: bo + h, BI: 0, LK: lk, AA: aa }, [fld('BD')]));
+        }
+      }
+    }
+  }
+  // conditional branches on one CR bit
+  const conds: [string, number, number][] = [['lt', 0, 12], ['gt', 1, 12], ['eq', 2, 12], ['so', 3, 12],
+    ['ge', 0, 4], ['le', 1, 4], ['ne', 2, 4], ['ns', 3, 4]];
+  for (const [c, bit, bo] of conds) {
+    for (const [hint, h] of [['', 0], ['-', 2], ['+', 3]] as const) {
+      const bi = crfCond(bit);
+      const when = (fv: Record<string, number>) => (fv.BI & 3) === bit;
+      for (const lk of [0, 1]) {
+        const l = lk ? 'l' : '';
+        for (const aa of [0, 1]) {
+          const a = aa ? 'a' : '';
+          E.push(ext('b' + c + l + a + hint, 'bc', { BO: bo + h, LK: lk, AA: aa }, [bi, fld('BD')], when));
+        }
+        E.push(ext('b' + c + 'lr' + l + hint, 'bclr', { BO: bo + h, BH: 0, LK: lk }, [bi], when));
+        E.push(ext('b' + c + 'ctr' + l + hint, 'bcctr', { BO: bo + h, BH: 0, LK: lk }, [bi], when));
+      }
+    }
+  }
+  return E;
+}
+
+export const EXT_MNEMONICS: readonly ExtMnemonic[] = buildExt();
