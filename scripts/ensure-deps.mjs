@@ -51,7 +51,13 @@ if (checkOnly) {
 
 const cmd = existsSync(lock) ? ['ci'] : ['install'];
 console.log(`pseries-lab: ${reason}; running npm ${cmd.join(' ')}`);
-const r = spawnSync('npm', [...cmd, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+let r = spawnSync('npm', [...cmd, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+if (r.status !== 0 && cmd[0] === 'ci') {
+  // npm ci refuses a lock whose optional platform packages the registry does not serve in the
+  // locked version; npm install tolerates that and keeps the locked versions otherwise.
+  console.log('pseries-lab: npm ci failed; retrying with npm install');
+  r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+}
 if (r.status !== 0) {
   console.error(`pseries-lab: npm ${cmd[0]} failed (exit ${r.status ?? r.signal})`);
   process.exit(r.status || 1);
