@@ -1,109 +1,337 @@
-// spapr_build_fdt: the device tree a pseries-7.2 machine with a POWER8 CPU, -nodefaults and
-// one spapr-vty gives its guest (node names and the properties of hw/ppc/spapr.c and
-// spapr_vio.c; compare `-machine dumpdtb=`). PCI and DRC properties are not modelled yet.
+// spapr_build_fdt: the device tree a pseries machine gives its guest, node by node and
+// property by property in the order QEMU 7.2's `-machine dumpdtb=` shows them (QEMU adds
+// properties to existing nodes at the front, so several lists here read "newest first").
+// Compat knobs of the machine type (versions.ts) select what older machine types show.
 
 import { bytes, cells, empty, node, str, u64cells, type FdtNode } from './fdt';
-import { RTAS_TOKENS } from './rtas';
-import type { SpaprMachine } from './machine';
+import { RTAS_TOKENS, rtasToken } from './rtas';
+import {
+  drcIndex, drcName, drcTypeName, SPAPR_DR_CONNECTOR_TYPE_CPU, SPAPR_DR_CONNECTOR_TYPE_LMB,
+  SPAPR_DR_CONNECTOR_TYPE_PCI, SPAPR_DR_CONNECTOR_TYPE_PHB, SPAPR_DR_CONNECTOR_TYPE_PMEM,
+  type DrcContainer, type DrcOwner,
+} from './drc';
+import type { SpaprIrqLayout } from './irq';
+import type { MachineCompat } from './versions';
+import type { CpuModel } from '../cpu/cpu';
 
-export function spaprBuildFdt(m: SpaprMachine): FdtNode {
-  const cpu = m.cpu;
-  const ov5cas = ovecDtBytes(m.ov5_cas);
+/** What the device tree is built from (a SpaprMachine provides all of it). */
+export interface FdtSource {
+  compat: MachineCompat;
+  ram: { size: number };
+  cpu: { model: CpuModel; state: { compatPvr: number } };
+  htabShift: number;
+  nvram: { reg: number; size: number; dtName: string };
+  vty: { reg: number; dtName: string } | null;
+  ov5_cas: Uint8Array;
+  drcs: DrcContainer;
+  irqs: SpaprIrqLayout;
+  /** /chosen/rng-seed: 32 bytes */
+  rngSeed: Uint8Array;
+  /** -append, -initrd, -kernel as /chosen announces them */
+  bootargs?: string;
+  initrdRange?: { start: number; end: number };
+  bootKernel?: { addr: number; size: number; le: boolean };
+}
+
+export const PHANDLE_INTC = 0x1111;
+/** SPAPR_MEMORY_BLOCK_SIZE */
+const LMB_SIZE = 0x10000000;
+const SPAPR_PCI_BASE_BUID = 0x800000020000000n;
+
+export function spaprBuildFdt(m: FdtSource): FdtNode {
+  const c = m.compat;
+  const rootDrcMask = SPAPR_DR_CONNECTOR_TYPE_LMB
+    | (c.drPhbEnabled ? SPAPR_DR_CONNECTOR_TYPE_PHB : 0)
+    | (c.nvdimmSupported ? SPAPR_DR_CONNECTOR_TYPE_PMEM : 0);
+  const children: FdtNode[] = [];
+  if (c.nvdimmSupported) {
+    children.push(node('ibm,persistent-memory', [
+      ['device_type', str('ibm,persistent-memory')],
+      ['#size-cells', cells(0)],
+      ['#address-cells', cells(1)],
+    ]));
+  }
+  children.push(dtChosen(m), dtRtas(m), dtEvents(m), dtCpus(m), dtPhb(m), dtVdevice(m));
+  children.push(node('memory@0', [
+    ['ibm,associativity', cells(4, 0, 0, 0, 0)],
+    ['reg', u64cells(0, m.ram.size)],
+    ['device_type', str('memory')],
+  ]));
+  children.push(node('interrupt-controller', [
+    ['phandle', cells(PHANDLE_INTC)],
+    ['linux,phandle', cells(PHANDLE_INTC)],
+    ['#interrupt-cells', cells(2)],
+    ['ibm,interrupt-server-ranges', cells(0, nrServers(c))],
+    ['interrupt-controller', empty],
+    ['compatible', str('IBM,ppc-xicp')],
+    ['device_type', str('PowerPC-External-Interrupt-Presentation')],
+  ]));
   return node('', [
+    ...dtDrc(m.drcs, null, rootDrcMask),
     ['#size-cells', cells(2)],
     ['#address-cells', cells(2)],
     ['vm,uuid', str('00000000-0000-0000-0000-000000000000')],
     ['compatible', str('qemu,pseries')],
     ['model', str('IBM pSeries (emulated by qemu)')],
     ['device_type', str('chrp')],
-  ], [
-    node('chosen', [
-      ['ibm,architecture-vec-5', ov5cas],
-      ['ibm,arch-vec-5-platform-support', cells(0x17001800, 0x19001a40)],
-      ['linux,pci-probe-only', cells(0)],
-      ['stdout-path', str(`/vdevice/${m.vty.dtName}`)],
-      ['linux,stdout-path', str(`/vdevice/${m.vty.dtName}`)],
-    ]),
-    node('rtas', [
-      ...RTAS_TOKENS.map(([name, token]): [string, Uint8Array] => [name, cells(token)]),
-      ['ibm,lrdr-capacity', cells(0, 0, 0, m.ram.size, 1)],
-      ['rtas-event-scan-rate', cells(1)],
-      ['rtas-error-log-max', cells(0x800)],
-      ['rtas-size', cells(0x82c)],
-      ['ibm,hypertas-functions', str('hcall-pft', 'hcall-term', 'hcall-dabr', 'hcall-interrupt', 'hcall-tce',
-        'hcall-vio', 'hcall-splpar', 'hcall-join', 'hcall-bulk', 'hcall-set-mode', 'hcall-sprg0',
-        'hcall-copy', 'hcall-debug', 'hcall-vphn', 'hcall-multi-tce', 'hcall-hpt-resize', 'hcall-watchdog')],
-    ]),
-    node('cpus', [
-      ['#size-cells', cells(0)],
-      ['#address-cells', cells(1)],
-    ], [
-      node(`PowerPC,${cpu.model.name}@0`, [
-        ['ibm,ppc-interrupt-gserver#s', cells(0, 0)],
-        ['ibm,ppc-interrupt-server#s', cells(0)],
-        ['ibm,pft-size', cells(0, m.htabShift)],
-        ['ibm,chip-id', cells(0)],
-        ['ibm,segment-page-sizes', cells(0x0c, 0x00, 0x01, 0x0c, 0x00, 0x10, 0x110, 0x01, 0x10, 0x01)],
-        ['ibm,dfp', cells(1)],
-        ['ibm,vmx', cells(2)],
-        ['ibm,processor-segment-sizes', cells(0x1c, 0x28, 0xffffffff, 0xffffffff)],
-        ['ibm,spurr', cells(1)],
-        ['ibm,purr', cells(1)],
-        ['64-bit', empty],
-        ['status', str('okay')],
-        ['ibm,slb-size', cells(0x20)],
-        ['slb-size', cells(0x20)],
-        ['clock-frequency', cells(1_000_000_000)],
-        ['timebase-frequency', cells(512_000_000)],
-        ['i-cache-size', cells(0x8000)],
-        ['d-cache-size', cells(0x8000)],
-        ['i-cache-line-size', cells(0x80)],
-        ['i-cache-block-size', cells(0x80)],
-        ['d-cache-line-size', cells(0x80)],
-        ['d-cache-block-size', cells(0x80)],
-        ['cpu-version', cells(cpu.model.pvr)],
-        ['device_type', str('cpu')],
-        ['reg', cells(0)],
-        ['ibm,my-drc-index', cells(0x10000000)],
-      ]),
-    ]),
-    node('vdevice', [
-      ['interrupt-controller', empty],
-      ['#interrupt-cells', cells(2)],
-      ['#size-cells', cells(0)],
-      ['#address-cells', cells(1)],
-      ['compatible', str('IBM,vdevice')],
-      ['device_type', str('vdevice')],
-    ], [
-      node(m.nvram.dtName, [
-        ['#bytes', cells(m.nvram.size)],
-        ['interrupts', cells(m.nvram.irq, 0)],
-        ['compatible', str('qemu,spapr-nvram')],
-        ['device_type', str('nvram')],
-        ['reg', cells(m.nvram.reg)],
-      ]),
-      node(m.vty.dtName, [
-        ['interrupts', cells(m.vty.irq, 0)],
-        ['compatible', str('hvterm1')],
-        ['device_type', str('serial')],
-        ['reg', cells(m.vty.reg)],
-      ]),
-    ]),
-    node('memory@0', [
-      ['ibm,associativity', cells(4, 0, 0, 0, 0)],
-      ['reg', u64cells(0, m.ram.size)],
-      ['device_type', str('memory')],
-    ]),
-    node('interrupt-controller', [
-      ['phandle', cells(0x1111)],
-      ['linux,phandle', cells(0x1111)],
-      ['#interrupt-cells', cells(2)],
-      ['ibm,interrupt-server-ranges', cells(0, 1)],
-      ['interrupt-controller', empty],
-      ['compatible', str('IBM,ppc-xicp')],
-      ['device_type', str('PowerPC-External-Interrupt-Presentation')],
-    ]),
+  ], children);
+}
+
+/** spapr_max_server_number() for one vCPU, one thread: vsmt = 1, or MAX(8, threads). */
+export function nrServers(c: MachineCompat, maxCpus = 1): number {
+  return maxCpus * (c.smpThreadsVsmt ? 1 : 8);
+}
+
+/** spapr_dt_drc: ibm,drc-types/-names/-power-domains/-indexes of the DRCs of `owner` in `mask`. */
+function dtDrc(drcs: DrcContainer, owner: DrcOwner | null, mask: number): Array<[string, Uint8Array]> {
+  const list = drcs.list().filter((d) => (owner === null || d.owner === owner) && (d.type & mask));
+  const n = list.length;
+  const joined = (xs: string[]): Uint8Array => {
+    const body = str(...xs);
+    const out = new Uint8Array(4 + (xs.length ? body.length : 0));
+    new DataView(out.buffer).setUint32(0, n);
+    if (xs.length) out.set(body, 4);
+    return out;
+  };
+  return [
+    ['ibm,drc-types', joined(list.map(drcTypeName))],
+    ['ibm,drc-names', joined(list.map(drcName))],
+    ['ibm,drc-power-domains', cells(n, ...list.map(() => 0xffffffff))],
+    ['ibm,drc-indexes', cells(n, ...list.map(drcIndex))],
+  ];
+}
+
+function dtChosen(m: FdtSource): FdtNode {
+  const props: Array<[string, Uint8Array]> = [
+    ['ibm,architecture-vec-5', ovecDtBytes(m.ov5_cas)],
+    ['rng-seed', m.rngSeed],
+    ['ibm,arch-vec-5-platform-support', cells(...ov5PlatformSupport(m.cpu.model))],
+  ];
+  if (m.compat.linuxPciProbe) props.push(['linux,pci-probe-only', cells(0)]);
+  if (m.vty) {
+    const path = `/vdevice/${m.vty.dtName}`;
+    props.push(['stdout-path', str(path)], ['linux,stdout-path', str(path)]);
+  }
+  props.push(
+    ['qemu,graphic-depth', cells(32)],
+    ['qemu,graphic-height', cells(600)],
+    ['qemu,graphic-width', cells(800)],
+  );
+  if (m.bootKernel) {
+    if (m.bootKernel.le) props.push(['qemu,boot-kernel-le', empty]);
+    props.push(['qemu,boot-kernel', u64cells(m.bootKernel.addr, m.bootKernel.size)]);
+  }
+  if (m.initrdRange) props.push(['linux,initrd-end', cells(m.initrdRange.end)], ['linux,initrd-start', cells(m.initrdRange.start)]);
+  if (m.bootargs) props.push(['bootargs', str(m.bootargs)]);
+  return node('chosen', props);
+}
+
+/** spapr_dt_ov5_platform_support: {index, value} pairs; POWER9 and later add radix/XIVE options. */
+function ov5PlatformSupport(model: CpuModel): number[] {
+  const p9 = (model.pvr >>> 16) >= 0x004e;
+  return p9 ? [0x178018c0, 0x19001a40] : [0x17001800, 0x19001a40];
+}
+
+function dtRtas(m: FdtSource): FdtNode {
+  const c = m.compat;
+  return node('rtas', [
+    ...RTAS_TOKENS.map(([name, token]): [string, Uint8Array] => [name, cells(token)]),
+    ['ibm,lrdr-capacity', cells(0, 0, 0, LMB_SIZE, 1)],
+    ['ibm,extended-os-term', empty],
+    ['ibm,change-msix-capable', empty],
+    ['rtas-event-scan-rate', cells(1)],
+    ['rtas-error-log-max', cells(0x800)],
+    ['rtas-size', cells(0x82c)],
+    ['ibm,max-associativity-domains', cells(4, 0, 0, 0, 1)],
+    ['ibm,associativity-reference-points', c.pre_5_1_assoc_refpoints ? cells(4, 4) : cells(4, 4, 2)],
+    ['qemu,hypertas-functions', str('hcall-memop1')],
+    ['ibm,hypertas-functions', str('hcall-pft', 'hcall-term', 'hcall-dabr', 'hcall-interrupt', 'hcall-tce',
+      'hcall-vio', 'hcall-splpar', 'hcall-join', 'hcall-bulk', 'hcall-set-mode', 'hcall-sprg0',
+      'hcall-copy', 'hcall-debug', 'hcall-vphn', 'hcall-multi-tce',
+      ...(c.resizeHpt ? ['hcall-hpt-resize'] : []), 'hcall-watchdog')],
   ]);
+}
+
+function dtEvents(m: FdtSource): FdtNode {
+  const { epow, hotplug } = m.irqs;
+  const ranges = hotplug === undefined ? cells(epow, 1) : cells(epow, 1, hotplug, 1);
+  const kids: FdtNode[] = [];
+  if (hotplug !== undefined) kids.push(node('hot-plug-events', [['interrupts', cells(hotplug, 0)]]));
+  kids.push(node('epow-events', [['interrupts', cells(epow, 0)]]));
+  return node('event-sources', [
+    ['interrupt-ranges', ranges],
+    ['#interrupt-cells', cells(2)],
+    ['interrupt-controller', empty],
+  ], kids);
+}
+
+/** POWER8 segment/page sizes: [segment shift, slb enc, [[page shift, pte enc], ...]]. */
+const POWER8_SPS: Array<[number, number, Array<[number, number]>]> = [
+  [12, 0x000, [[12, 0x00], [24, 0x38]]],
+  [16, 0x110, [[16, 0x01], [24, 0x08]]],
+  [24, 0x100, [[24, 0x00]]],
+  [34, 0x120, [[34, 0x03]]],
+];
+
+/** spapr_dt_cpu's ibm,segment-page-sizes, limited by the hpt-max-page-size cap. */
+function segmentPageSizes(maxShift: number): Uint8Array {
+  const out: number[] = [];
+  for (const [seg, enc, pages] of POWER8_SPS) {
+    if (seg > maxShift) continue;
+    const ok = pages.filter(([p]) => p <= maxShift);
+    out.push(seg, enc, ok.length);
+    for (const [p, e] of ok) out.push(p, e);
+  }
+  return cells(...out);
+}
+
+/** POWER8 ibm,pa-features (spapr_dt_pa_features, pa_features_207). */
+const PA_FEATURES_207 = bytes(0x18, 0x00, 0xf6, 0x3f, 0xc7, 0xc0, 0x80, 0xf0, 0x80, 0x00, 0x00, 0x00,
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x80, 0x00, 0x80, 0x00, 0x00, 0x00);
+
+function dtCpus(m: FdtSource): FdtNode {
+  const c = m.compat;
+  const cpu = m.cpu.model;
+  const vcpuId = 0;
+  const cpuProps: Array<[string, Uint8Array]> = [
+    ['ibm,ppc-interrupt-gserver#s', cells(vcpuId, 0)],
+    ['ibm,ppc-interrupt-server#s', cells(vcpuId)],
+    ['ibm,pft-size', cells(0, m.htabShift)],
+    ['ibm,chip-id', cells(0)],
+    ['ibm,pa-features', PA_FEATURES_207],
+    ['ibm,segment-page-sizes', segmentPageSizes(c.hptMaxPageShift)],
+    ['ibm,dfp', cells(1)],
+    ['ibm,vmx', cells(2)],
+    ['ibm,processor-segment-sizes', cells(0x1c, 0x28, 0xffffffff, 0xffffffff)],
+    ['ibm,spurr', cells(1)],
+    ['ibm,purr', cells(1)],
+    ['64-bit', empty],
+    ['status', str('okay')],
+    ['ibm,slb-size', cells(0x20)],
+    ['slb-size', cells(0x20)],
+    ['clock-frequency', cells(1_000_000_000)],
+    ['timebase-frequency', cells(512_000_000)],
+    ['i-cache-size', cells(0x8000)],
+    ['d-cache-size', cells(0x8000)],
+    ['i-cache-line-size', cells(0x80)],
+    ['i-cache-block-size', cells(0x80)],
+    ['d-cache-line-size', cells(0x80)],
+    ['d-cache-block-size', cells(0x80)],
+    ['cpu-version', cells(m.cpu.state.compatPvr ? m.cpu.state.compatPvr : cpu.pvr)],
+    ['device_type', str('cpu')],
+    ['reg', cells(vcpuId)],
+  ];
+  if (c.hotplugCpus) cpuProps.push(['ibm,my-drc-index', cells(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: vcpuId, owner: 'machine' }))]);
+  return node('cpus', [
+    ...(c.hotplugCpus ? dtDrc(m.drcs, null, SPAPR_DR_CONNECTOR_TYPE_CPU) : []),
+    ['#size-cells', cells(0)],
+    ['#address-cells', cells(1)],
+  ], [node(`PowerPC,${cpu.name}@${vcpuId.toString(16)}`, cpuProps)]);
+}
+
+/** spapr_dt_phb for the default PHB 0 (spapr-pci-host-bridge, index 0). */
+function dtPhb(m: FdtSource): FdtNode {
+  const c = m.compat;
+  const buid = SPAPR_PCI_BASE_BUID;
+  const map: number[] = [];
+  for (let dev = 0; dev < 32; dev++) {
+    for (let pin = 0; pin < 4; pin++) {
+      map.push(dev << 11, 0, 0, pin + 1, PHANDLE_INTC, m.irqs.phbLsi[(dev + pin) % 4], 1);
+    }
+  }
+  const props: Array<[string, Uint8Array]> = [
+    ...dtDrc(m.drcs, 'phb0', SPAPR_DR_CONNECTOR_TYPE_PCI),
+    ['#size-cells', cells(2)],
+    ['#address-cells', cells(3)],
+    ['qemu,phb-enumerated', cells(1)],
+  ];
+  if (c.drPhbEnabled) props.push(['ibm,my-drc-index', cells(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_PHB, id: 0, owner: 'machine' }))]);
+  props.push(
+    ['ibm,dma-window', cells(0x80000000, 0, 0, 0, 0x40000000)],
+    ['ibm,#dma-size-cells', cells(2)],
+    ['ibm,#dma-address-cells', cells(2)],
+    ['interrupt-map', cells(...map)],
+    ['interrupt-map-mask', cells(0xf800, 0, 0, 0xffffffff)],
+  );
+  if (c.ddw) {
+    props.push(
+      ['ibm,ddw-extensions', cells(2, rtasToken('ibm,reset-pe-dma-window'), 1)],
+      ['ibm,ddw-applicable', cells(rtasToken('ibm,query-pe-dma-window'), rtasToken('ibm,create-pe-dma-window'), rtasToken('ibm,remove-pe-dma-window'))],
+    );
+  }
+  props.push(
+    ['ibm,pe-total-#msi', cells(m.irqs.nrMsis)],
+    ['ibm,pci-config-space-type', cells(1)],
+    ['reg', u64cells(buid, 0)],
+    ['ranges', cells(...phbRanges(c, m.ram.size))],
+    ['bus-range', cells(0, 0xff)],
+    ['used-by-rtas', empty],
+    ['#interrupt-cells', cells(1)],
+    ['compatible', str('IBM,Logical_PHB')],
+    ['device_type', str('pci')],
+  );
+  return node(`pci@${buid.toString(16)}`, props);
+}
+
+const hi = (x: bigint): number => Number(x >> 32n);
+const lo = (x: bigint): number => Number(x & 0xffffffffn);
+
+/** The PHB windows (spapr_phb_placement, or phb_placement_2_7 with a 0xf80000000 window split at 2 GiB). */
+function phbRanges(c: MachineCompat, ramSize: number): number[] {
+  let pio: bigint; let mmio32: bigint; let mmio64: bigint; let size64: bigint;
+  if (c.phbPlacement27) {
+    const tib = 0x10000000000n;
+    const base = ((BigInt(ramSize) + tib - 1n) / tib) * tib;
+    pio = base + 0x80000000n;
+    mmio32 = base + 0xa0000000n;
+    mmio64 = mmio32 + 0x80000000n;
+    size64 = 0xf80000000n - 0x80000000n;
+  } else {
+    pio = 0x200000000000n;
+    mmio32 = 0x200080000000n;
+    mmio64 = 0x210000000000n;
+    size64 = 0x10000000000n;
+  }
+  const bus64 = c.phbPlacement27 ? 0x100000000n : mmio64;
+  return [
+    0x1000000, 0, 0, hi(pio), lo(pio), 0, 0x10000,
+    0x2000000, 0, 0x80000000, hi(mmio32), lo(mmio32), 0, 0x80000000,
+    0x3000000, hi(bus64), lo(bus64), hi(mmio64), lo(mmio64), hi(size64), lo(size64),
+  ];
+}
+
+function dtVdevice(m: FdtSource): FdtNode {
+  const kids: FdtNode[] = [node(m.nvram.dtName, [
+    ['#bytes', cells(m.nvram.size)],
+    ['interrupts', cells(m.irqs.vio.get(m.nvram.reg)!, 0)],
+    ['compatible', str('qemu,spapr-nvram')],
+    ['device_type', str('nvram')],
+    ['reg', cells(m.nvram.reg)],
+  ])];
+  if (m.vty) {
+    kids.push(node(m.vty.dtName, [
+      ['interrupts', cells(m.irqs.vio.get(m.vty.reg)!, 0)],
+      ['compatible', str('hvterm1')],
+      ['device_type', str('serial')],
+      ['reg', cells(m.vty.reg)],
+    ]));
+  }
+  return node('vdevice', [
+    ['interrupt-controller', empty],
+    ['#interrupt-cells', cells(2)],
+    ['#size-cells', cells(0)],
+    ['#address-cells', cells(1)],
+    ['compatible', str('IBM,vdevice')],
+    ['device_type', str('vdevice')],
+  ], kids);
+}
+
+/** The DRCs a machine of this type creates, in QEMU's creation order. */
+export function spaprCreateDrcs(c: MachineCompat, drcs: DrcContainer, maxCores = 1): void {
+  // the boot core and the default PHB are attached (cold-plugged) to DRC 0 of their type
+  if (c.hotplugCpus) for (let i = 0; i < maxCores; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: i, owner: 'machine', dev: i === 0 });
+  if (c.drPhbEnabled) for (let i = 0; i < 31; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PHB, id: i, owner: 'machine', dev: i === 0 });
+  for (let i = 0; i < 256; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PCI, id: i, owner: 'phb0', dev: false });
 }
 
 /**

@@ -75,7 +75,8 @@ export function setProp(n: FdtNode, name: string, value: Uint8Array): void {
 // ---- writer -------------------------------------------------------------------------------
 
 /** Serialise to a DTB: header, empty memory reservation map, structure block, strings. */
-export function fdtPack(root: FdtNode, bootCpuidPhys = 0): Uint8Array {
+/** `memRsv`: the memory reservation map, [address, size] pairs. */
+export function fdtPack(root: FdtNode, bootCpuidPhys = 0, memRsv: Array<[bigint, bigint]> = []): Uint8Array {
   const strings: string[] = [];
   const strOff = new Map<string, number>();
   let strSize = 0;
@@ -111,13 +112,17 @@ export function fdtPack(root: FdtNode, bootCpuidPhys = 0): Uint8Array {
 
   const structSize = words.length * 4;
   const offRsv = 40;
-  const offStruct = offRsv + 16;
+  const offStruct = offRsv + 16 * (memRsv.length + 1);
   const offStrings = offStruct + structSize;
   const total = offStrings + strSize;
   const out = new Uint8Array(total);
   const dv = new DataView(out.buffer);
   const hdr = [FDT_MAGIC, total, offStruct, offStrings, offRsv, 17, 16, bootCpuidPhys, strSize, structSize];
   hdr.forEach((v, i) => dv.setUint32(i * 4, v >>> 0));
+  memRsv.forEach(([a, sz], i) => {
+    dv.setBigUint64(offRsv + 16 * i, BigInt.asUintN(64, a));
+    dv.setBigUint64(offRsv + 16 * i + 8, BigInt.asUintN(64, sz));
+  });
   words.forEach((w, i) => dv.setUint32(offStruct + i * 4, w));
   let o = offStrings;
   for (const s of strings) {
@@ -131,6 +136,20 @@ export function fdtPack(root: FdtNode, bootCpuidPhys = 0): Uint8Array {
 // ---- parser -------------------------------------------------------------------------------
 
 export class FdtError extends Error {}
+
+/** The memory reservation map of a blob. */
+export function fdtMemReserve(blob: Uint8Array): Array<[bigint, bigint]> {
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  const out: Array<[bigint, bigint]> = [];
+  if (blob.length < 40 || dv.getUint32(0) !== FDT_MAGIC) return out;
+  for (let o = dv.getUint32(16); o + 16 <= blob.length; o += 16) {
+    const a = dv.getBigUint64(o);
+    const sz = dv.getBigUint64(o + 8);
+    if (a === 0n && sz === 0n) break;
+    out.push([a, sz]);
+  }
+  return out;
+}
 
 export function fdtParse(blob: Uint8Array): FdtNode {
   const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);

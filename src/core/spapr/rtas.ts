@@ -8,9 +8,14 @@ import type { GuestRam } from '../mem/ram';
 export const RTAS_TOKEN_BASE = 0x2000;
 
 export const RTAS_OUT_SUCCESS = 0;
+export const RTAS_OUT_NO_ERRORS_FOUND = 1;
 export const RTAS_OUT_HW_ERROR = -1;
+export const RTAS_OUT_BUSY = -2;
 export const RTAS_OUT_PARAM_ERROR = -3;
 export const RTAS_OUT_NOT_SUPPORTED = -3;
+export const RTAS_OUT_NO_SUCH_INDICATOR = -3;
+export const RTAS_OUT_NOT_AUTHORIZED = -9002;
+export const RTAS_OUT_SYSPARM_PARAM_ERROR = -9999;
 
 /** QEMU 7.2's RTAS names in token order (spapr.h). */
 const RTAS_NAMES = [
@@ -40,7 +45,11 @@ export interface RtasCall {
   token: number;
   nargs: number;
   nret: number;
+  /** Guest-physical address of args[0] and rets[0]. */
+  argsAddr: number;
+  retsAddr: number;
   arg(i: number): number;
+  /** rtas_st: written even past nret, as QEMU does (outside RAM it is dropped). */
   ret(i: number, v: number): void;
 }
 
@@ -62,11 +71,12 @@ export class RtasTable<M> {
     const token = ram.ld32(addr, false) >>> 0;
     const nargs = ram.ld32(addr + 4, false) >>> 0;
     const nret = ram.ld32(addr + 8, false) >>> 0;
-    if (!ram.contains(addr, 12 + 4 * (nargs + nret))) return false;
+    const argsAddr = addr + 12;
+    const retsAddr = argsAddr + 4 * nargs;
     const call: RtasCall = {
-      token, nargs, nret,
-      arg: (i) => ram.ld32(addr + 12 + 4 * i, false) >>> 0,
-      ret: (i, v) => { if (i < nret) ram.st32(addr + 12 + 4 * (nargs + i), v, false); },
+      token, nargs, nret, argsAddr, retsAddr,
+      arg: (i) => (ram.contains(argsAddr + 4 * i, 4) ? ram.ld32(argsAddr + 4 * i, false) >>> 0 : 0),
+      ret: (i, v) => { if (ram.contains(retsAddr + 4 * i, 4)) ram.st32(retsAddr + 4 * i, v, false); },
     };
     // Token 0xa is treated as display-character (Linux early debug), as QEMU does.
     const h = this.handlers.get(token === 0xa ? rtasToken('display-character') : token);

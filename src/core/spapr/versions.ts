@@ -34,6 +34,25 @@ export interface MachineCompat {
   hotplugCpus: boolean;
   /** spapr caps defaults by mig.caps[] index (see SPAPR_CAPS in vmstate.ts). */
   capsDefaults: number[];
+  /** smc->dr_phb_enabled: PHB DRCs, ibm,my-drc-index on the PHB (off for <= 3.1). */
+  drPhbEnabled: boolean;
+  /** smc->linux_pci_probe: /chosen/linux,pci-probe-only (off for <= 4.1). */
+  linuxPciProbe: boolean;
+  /** smc->smp_threads_vsmt: vsmt = threads, else MAX(8, threads) (off for <= 4.1). */
+  smpThreadsVsmt: boolean;
+  /** mc->nvdimm_supported: PMEM DRCs and /ibm,persistent-memory (off for <= 4.2). */
+  nvdimmSupported: boolean;
+  /** smc->pre_5_1_assoc_refpoints: ibm,associativity-reference-points <4 4> (<= 5.0). */
+  pre_5_1_assoc_refpoints: boolean;
+  /** smc->legacy_irq_allocation: interrupt numbers handed out in order from 0x1000 (<= 3.0). */
+  legacyIrqAllocation: boolean;
+  /** phb_placement_2_7: PHB windows below 1 TiB boundaries and one big 32-bit window (<= 2.7). */
+  phbPlacement27: boolean;
+  /**
+   * Largest page shift the hpt-max-page-size cap allows in ibm,segment-page-sizes: 16 (64 KiB)
+   * from 3.0; the cap defaults to 0 for <= 2.12 and is then derived from the CPU under TCG (16 GiB pages).
+   */
+  hptMaxPageShift: number;
 }
 
 /** pseries-7.2 cap defaults: htm off, vsx, dfp on, cfpc/sbbc/ibs workaround, hpt-max-page-size 16, nested-hv off, large-decr, ccf-assist, fwnmi on, rpt-invalidate off. */
@@ -55,6 +74,14 @@ const LATEST: MachineCompat = {
   ddw: true,
   hotplugCpus: true,
   capsDefaults: CAPS_7_2,
+  drPhbEnabled: true,
+  linuxPciProbe: true,
+  smpThreadsVsmt: true,
+  nvdimmSupported: true,
+  pre_5_1_assoc_refpoints: false,
+  legacyIrqAllocation: false,
+  phbPlacement27: false,
+  hptMaxPageShift: 16,
 };
 
 type Change = Partial<Omit<MachineCompat, 'name'>> & { caps?: Record<number, number> };
@@ -69,18 +96,18 @@ const TABLE: Array<[string, Change]> = [
   ['6.0', {}],
   ['5.2', {}],
   ['5.1', {}],
-  ['5.0', {}],
-  ['4.2', { caps: { 9: 0, 10: 0 } }], // ccf_assist=off, fwnmi=off
-  ['4.1', {}],
+  ['5.0', { pre_5_1_assoc_refpoints: true }],
+  ['4.2', { nvdimmSupported: false, caps: { 9: 0, 10: 0 } }], // ccf_assist=off, fwnmi=off
+  ['4.1', { linuxPciProbe: false, smpThreadsVsmt: false }],
   ['4.0', { pre_4_1_migration: true }],
-  ['3.1', { defaultCpu: 'power8_v2.0', updateDtEnabled: false, caps: { 3: 0, 4: 0, 5: 0, 8: 0 } }], // cfpc/sbbc/ibs broken, large_decr off
-  ['3.0', { legacyIrqs: true }],
-  ['2.12', { pre_3_0_migration: true }],
+  ['3.1', { defaultCpu: 'power8_v2.0', updateDtEnabled: false, drPhbEnabled: false, caps: { 3: 0, 4: 0, 5: 0, 8: 0 } }], // cfpc/sbbc/ibs broken, large_decr off
+  ['3.0', { legacyIrqs: true, legacyIrqAllocation: true }],
+  ['2.12', { pre_3_0_migration: true, hptMaxPageShift: 34 }],
   ['2.11', { caps: { 0: 1 } }], // htm on
   ['2.10', {}],
   ['2.9', { pre_2_10_migration: true, resizeHpt: false }],
   ['2.8', {}],
-  ['2.7', { defaultCpu: 'power7_v2.3', modernHotplugEvents: false, pre_2_8_migration: true }],
+  ['2.7', { defaultCpu: 'power7_v2.3', modernHotplugEvents: false, pre_2_8_migration: true, phbPlacement27: true }],
   ['2.6', { ddw: false, hotplugCpus: false }],
 ];
 

@@ -6,14 +6,24 @@
 // device-tree walk, console write, exit and time; CAS is handled by the platform.
 
 import type { GuestRam } from '../mem/ram';
-import { findNode, getProp, type FdtNode } from './fdt';
+import { cells, findNode, getProp, type FdtNode } from './fdt';
 import type { SpaprMachine } from './machine';
+import { vofClientArchitectureSupport } from './cas';
 
 export const VOF_ENTRY = 0x10c;
 export const VOF_EXIT_RETURN = 0x1b4;
 const VOF_EXIT_ARGS = 0x1d0;
 const VOF_EXIT_NAME = 0x1e0;
 const PROM_ERROR = 0xffffffff;
+
+/** [nargs, nret] each service must be called with (0 = any), as vof_client_handle checks. */
+const SERVICE_SHAPES: Record<string, [number, number]> = {
+  finddevice: [1, 1], getprop: [4, 1], getproplen: [2, 1], setprop: [4, 1], nextprop: [3, 1],
+  peer: [1, 1], child: [1, 1], parent: [1, 1], open: [1, 1], close: [1, 0],
+  'instance-to-package': [1, 1], 'package-to-path': [3, 1], 'instance-to-path': [3, 1],
+  write: [3, 1], claim: [3, 1], release: [2, 0], 'call-method': [0, 0], interpret: [0, 0],
+  milliseconds: [0, 1], quiesce: [0, 0], exit: [0, 0],
+};
 const MAX_ARGS = 10;
 
 /**
@@ -45,22 +55,140 @@ interface VofState {
   nodes: Map<number, FdtNode>;
   parents: Map<FdtNode, FdtNode | null>;
   ihandles: Map<number, FdtNode>;
+  /** the path each instance was opened with (OfInstance.path) */
+  ipaths: Map<number, string>;
   nextIhandle: number;
-  claimTop: number;
+  /** vof->claimed: [start, size] in claim order; vof->claimed_base; vof->top_addr */
+  claimed: Array<[number, number]>;
+  claimedBase: number;
+  topAddr: number;
 }
 
 const states = new WeakMap<SpaprMachine, VofState>();
 
+/** The size of QEMU 7.2's pc-bios/vof.bin, which VOF claims at 0 (our trampolines live there). */
+const VOF_FW_SIZE = 0xda0;
+const VOF_STACK_SIZE = 0x8000;
+
+/** vof_claim: -1 when the range is taken (or nothing fits below top_addr). */
+function vofClaim(m: SpaprMachine, st: VofState, virt: number, size: number, align: number): number {
+  const avail = (a: number, sz: number) => st.claimed.every(([s0, l0]) => a + sz <= s0 || s0 + l0 <= a);
+  let ret: number;
+  if (size === 0) {
+    ret = -1;
+  } else if (align === 0) {
+    ret = avail(virt, size) ? virt : -1;
+  } else {
+    st.claimedBase = Math.ceil(st.claimedBase / align) * align;
+    for (;;) {
+      if (st.claimedBase >= st.topAddr) {
+        m.host.log('Out of RMA memory for the OF client');
+        return -1;
+      }
+      if (avail(st.claimedBase, size)) break;
+      st.claimedBase += size;
+    }
+    ret = st.claimedBase;
+  }
+  if (ret !== -1) {
+    st.claimedBase = Math.max(st.claimedBase, ret + size);
+    st.claimed.push([ret, size]);
+  }
+  m.host.trace('vof_claim', `virt=0x${virt.toString(16)} size=0x${size.toString(16)} align=0x${align.toString(16)} ret=0x${(ret >>> 0).toString(16)}`);
+  return ret;
+}
+
+/** vof_dt_memory_available: /memory@0/available = the gaps after each claimed block (sorted). */
+function vofMemoryAvailable(m: SpaprMachine, st: VofState): void {
+  const mem = findNode(m.fdt, '/memory@0');
+  if (!mem || !st.claimed.length) return;
+  const sorted = [...st.claimed].sort((a, b) => a[0] - b[0]);
+  const end = m.ram.size;
+  const words: number[] = [];
+  sorted.forEach(([a, sz], i) => {
+    const start = a + sz;
+    const size = i < sorted.length - 1 ? sorted[i + 1][0] - start : end - start;
+    words.push(Math.floor(start / 2 ** 32), start >>> 0, Math.floor(size / 2 ** 32), size >>> 0);
+  });
+  const v = cells(...words);
+  const p = mem.props.find(([k]) => k === 'available');
+  if (p) p[1] = v;
+  else mem.props.unshift(['available', v]);
+}
+
+/**
+ * spapr_vof_client_dt_finalize + vof_build_dt: every node without a phandle gets one (from
+ * the highest existing phandle up, in tree order, as the node's first property), and
+ * /chosen/stdout holds an open instance of the console so early printk works. Instances
+ * are numbered from 1.
+ */
+export function vofFinalizeDt(m: SpaprMachine, stdoutPath: string | null, keepInstances = false): void {
+  let max = 0;
+  const scan = (n: FdtNode) => {
+    const ph = getProp(n, 'phandle');
+    if (ph && ph.length === 4) max = Math.max(max, new DataView(ph.buffer, ph.byteOffset).getUint32(0));
+    n.children.forEach(scan);
+  };
+  scan(m.fdt);
+  const assign = (n: FdtNode) => {
+    if (!getProp(n, 'phandle')) n.props.unshift(['phandle', cells(++max)]);
+    n.children.forEach(assign);
+  };
+  assign(m.fdt);
+  const chosenNode = findNode(m.fdt, '/chosen');
+  if (m.vofBootargs !== undefined && chosenNode) {
+    const v = new TextEncoder().encode(m.vofBootargs + '\0');
+    const p = chosenNode.props.find(([k]) => k === 'bootargs');
+    if (p) p[1] = v;
+    else chosenNode.props.unshift(['bootargs', v]);
+  }
+  // instances survive a rebuilt tree (CAS): they follow their paths into the new one
+  const old = states.get(m);
+  states.delete(m);
+  const st = vofState(m);
+  if (old && !keepInstances) old.ipaths.clear();
+  if (old) {
+    st.nextIhandle = keepInstances ? old.nextIhandle : 1;
+    for (const [ih, path] of old.ipaths) {
+      const n = findNode(m.fdt, path);
+      if (n) { st.ihandles.set(ih, n); st.ipaths.set(ih, path); }
+    }
+  }
+  if (old && keepInstances) {
+    st.claimed = old.claimed;
+    st.claimedBase = old.claimedBase;
+  } else {
+    // spapr_vof_reset: vof_init claims the firmware, then the stack, kernel and initrd
+    vofClaim(m, st, 0, VOF_FW_SIZE, 0);
+    vofClaim(m, st, 0, VOF_STACK_SIZE, VOF_STACK_SIZE);
+    const k = m.bootKernel;
+    if (k) vofClaim(m, st, k.addr, k.size, 0);
+    if (m.initrd) vofClaim(m, st, m.initrd.base, m.initrd.size, 0);
+  }
+  vofMemoryAvailable(m, st);
+  if (stdoutPath) {
+    const n = findNode(m.fdt, stdoutPath);
+    const chosen = findNode(m.fdt, '/chosen');
+    if (n && chosen) {
+      const ih = st.nextIhandle++;
+      st.ihandles.set(ih, n);
+      st.ipaths.set(ih, stdoutPath);
+      chosen.props.unshift(['stdout', cells(ih)]);
+    }
+  }
+}
+
 function vofState(m: SpaprMachine): VofState {
   let st = states.get(m);
   if (!st || !st.phandles.has(m.fdt)) {
-    st = { phandles: new Map(), nodes: new Map(), parents: new Map(), ihandles: new Map(), nextIhandle: 0x2000_0000, claimTop: 0x0100_0000 };
-    let next = 0x1112;
+    st = { phandles: new Map(), nodes: new Map(), parents: new Map(), ihandles: new Map(), ipaths: new Map(), nextIhandle: 1, claimed: [], claimedBase: 0, topAddr: Math.min(m.rmaSize(), 2 ** 32) };
+    // fdt_get_phandle: 0 for a node without one (a tree rebuilt by KVMPPC_H_CAS is not
+    // finalized for VOF, so its nodes cannot be reached through the client interface)
     const walk = (n: FdtNode, parent: FdtNode | null) => {
       const ph = getProp(n, 'phandle');
-      const h = ph && ph.length === 4 ? new DataView(ph.buffer, ph.byteOffset).getUint32(0) : next++;
+      const h = ph && ph.length === 4 ? new DataView(ph.buffer, ph.byteOffset).getUint32(0) : 0;
       st!.phandles.set(n, h);
-      st!.nodes.set(h, n);
+      if (h) st!.nodes.set(h, n);
       st!.parents.set(n, parent);
       n.children.forEach((c) => walk(c, n));
     };
@@ -101,7 +229,7 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
   const service = readCString(ram, ram.ld32(argsAddr, false) >>> 0);
   const nargs = ram.ld32(argsAddr + 4, false) >>> 0;
   const nret = ram.ld32(argsAddr + 8, false) >>> 0;
-  if (service === null || nargs + nret > MAX_ARGS) return false;
+  if (service === null || nargs >= MAX_ARGS || nret > MAX_ARGS - nargs) return false;
   const arg = (i: number) => ram.ld32(argsAddr + 12 + 4 * i, false) >>> 0;
   const rets: number[] = [];
   const st = vofState(m);
@@ -109,7 +237,12 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
   const want = (a: number, r: number) => nargs === a && nret === r;
   let result: number = PROM_ERROR;
 
-  switch (service) {
+  // cmpservice: a known name with the wrong nargs/nret is handled as an unknown service
+  const shape = SERVICE_SHAPES[service];
+  const svc = shape && (shape[0] && nargs !== shape[0] || shape[1] && nret !== shape[1]) ? '' : service;
+  if (svc !== service) m.host.trace('vof_error_param', `"${service}" ${shape![0]}/${shape![1]} got ${nargs}/${nret}`);
+
+  switch (svc) {
     case 'finddevice': {
       if (!want(1, 1)) break;
       const path = readCString(ram, arg(0));
@@ -163,14 +296,16 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
       if (!want(1, 1)) break;
       const path = readCString(ram, arg(0));
       const n = path === null ? undefined : findNode(m.fdt, path);
-      if (!n) { result = 0; break; }
+      if (!n) break;
       const ih = st.nextIhandle++;
       st.ihandles.set(ih, n);
+      st.ipaths.set(ih, path!);
       result = ih;
       break;
     }
     case 'close':
       st.ihandles.delete(arg(0));
+      st.ipaths.delete(arg(0));
       result = 0;
       break;
     case 'instance-to-package': {
@@ -188,27 +323,34 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
     }
     case 'write': {
       if (!want(3, 1)) break;
+      if (!st.ihandles.has(arg(0))) break;
       const len = arg(2);
-      const data = ram.contains(arg(1), len) ? ram.read(arg(1), len) : new Uint8Array(0);
-      // QEMU 7.2's VOF has no console back-end: the text only reaches the vof_write trace.
+      if (!ram.contains(arg(1), len)) break;
+      const data = ram.read(arg(1), len);
+      // QEMU 7.2's VOF has no console back-end: the text only reaches the vof_write trace,
+      // and the service answers what is left to write, 0.
       m.host.trace('vof_write', `ih=0x${arg(0).toString(16)} [${len}] "${new TextDecoder().decode(data)}"`);
-      result = len;
+      result = 0;
       break;
     }
     case 'claim': {
-      if (!want(3, 1)) break;
-      const [virt, size, align] = [arg(0), arg(1), arg(2)];
-      let addr = virt;
-      if (align) {
-        addr = Math.ceil(st.claimTop / align) * align;
-        st.claimTop = addr + size;
+      const r = vofClaim(m, st, arg(0), arg(1), arg(2));
+      if (r < 2 ** 32 && r >= 0) {
+        vofMemoryAvailable(m, st);
+        result = r;
+      } else {
+        result = PROM_ERROR;
       }
-      result = ram.contains(addr, size) ? addr : PROM_ERROR;
       break;
     }
-    case 'release':
-      result = 0;
+    case 'release': {
+      const idx = st.claimed.findIndex(([a, sz]) => a === arg(0) && sz === arg(1));
+      if (idx >= 0) {
+        st.claimed.splice(idx, 1);
+        vofMemoryAvailable(m, st);
+      }
       break;
+    }
     case 'milliseconds':
       result = Math.floor(m.host.clock.ns() / 1e6) >>> 0;
       break;
@@ -216,16 +358,64 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
       m.fdtBlob.length && (m.fdtInitialSize = m.fdtBlob.length);
       result = 0;
       break;
+    case 'call-method': {
+      // method, ihandle, params...; returns catch-result, then the method's results
+      let ret2 = 0;
+      const method = readCString(ram, arg(0), 64);
+      const path = st.ipaths.get(arg(1));
+      if (arg(1) && path !== undefined && method !== null) {
+        if (path === '/' && method === 'ibm,client-architecture-support') {
+          result = Number(BigInt.asUintN(32, vofClientArchitectureSupport(m, arg(2))));
+          ret2 = 0;
+        } else if (path === '/rtas' && method === 'instantiate-rtas') {
+          // QEMU: error_fatal, the process ends
+          m.host.log('The firmware should have instantiated RTAS');
+          m.host.shutdownRequest('host-error');
+          m.cpu.requestExit();
+          result = 0;
+          ret2 = arg(2);
+        } else {
+          m.host.trace('vof_error_unknown_method', `"${method}"`);
+        }
+      }
+      rets.push(result >>> 0, ret2);
+      result = -1;
+      break;
+    }
+    case 'interpret':
+      // QEMU's VOF has no Forth: only a trace, and an error
+      m.host.trace('vof_interpret', `"${readCString(ram, arg(0)) ?? ''}"`);
+      rets.push(PROM_ERROR, 0);
+      result = -1;
+      break;
+    case 'setprop': {
+      // vof_setprop + spapr_vof_setprop: any property, except badly sized initrd bounds
+      const [ph, pname, valaddr, vallen] = [arg(0), arg(1), arg(2), arg(3)];
+      if (vallen > 2048) break;
+      const name = readCString(ram, pname, 65);
+      const n = st.nodes.get(ph);
+      if (name === null || !n || !ram.contains(valaddr, vallen)) break;
+      const val = ram.read(valaddr, vallen).slice();
+      const path = nodePath(st, n);
+      if (path === '/chosen' && (name === 'linux,initrd-start' || name === 'linux,initrd-end') && vallen !== 4 && vallen !== 8) break;
+      if (path === '/chosen' && name === 'bootargs') m.vofBootargs = new TextDecoder().decode(val).replace(/\0.*$/s, '');
+      const p = n.props.find(([k]) => k === name);
+      if (p) p[1] = val;
+      else n.props.unshift([name, val]);
+      result = vallen;
+      break;
+    }
     case 'exit':
       m.host.stopRequest('Stopped as the VM requested "exit"');
       result = 0;
       break;
     default:
-      // Unknown services (and call-method / interpret, not yet modelled) answer PROM_ERROR.
-      m.host.log(`vof: unsupported client service "${service}"`);
+      // vof_error_unknown_service: -1
+      m.host.trace('vof_error_unknown_service', `"${service}" args=${nargs} rets=${nret}`);
       break;
   }
-  rets.push(result >>> 0);
-  for (let i = 0; i < nret && i < rets.length; i++) ram.st32(argsAddr + 12 + 4 * (nargs + i), rets[i], false);
+  if (result !== -1 || !rets.length) rets.push(result >>> 0);
+  // every return slot is written: the method results default to 0 (rets[] zeroed in QEMU)
+  for (let i = 0; i < nret; i++) ram.st32(argsAddr + 12 + 4 * (nargs + i), rets[i] ?? 0, false);
   return true;
 }

@@ -25,6 +25,8 @@ export class SpaprVty implements SpaprVioDevice {
   readonly buf = new Uint8Array(VTY_BUFSIZE);
   /** The character backend: bytes typed but not yet accepted by the ring. */
   private backlog: number[] = [];
+  /** spapr_vio_irq_pulse: raised when input arrives into an empty buffer. */
+  onIrqPulse: () => void = () => {};
   /** Guest output sink (the chardev). */
   onOutput: (bytes: Uint8Array) => void = () => {};
 
@@ -43,6 +45,8 @@ export class SpaprVty implements SpaprVioDevice {
 
   /** vty_can_receive + vty_receive: move backlog into the ring. */
   acceptInput(): void {
+    // vty_receive: toggle the line to simulate an edge when the ring was empty
+    if (this.in === this.out && this.backlog.length) this.onIrqPulse();
     while (this.backlog.length && ((this.in - this.out) >>> 0) < VTY_BUFSIZE) {
       this.buf[this.in % VTY_BUFSIZE] = this.backlog.shift()!;
       this.in = (this.in + 1) >>> 0;

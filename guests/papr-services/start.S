@@ -1,0 +1,65 @@
+# Entry and the three ways out of the guest: hcall (sc 1), the VOF client
+# interface (call the entry VOF passed in r5) and RTAS (KVMPPC_H_RTAS).
+        .section .text.start, "ax"
+        .globl  _start
+_start:
+        li      r0, 1
+        sldi    r0, r0, 63
+        ori     r0, r0, 0x1000          # MSR = SF | ME: 64-bit mode
+        mtmsrd  r0
+        lis     r1, stack_top@ha
+        addi    r1, r1, stack_top@l
+        li      r0, 0
+        stdu    r0, -64(r1)
+        lis     r2, .TOC.@ha
+        addi    r2, r2, .TOC.@l
+        lis     r6, vof_entry@ha
+        std     r5, vof_entry@l(r6)
+        bl      main
+        b       .
+
+        .text
+# long hcall(long opcode, unsigned long *a): r4..r9 = a[0..5]; a[0..3] = r4..r7 after
+        .globl  hcall
+hcall:
+        std     r31, -8(r1)
+        mr      r31, r4
+        ld      r4, 0(r31)
+        ld      r5, 8(r31)
+        ld      r6, 16(r31)
+        ld      r7, 24(r31)
+        ld      r8, 32(r31)
+        ld      r9, 40(r31)
+        sc      1
+        std     r4, 0(r31)
+        std     r5, 8(r31)
+        std     r6, 16(r31)
+        std     r7, 24(r31)
+        ld      r31, -8(r1)
+        blr
+
+# unsigned ci(void *prom_args): the client interface, r3 = args
+        .globl  ci
+ci:
+        mflr    r0
+        std     r0, 16(r1)
+        stdu    r1, -112(r1)
+        std     r2, 24(r1)              # the firmware may use its own TOC
+        lis     r4, vof_entry@ha
+        ld      r4, vof_entry@l(r4)
+        mtctr   r4
+        bctrl
+        ld      r2, 24(r1)
+        addi    r1, r1, 112
+        ld      r0, 16(r1)
+        mtlr    r0
+        blr
+
+        .data
+        .balign 8
+vof_entry:
+        .quad   0
+        .bss
+        .balign 16
+        .space  0x8000
+stack_top:

@@ -1,0 +1,90 @@
+// `dtb`: the device tree a pseries machine gives its guest, as QEMU's `-machine dumpdtb=FILE`
+// writes it (--out FILE), or as `dtc -I dtb -O dts` prints it.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { POWER8, type CpuModel } from '../core/cpu/cpu';
+import { VirtualClock } from '../core/clock';
+import { SpaprMachine, type MachineHost } from '../core/spapr/machine';
+import { fdtToDts } from '../core/spapr/dts';
+import { UnknownMachineError } from '../core/spapr/versions';
+import { UsageError, type ParsedArgs } from './args';
+
+const CPU_MODELS: Record<string, CpuModel> = { power8: POWER8, 'power8_v2.0': POWER8 };
+
+export function cpuModelByName(name: string): CpuModel {
+  const m = CPU_MODELS[name.toLowerCase()];
+  if (!m) throw new UsageError(`unable to find CPU model '${name}'`);
+  return m;
+}
+
+/** QEMU's -m SIZE: a number with an optional K/M/G/T suffix, MiB when there is none. */
+export function parseRamSize(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgGtT]?)[bB]?$/.exec(v);
+  if (!m) throw new UsageError(`Parameter 'size' expects a non-negative number below 2^64`);
+  const mult: Record<string, number> = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  return Math.round(Number(m[1]) * mult[m[2].toLowerCase()]);
+}
+
+/** A machine built and reset, not run, for looking at its tree. */
+export interface BootFiles { kernel?: Uint8Array; initrd?: Uint8Array; append?: string }
+
+export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}): SpaprMachine {
+  const clock = new VirtualClock(true, () => 0);
+  const host: MachineHost = {
+    clock,
+    resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {},
+  };
+  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof });
+  if (boot.kernel) m.setKernel(boot.kernel);
+  if (boot.initrd) m.setInitrd(boot.initrd);
+  if (boot.append) m.kernelCmdline = boot.append;
+  m.reset();
+  return m;
+}
+
+/** QEMU's single-dash spellings, taken out of the positional arguments: -M X, -m X, ... */
+const QEMU_DASH_OPTIONS: Record<string, string> = {
+  '-M': 'machine', '-machine': 'machine', '-m': 'm', '-cpu': 'cpu', '-kernel': 'kernel',
+  '-initrd': 'initrd', '-append': 'append', '-smp': 'smp',
+};
+
+export function takeDashOptions(p: ParsedArgs): void {
+  const rest: string[] = [];
+  for (let i = 0; i < p.positional.length; i++) {
+    const name = QEMU_DASH_OPTIONS[p.positional[i]];
+    if (name) {
+      const v = p.positional[++i];
+      if (v === undefined) throw new UsageError(`${p.positional[i - 1]}: requires an argument`);
+      p.flags.set(name, v);
+    } else {
+      rest.push(p.positional[i]);
+    }
+  }
+  p.positional.splice(0, p.positional.length, ...rest);
+}
+
+export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
+  takeDashOptions(p);
+  const machineOpt = String(p.flags.get('machine') ?? p.flags.get('M') ?? 'pseries');
+  const [machineType, ...mopts] = machineOpt.split(',');
+  const vof = mopts.includes('x-vof=on');
+  const cpu = cpuModelByName(String(p.flags.get('cpu') ?? 'POWER8'));
+  const mem = p.flags.get('m');
+  let m: SpaprMachine;
+  try {
+    const file = (k: string) => { const v = p.flags.get(k); return typeof v === 'string' ? new Uint8Array(readFileSync(v)) : undefined; };
+    const append = p.flags.get('append');
+    m = machineForDt(machineType, cpu, typeof mem === 'string' ? parseRamSize(mem) : undefined, vof,
+      { kernel: file('kernel'), initrd: file('initrd'), append: typeof append === 'string' ? append : undefined });
+  } catch (e) {
+    if (e instanceof UnknownMachineError) throw new UsageError(e.message);
+    throw e;
+  }
+  const file = p.flags.get('out');
+  if (typeof file === 'string') {
+    writeFileSync(file, m.fdtBlob);
+  } else {
+    out(fdtToDts(m.fdt, m.memReserve));
+  }
+  return 0;
+}
