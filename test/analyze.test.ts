@@ -65,13 +65,15 @@ describe('analyze a real QEMU 7.2 stream', () => {
     expect(a.ram).toEqual({ blocks: [['ppc_spapr.ram', 0x10000000]], pages: 710, zeroPages: 64841 });
   });
 
-  it('decodes cpu, cpu_common, timer and globalstate through our declarations', () => {
+  it('decodes every FULL section through our declarations', () => {
     const by = (id: number) => a.records.find((r) => r.sectionId === id)!;
     expect(by(7).decodedBy).toBe('declaration');
     expect(by(7).summary).toBe('nip=0xdb19e08 msr=0x8000000000000000 pvr=0x004d0200');
     expect([by(0), by(6), by(566)].map((r) => r.decodedBy)).toEqual(['declaration', 'declaration', 'declaration']);
     expect(by(566).summary).toBe('runstate=running');
-    expect(by(555).decodedBy).toBe('vmdesc');
+    expect(a.records.filter((r) => r.type === 'FULL').filter((r) => r.decodedBy !== 'declaration')).toEqual([]);
+    expect(by(555).summary).toBe('liobn=0x80000000 nb_table=0x40000 page_shift=12 tces=0');
+    expect(by(557).summary).toBe('buid=0x800000020000000 lsi=0x1200,0x1201,0x1202,0x1203 msi_devs=0');
     expect(by(560).summary).toBe('htab_shift=21');
   });
 
@@ -80,7 +82,7 @@ describe('analyze a real QEMU 7.2 stream', () => {
     expect(code).toBe(0);
     expect(lines[0]).toBe("configuration: machine 'pseries-7.2'");
     expect(lines.filter((l) => /^(START|PART|END|FULL) /.test(l))).toHaveLength(EXPECTED.length);
-    expect(lines.find((l) => l.includes("'spapr_iommu'"))).toMatch(/^FULL  id=555 +'spapr_iommu' +instance=0x80000000 v3 +size=2097192 payload=2097162 \[vmdesc\]$/);
+    expect(lines.find((l) => l.includes("'spapr_iommu'"))).toMatch(/^FULL  id=555 +'spapr_iommu' +instance=0x80000000 v3 +size=2097192 payload=2097162 \[declaration\] liobn=0x80000000/);
     expect(lines.find((l) => l.includes("'cpu'"))).toContain('[declaration] nip=0xdb19e08');
     expect(lines).toContain('ram: 65551 page records (710 pages, 64841 zero pages); blocks: ppc_spapr.ram 0x10000000');
   });
@@ -131,16 +133,16 @@ describe('analyze a real QEMU 7.2 stream', () => {
   });
 
   it('stops with an error on a truncated stream', async () => {
-    // without the trailing vmdesc, sections we do not declare cannot be walked
+    // cut inside the cpu section: no vmdesc to fall back on
     const b = analyzeStream(STREAM.subarray(0, 0x360000));
-    expect(b.error).toBe("no vmdesc entry for section 'ics' instance 0");
-    expect(b.records.at(-1)!.idstr).toBe('timer');
+    expect(b.error).toBe("Unexpected end of stream in section 'cpu' at 0x360000");
+    expect(b.records.at(-1)!.idstr).toBe('cpu_common');
     const dir = mkdtempSync(join(tmpdir(), 'pseries-lab-'));
     const cut = join(dir, 'cut.bin');
     writeFileSync(cut, STREAM.subarray(0, 0x360000));
     const { code, lines } = await run(cut);
     expect(code).toBe(1);
-    expect(lines.at(-1)).toBe("error: no vmdesc entry for section 'ics' instance 0");
+    expect(lines.at(-1)).toBe("error: Unexpected end of stream in section 'cpu' at 0x360000");
   });
 });
 

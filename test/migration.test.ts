@@ -83,7 +83,8 @@ describe('cli migrate', () => {
     expect(a.machine).toBe('pseries-7.2');
     const full = a.records.filter((s) => s.type === 'FULL').map((s) => s.idstr);
     expect(full).toEqual(['timer', 'ics', 'cpu_common', 'cpu', 'icp/server', 'spapr_cpu', 'spapr/rtc',
-      'nvram@71000000/spapr_nvram', 'spapr', 'vty@71000001/spapr_vty', 'globalstate']);
+      'nvram@71000000/spapr_nvram', 'spapr_iommu', 'spapr_iommu', 'spapr_pci', 'PCIBUS', 'spapr',
+      'vty@71000001/spapr_vty', 'globalstate']);
     expect(a.error).toBeUndefined();
     expect(a.vmdescText).toBeDefined();
   });

@@ -4,14 +4,18 @@
 //   --dump state  the device state as JSON, in the format of QEMU's
 //                 scripts/analyze-migration.py -d state
 //   --dump desc   the stream's vmdesc JSON, pretty-printed (analyze-migration.py -d desc)
+//   --extract DIR what analyze-migration.py -x writes, into DIR: desc.json, one file per RAM
+//                 block (named after the block, its full length, pages in place), state.json
 // Exit code 0 when the whole stream was read, 1 otherwise.
 
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { analyzeStream, formatDesc, formatState, formatSummary } from '../core/vmstate/analyze';
 
 export interface AnalyzeCliOptions {
   dump?: 'state' | 'desc';
+  extract?: string;
 }
 
 /** The stream's bytes, gunzipped when the file starts with the gzip magic 1f 8b. */
@@ -28,6 +32,7 @@ export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line:
     out(`error: ${file}: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
+  if (opts.extract !== undefined) return extract(bytes, opts.extract, out);
   const a = analyzeStream(bytes, { state: opts.dump === 'state' });
   if (opts.dump === 'desc') {
     if (a.vmdescText === undefined) {
@@ -47,4 +52,32 @@ export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line:
   }
   for (const l of formatSummary(a)) out(l);
   return a.error ? 1 : 0;
+}
+
+/** analyze-migration.py -x: desc.json, the RAM blocks, state.json; each name printed as written. */
+async function extract(bytes: Uint8Array, dir: string, out: (line: string) => void): Promise<number> {
+  const a = analyzeStream(bytes, { state: true, extract: true });
+  if (a.error) {
+    out(`error: ${a.error}`);
+    return 1;
+  }
+  const root = resolve(dir);
+  await mkdir(root, { recursive: true });
+  if (a.vmdescText !== undefined) {
+    out('desc.json');
+    await writeFile(join(root, 'desc.json'), formatDesc(a).join('\n'));
+  }
+  for (const [name, data] of a.ramBlocks ?? []) {
+    const file = resolve(root, name);
+    if (!file.startsWith(root + '/')) {
+      out(`error: RAM block name '${name}' leaves ${dir}`);
+      return 1;
+    }
+    out(name);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, data);
+  }
+  out('state.json');
+  await writeFile(join(root, 'state.json'), formatState(a).join('\n'));
+  return 0;
 }

@@ -58,9 +58,13 @@ abstract class MigrationBase {
     this.publish();
   }
 
+  /** Extra `info migrate` figures; the source fills them in. */
+  protected figures(): Partial<MigrationInfo> { return {}; }
+
   protected publish(): void {
     const st = this.mig?.ram.stats;
     this.onInfo({
+      ...this.figures(),
       status: this.status,
       direction: this.direction,
       pagesSent: st ? st.normalPages + st.zeroPages : 0,
@@ -80,6 +84,43 @@ abstract class MigrationBase {
 export class OutgoingMigration extends MigrationBase {
   private w = new QEMUFileWriter();
   private wasRunning = false;
+  private startMs = 0;
+  private setupMs?: number;
+  private endMs?: number;
+  /** Dirty pages seen at each pass over RAM, and when, for dirty-pages-rate. */
+  private lastRound = { rounds: 0, t: 0, dirtied: 0 };
+  private dirtyRate = 0;
+
+  /** migrate_set_parameter downtime-limit (ms) / max-bandwidth (bytes/s), also while migrating. */
+  setParameter(name: 'downtime-limit' | 'max-bandwidth', value: number): void {
+    if (name === 'downtime-limit') this.params.downtimeLimitMs = value;
+    else this.params.maxBandwidth = value;
+    this.publish();
+  }
+
+  protected override figures(): Partial<MigrationInfo> {
+    if (!this.mig) return {};
+    const st = this.mig.ram.stats;
+    const now = this.endMs ?? nowMs();
+    const total = this.mig.ram.ram.size;
+    const remaining = this.status === 'completed' ? 0 : this.mig.ram.dirtyPages() * 4096;
+    const elapsed = Math.max(now - this.startMs, 1e-3);
+    const bps = (st.bytes * 1000) / elapsed;
+    const bw = bps > 0 ? Math.min(bps, this.params.maxBandwidth) : this.params.maxBandwidth;
+    return {
+      ramTransferred: st.bytes,
+      ramRemaining: remaining,
+      ramTotal: total,
+      dirtyPagesRate: Math.round(this.dirtyRate),
+      iterations: st.rounds + 1,
+      setupTimeMs: this.setupMs,
+      totalTimeMs: now - this.startMs,
+      expectedDowntimeMs: (remaining * 1000) / bw,
+      mbps: (bps * 8) / 1e6,
+      downtimeLimitMs: this.params.downtimeLimitMs,
+      maxBandwidth: this.params.maxBandwidth,
+    };
+  }
 
   constructor(loop: MainLoop, private tx: StreamSender, params: Partial<MigrationParameters> = {}) {
     super(loop, params, 'outgoing');
@@ -88,6 +129,8 @@ export class OutgoingMigration extends MigrationBase {
   }
 
   start(): void {
+    this.startMs = nowMs();
+    this.lastRound = { rounds: 0, t: this.startMs, dirtied: 0 };
     this.register();
     this.setStatus('setup');
     const m = this.loop.machine;
@@ -97,6 +140,7 @@ export class OutgoingMigration extends MigrationBase {
     const ret = qemu_savevm_state_setup(this.w, this.mig.registry);
     if (ret < 0) return this.fail(`setup failed (${ret})`);
     this.flush();
+    this.setupMs = nowMs() - this.startMs;
     this.setStatus('active');
   }
 
@@ -120,7 +164,15 @@ export class OutgoingMigration extends MigrationBase {
       return Infinity;
     }
     // Dirty pages left after each iteration (a PART round), as the migration bar charts it.
-    this.dirtyPerIteration.push(this.mig.ram.dirtyPages());
+    const dirty = this.mig.ram.dirtyPages();
+    this.dirtyPerIteration.push(dirty);
+    const st = this.mig.ram.stats;
+    if (st.rounds !== this.lastRound.rounds) {
+      // a pass over RAM ended: pages dirtied since the previous one, per second
+      const t = nowMs();
+      if (this.lastRound.rounds > 0 && t > this.lastRound.t) this.dirtyRate = (dirty * 1000) / (t - this.lastRound.t);
+      this.lastRound = { rounds: st.rounds, t, dirtied: dirty };
+    }
     this.flush();
     this.publish();
     return 0;
@@ -144,7 +196,8 @@ export class OutgoingMigration extends MigrationBase {
     this.dirtyPerIteration.push(0);
     this.flush();
     this.tx.close();
-    this.downtimeMs = nowMs() - t0;
+    this.endMs = nowMs();
+    this.downtimeMs = this.endMs - t0;
     this.cleanup();
     this.setStatus('completed');
     loop.setRunstate('postmigrate');
@@ -154,6 +207,19 @@ export class OutgoingMigration extends MigrationBase {
     qemu_savevm_state_cleanup(this.mig.registry);
     this.loop.machine.ram.logDirty = false;
     this.loop.trace('savevm_state_cleanup');
+  }
+
+  /**
+   * migrate_cancel: cancelling, then cancelled; the stream is cut (the destination sees it
+   * end early and fails), the source keeps its runstate: a running guest never stopped.
+   */
+  cancel(): void {
+    if (!this.active) return;
+    this.setStatus('cancelling');
+    this.error = undefined;
+    this.tx.fail('cancelled');
+    this.cleanup();
+    this.setStatus('cancelled');
   }
 
   /** The migration fails: the source resumes if it was running (nothing of the guest is lost). */
@@ -244,3 +310,28 @@ function nowMs(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+
+/** HMP `info migrate` lines for one MigrationInfo (QEMU 7.2's wording, the fields we have). */
+export function formatInfoMigrate(i: MigrationInfo): string[] {
+  const kb = (b: number | undefined) => `${Math.round((b ?? 0) / 1024)} kbytes`;
+  const out = [`Migration status: ${i.status}`];
+  if (i.totalTimeMs !== undefined) out.push(`total time: ${Math.round(i.totalTimeMs)} ms`);
+  if (i.status === 'completed' && i.downtimeMs !== undefined) out.push(`downtime: ${Math.round(i.downtimeMs)} ms`);
+  if (i.status === 'active' && i.expectedDowntimeMs !== undefined) out.push(`expected downtime: ${Math.round(i.expectedDowntimeMs)} ms`);
+  if (i.setupTimeMs !== undefined) out.push(`setup: ${Math.round(i.setupTimeMs)} ms`);
+  if (i.ramTransferred !== undefined) {
+    out.push(`transferred ram: ${kb(i.ramTransferred)}`);
+    out.push(`throughput: ${(i.mbps ?? 0).toFixed(2)} mbps`);
+    out.push(`remaining ram: ${kb(i.ramRemaining)}`);
+    out.push(`total ram: ${kb(i.ramTotal)}`);
+    out.push(`duplicate: ${i.zeroPages} pages`);
+    out.push(`skipped: 0 pages`);
+    out.push(`normal: ${i.pagesSent - i.zeroPages} pages`);
+    out.push(`normal bytes: ${kb((i.pagesSent - i.zeroPages) * 4096)}`);
+    out.push(`dirty sync count: ${i.iterations ?? 0}`);
+    out.push('page size: 4 kbytes');
+    if (i.dirtyPagesRate) out.push(`dirty pages rate: ${i.dirtyPagesRate} pages`);
+  }
+  if (i.downtimeLimitMs !== undefined) out.push(`downtime-limit: ${i.downtimeLimitMs} ms`, `max-bandwidth: ${i.maxBandwidth} bytes/second`);
+  return out;
+}

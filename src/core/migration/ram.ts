@@ -64,9 +64,48 @@ export class RamMigration implements SaveVMHandlers {
   private cursor = 0;
   private lastSentBlock = false;
   private lastRecvBlock = false;
+  /** RAM as 32-bit words, for the zero-page test. */
+  private readonly words: Int32Array;
+  /**
+   * Destination: pages that may hold non-zero bytes (bit set), found by one scan when the
+   * first page record arrives and kept up to date by the load, so a zero-page record for a
+   * page that is zero already costs nothing (QEMU's buffer_is_zero test, done once).
+   */
+  private nonZero: Uint32Array | null = null;
 
   constructor(readonly ram: GuestRam, opts: { idstr?: string } = {}) {
     this.idstr = opts.idstr ?? 'ppc_spapr.ram';
+    this.words = new Int32Array(ram.buffer);
+  }
+
+  /** buffer_is_zero() over one target page. */
+  private pageIsZero(page: number): boolean {
+    const w = this.words;
+    let i = page << (TARGET_PAGE_BITS - 2);
+    const end = i + (TARGET_PAGE_SIZE >>> 2);
+    // a quick look at both ends first: most non-zero pages fail there
+    if (w[i] | w[end - 1]) return false;
+    for (; i < end; i += 8) {
+      if (w[i] | w[i + 1] | w[i + 2] | w[i + 3] | w[i + 4] | w[i + 5] | w[i + 6] | w[i + 7]) return false;
+    }
+    return true;
+  }
+
+  private scanNonZero(): Uint32Array {
+    const pages = this.ram.pages;
+    const map = new Uint32Array((pages + 31) >>> 5);
+    for (let p = 0; p < pages; p++) if (!this.pageIsZero(p)) map[p >>> 5] |= 1 << (p & 31);
+    return map;
+  }
+
+  load_setup(): number {
+    this.nonZero = null;
+    this.lastRecvBlock = false;
+    return 0;
+  }
+
+  load_cleanup(): void {
+    this.nonZero = null;
   }
 
   /** Pages still dirty. */
@@ -142,7 +181,7 @@ export class RamMigration implements SaveVMHandlers {
 
   private savePage(w: QEMUFileWriter, page: number): void {
     const offset = page * TARGET_PAGE_SIZE;
-    const zero = this.ram.isZeroPage(page);
+    const zero = this.pageIsZero(page);
     let flags = zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
     if (this.lastSentBlock) flags |= RAM_SAVE_FLAG_CONTINUE;
     w.be64(offset + flags);
@@ -209,9 +248,13 @@ export class RamMigration implements SaveVMHandlers {
         case RAM_SAVE_FLAG_ZERO: {
           const ch = r.u8();
           if (r.error) break;
-          if (ch !== 0 || !ram.isZeroPage(host >>> TARGET_PAGE_BITS)) {
+          const nz = this.nonZero ??= this.scanNonZero();
+          const p = host >>> TARGET_PAGE_BITS, bit = 1 << (p & 31);
+          if (ch !== 0 || (nz[p >>> 5] & bit)) {
             ram.u8.fill(ch, host, host + TARGET_PAGE_SIZE);
             ram.touch(host, TARGET_PAGE_SIZE);
+            if (ch) nz[p >>> 5] |= bit;
+            else nz[p >>> 5] &= ~bit;
           }
           this.stats.zeroPages++;
           break;
@@ -220,6 +263,9 @@ export class RamMigration implements SaveVMHandlers {
           const data = r.bytes(TARGET_PAGE_SIZE);
           if (r.error) break;
           ram.write(host, data);
+          const nz = this.nonZero ??= this.scanNonZero();
+          const p = host >>> TARGET_PAGE_BITS;
+          nz[p >>> 5] |= 1 << (p & 31);
           this.stats.normalPages++;
           break;
         }
@@ -319,6 +365,9 @@ export class RamMigration implements SaveVMHandlers {
       i += count;
     }
     this.ram.touch(host, TARGET_PAGE_SIZE);
+    const nz = this.nonZero ??= this.scanNonZero();
+    const p = host >>> TARGET_PAGE_BITS;
+    nz[p >>> 5] |= 1 << (p & 31);
     this.stats.normalPages++;
     return 0;
   }

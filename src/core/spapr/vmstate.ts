@@ -4,28 +4,38 @@
 // order and with the section ids QEMU 7.2 uses for `-M pseries -cpu POWER8 -nodefaults
 // -device spapr-vty`, so our streams line up with QEMU's section by section.
 //
-// Not modelled yet (the sections are absent from our streams): spapr_iommu, spapr_pci,
-// PCIBUS, spapr_drc. ics and icp/server carry QEMU's layout with reset values (state only).
+// State only (QEMU's layouts and reset values, not modelled further): ics, icp/server,
+// spapr_iommu (both TCE windows), spapr_pci, PCIBUS, spapr_drc (+ spapr_drc/physical),
+// spapr_watchdog, the spapr_pending_events and spapr_irq_map subsections.
 
 import { nsToTB } from '../clock';
 import { register_cpu_vmstate, type PowerPCCPUVm } from '../vmstate/cpu';
 import { GlobalState, register_global_state } from '../vmstate/globalstate';
-import type { SaveVMRegistry } from '../vmstate/savevm';
+import { SaveVMRegistry as SaveVMRegistryCtor, type SaveVMRegistry } from '../vmstate/savevm';
 import { register_timers, type TimersState } from '../vmstate/timer';
 import {
-  EINVAL, VMSTATE_BITMAP, VMSTATE_BUFFER, VMSTATE_INT32, VMSTATE_INT64, VMSTATE_STRUCT,
-  VMSTATE_STRUCT_VARRAY, VMSTATE_UINT32, VMSTATE_UINT32_EQUAL, VMSTATE_UINT64, VMSTATE_UINT8,
-  VMSTATE_UNUSED_TEST, VMSTATE_VBUFFER, VMStateError, fn, prop, type VMStateDescription,
+  EINVAL, VMSTATE_BITMAP, VMSTATE_BOOL, VMSTATE_BUFFER, VMSTATE_INT32, VMSTATE_INT32_ARRAY,
+  VMSTATE_INT32_EQUAL, VMSTATE_INT64, VMSTATE_STRUCT, VMSTATE_STRUCT_ARRAY, VMSTATE_STRUCT_VARRAY,
+  VMSTATE_UINT32, VMSTATE_UINT32_EQUAL, VMSTATE_UINT64, VMSTATE_UINT64_EQUAL, VMSTATE_UINT8,
+  VMSTATE_UNUSED, VMSTATE_UNUSED_TEST, VMSTATE_VARRAY_UINT64_BYTES, VMSTATE_VBUFFER, VMStateError,
+  elems, fn, prop, vmstate_load_state, vmstate_save_state, vmstate_subsections_needed, type VMStateDescription, type VMStateInfo,
 } from '../vmstate/vmstate';
 import { RamMigration, register_ram } from '../migration/ram';
 import { HtabMigration, register_htab } from '../migration/htab';
 import { fdtParse } from './fdt';
 import type { SpaprMachine, SpaprNvram } from './machine';
+import type { MachineCompat } from './versions';
 import type { SpaprVioDevice, SpaprVty } from './vty';
 
 // ---- spapr (the machine) -----------------------------------------------------------------
 
 interface PpcTimebase { m: SpaprMachine; guest_timebase: bigint; time_of_the_day_ns: bigint }
+
+/**
+ * Machines that only hold a decoded stream (analyze): saving them again gives back what was
+ * loaded (no fresh timebase, caps as received) instead of acting as a live source.
+ */
+const decodeOnly = new WeakSet<SpaprMachine>();
 
 /** VMSTATE_PPC_TIMEBASE_V: saved when the VM stops; the destination derives its TB offset. */
 const vmstate_ppc_timebase: VMStateDescription<PpcTimebase> = {
@@ -33,6 +43,7 @@ const vmstate_ppc_timebase: VMStateDescription<PpcTimebase> = {
   version_id: 1,
   minimum_version_id: 1,
   pre_save: (t) => {
+    if (decodeOnly.has(t.m)) return;
     t.guest_timebase = BigInt(t.m.readTB());
     t.time_of_the_day_ns = BigInt(Date.now()) * 1_000_000n;
   },
@@ -108,6 +119,7 @@ function capSubsection(index: number): VMStateDescription<SpaprMachine> {
     needed: (m) => (name === 'hpt_maxpagesize' && !m.compat.pre_4_1_migration ? true : m.caps.user[index] !== undefined && m.caps.user[index] !== m.caps.defaults[index]),
     post_load: (m) => {
       const got = m.caps.mig[index];
+      if (decodeOnly.has(m)) { m.caps.user[index] = got; return; }
       const mine = m.caps.effective(index);
       if (got > mine) {
         throw new VMStateError(-EINVAL, [`cap-${name.replace(/_/g, '-')} higher level (${got}) in incoming stream than on destination (${mine})`]);
@@ -131,7 +143,11 @@ const vmstate_spapr_dtb: VMStateDescription<SpaprMachine> = {
   },
   fields: [
     VMSTATE_UINT32('fdt_initial_size', prop('fdtInitialSize')),
-    VMSTATE_UINT32('fdt_size', fn((m: SpaprMachine) => m.fdtBlob.length, (m, v) => { m.fdtBlob = new Uint8Array(v); })),
+    VMSTATE_UINT32('fdt_size', fn((m: SpaprMachine) => m.fdtBlob.length, (m, v) => {
+      // FDT_MAX_SIZE
+      if (v > 0x100000) throw new VMStateError(-EINVAL, [`spapr_dtb: fdt_size 0x${v.toString(16)} exceeds 0x100000`]);
+      m.fdtBlob = new Uint8Array(v);
+    })),
     VMSTATE_VBUFFER('fdt_blob', (m: SpaprMachine) => m.fdtBlob.length, fn((m: SpaprMachine) => m.fdtBlob, (m, v) => { m.fdtBlob.set(v); })),
   ],
 };
@@ -146,6 +162,87 @@ const vmstate_spapr_fwnmi: VMStateDescription<SpaprMachine> = {
     VMSTATE_UINT64('fwnmi_machine_check_addr', fn((m: SpaprMachine) => m.fwnmi.machine_check_addr, (m, v) => { m.fwnmi.machine_check_addr = BigInt.asIntN(64, v); })),
     VMSTATE_INT32('fwnmi_machine_check_interlock', fn((m: SpaprMachine) => m.fwnmi.interlock, (m, v) => { m.fwnmi.interlock = v; })),
   ],
+};
+
+type SpaprEventLogEntry = SpaprMachine['pending_events'][number];
+
+const vmstate_spapr_event_entry: VMStateDescription<SpaprEventLogEntry> = {
+  name: 'spapr_event_log_entry',
+  version_id: 1,
+  minimum_version_id: 1,
+  fields: [
+    VMSTATE_UINT32('summary', prop('summary')),
+    VMSTATE_UINT32('extended_length', fn((e: SpaprEventLogEntry) => e.extended_length, (e, v) => {
+      if (v > 0x10000) throw new VMStateError(-EINVAL, [`spapr_event_log_entry: extended_length 0x${v.toString(16)} too large`]);
+      e.extended_length = v;
+      e.extended_log = new Uint8Array(v);
+    })),
+    VMSTATE_VBUFFER('extended_log', (e: SpaprEventLogEntry) => e.extended_length, fn((e: SpaprEventLogEntry) => e.extended_log, (e, v) => { e.extended_log.set(v); })),
+  ],
+};
+
+/**
+ * VMSTATE_QTAILQ_V: each element preceded by a 1 byte, the list ended by a 0 byte. The
+ * accessor gets the list (an array) and the loader appends fresh elements to it.
+ */
+function qtailqInfo<E>(vmsd: VMStateDescription<E>, create: () => E): VMStateInfo {
+  return {
+    name: 'qtailq',
+    get(r, o, f, i, ctx) {
+      const list: E[] = f.acc!.get(o, i);
+      const loaded: E[] = [];
+      while (r.u8()) {
+        if (r.error) return r.error;
+        const e = create();
+        const ret = vmstate_load_state(r, vmsd, e, vmsd.version_id, ctx);
+        if (ret) return ret;
+        loaded.push(e);
+        if (loaded.length > 1 << 16) return -EINVAL;
+      }
+      if (!ctx.dry) list.push(...loaded);
+      return 0;
+    },
+    put(w, o, f, i) {
+      const list: E[] = f.acc!.get(o, i);
+      for (const e of list) {
+        w.u8(1);
+        const ret = vmstate_save_state(w, vmsd, e);
+        if (ret) return ret;
+      }
+      w.u8(0);
+      return 0;
+    },
+  };
+}
+
+const vmstate_spapr_pending_events: VMStateDescription<SpaprMachine> = {
+  name: 'spapr_pending_events',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (m) => m.pending_events.length > 0,
+  fields: [{
+    name: 'pending_events',
+    info: qtailqInfo(vmstate_spapr_event_entry, () => ({ summary: 0, extended_length: 0, extended_log: new Uint8Array(0) })),
+    acc: { get: (m: SpaprMachine) => m.pending_events, set: () => {} },
+    size: 0,
+    version_id: 1,
+  }],
+};
+
+/** spapr->irq_map_nr: MSIs the map covers (XICS sources from SPAPR_IRQ_MSI on; all of them with legacy numbering). */
+function irqMapNr(m: SpaprMachine): number {
+  return m.irqs.nrMsis;
+}
+
+const vmstate_spapr_irq_map: VMStateDescription<SpaprMachine> = {
+  name: 'spapr_irq_map',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (m) => m.irq_map !== null && m.irq_map.some((w) => w !== 0),
+  fields: [VMSTATE_BITMAP('irq_map', irqMapNr, fn(
+    (m: SpaprMachine) => m.irq_map ?? new Uint32Array(Math.ceil(irqMapNr(m) / 32)),
+    (m, v) => { m.irq_map = v.slice(0, Math.ceil(irqMapNr(m) / 32)); },
+  ))],
 };
 
 const cap = (name: (typeof SPAPR_CAPS)[number]) => capSubsection(SPAPR_CAPS.indexOf(name));
@@ -168,8 +265,10 @@ export const vmstate_spapr: VMStateDescription<SpaprMachine> = {
   subsections: [
     vmstate_spapr_ov5_cas,
     vmstate_spapr_patb_entry,
+    vmstate_spapr_pending_events,
     cap('htm'), cap('vsx'), cap('dfp'), cap('cfpc'), cap('sbbc'), cap('ibs'),
     cap('hpt_maxpagesize'),
+    vmstate_spapr_irq_map,
     cap('nested_kvm_hv'),
     vmstate_spapr_dtb,
     cap('large_decr'), cap('ccf_assist'), cap('fwnmi'),
@@ -212,7 +311,11 @@ export const vmstate_spapr_nvram: VMStateDescription<SpaprNvram> = {
   version_id: 1,
   minimum_version_id: 1,
   fields: [
-    VMSTATE_UINT32('size', fn((n: SpaprNvram) => n.buf.length, (n, v) => { if (v !== n.buf.length) n.buf = new Uint8Array(v); })),
+    VMSTATE_UINT32('size', fn((n: SpaprNvram) => n.buf.length, (n, v) => {
+      // MAX_NVRAM_SIZE: a larger size can only come from a corrupt stream
+      if (v > 0x100000) throw new VMStateError(-EINVAL, [`spapr_nvram: size 0x${v.toString(16)} exceeds 0x100000`]);
+      if (v !== n.buf.length) n.buf = new Uint8Array(v);
+    })),
     VMSTATE_VBUFFER('buf', (n: SpaprNvram) => n.buf.length, fn((n: SpaprNvram) => n.buf, (n, v) => { n.buf.set(v); })),
   ],
 };
@@ -279,13 +382,340 @@ export function icsReset(nr: number): IcsState {
   return { nr_irqs: nr, irqs };
 }
 
+
+/** ICS_IRQ_LSI / ICS_IRQ_MSI: the flags of sources claimed by a device. */
+export const ICS_IRQ_LSI = 0x1;
+export const ICS_IRQ_MSI = 0x2;
+
+/**
+ * The sources the machine's devices claim at realize (EPOW, hotplug, VIO as MSI; the PHB's
+ * LSIs), as QEMU's stream shows them: flags only, everything else at reset values.
+ */
+export function icsClaimDefaults(ics: IcsState, m: Pick<SpaprMachine, 'irqs'>): void {
+  const claim = (irq: number | undefined, flags: number) => {
+    if (irq === undefined) return;
+    const e = ics.irqs[irq - 0x1000];
+    if (e && e.flags === 0) e.flags = flags;
+  };
+  claim(m.irqs.epow, ICS_IRQ_MSI);
+  claim(m.irqs.hotplug, ICS_IRQ_MSI);
+  for (const irq of m.irqs.vio.values()) claim(irq, ICS_IRQ_MSI);
+  for (const irq of m.irqs.phbLsi) claim(irq, ICS_IRQ_LSI);
+}
+
+// ---- sPAPR IOMMU (state only: the TCE tables of PHB 0) ------------------------------------
+
+/** SpaprTceTable: one DMA window; `table` holds nb_table big-endian u64 TCEs. */
+export class SpaprTceTable {
+  nb_table: number;
+  table: Uint8Array;
+  bypass = false;
+  mig_nb_table = 0;
+  mig_table: Uint8Array = new Uint8Array(0);
+  constructor(public liobn: number, nb_table: number, public page_shift: number, public bus_offset: bigint, public def_win: boolean) {
+    this.nb_table = nb_table;
+    this.table = new Uint8Array(nb_table * 8);
+  }
+}
+
+const SPAPR_PCI_LIOBN = 0x80000000;
+/** SPAPR_PCI_DMA32_SIZE: the default 32-bit window, 1 GiB of 4 KiB TCE pages. */
+const SPAPR_PCI_DMA32_SIZE = 0x40000000;
+const SPAPR_TCE_PAGE_SHIFT = 12;
+
+const vmstate_spapr_tce_table_ex: VMStateDescription<SpaprTceTable> = {
+  name: 'spapr_iommu_ex',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (t) => t.bus_offset !== 0n || t.page_shift !== SPAPR_TCE_PAGE_SHIFT,
+  fields: [
+    VMSTATE_UINT64('bus_offset', prop('bus_offset')),
+    VMSTATE_UINT32('page_shift', prop('page_shift')),
+  ],
+};
+
+export const vmstate_spapr_tce_table: VMStateDescription<SpaprTceTable> = {
+  name: 'spapr_iommu',
+  version_id: 3,
+  minimum_version_id: 2,
+  pre_save: (t) => {
+    t.mig_table = t.table;
+    t.mig_nb_table = t.nb_table;
+  },
+  post_load: (t) => {
+    if (t.mig_nb_table !== t.nb_table) {
+      // spapr_tce_table_disable
+      t.nb_table = 0;
+      t.table = new Uint8Array(0);
+    }
+    if (t.mig_nb_table) {
+      if (!t.nb_table) t.nb_table = t.mig_nb_table;
+      t.table = t.mig_table.length === t.nb_table * 8 ? t.mig_table : new Uint8Array(t.nb_table * 8);
+      t.mig_table = new Uint8Array(0);
+    }
+  },
+  fields: [
+    VMSTATE_UINT32_EQUAL('liobn', (t: SpaprTceTable) => t.liobn),
+    VMSTATE_UINT32('mig_nb_table', prop('mig_nb_table')),
+    VMSTATE_BOOL('bypass', prop('bypass')),
+    VMSTATE_VARRAY_UINT64_BYTES('mig_table', (t: SpaprTceTable) => t.mig_nb_table, (t) => t.mig_table, (t, b) => { t.mig_table = b; }),
+    VMSTATE_BOOL('def_win', prop('def_win'), { version_id: 3 }),
+  ],
+  subsections: [vmstate_spapr_tce_table_ex],
+};
+
+// ---- the PCI host bridge and its bus (state only) ----------------------------------------
+
+export interface SpaprPciLsi { irq: number }
+export interface SpaprPciMsiMig { key: number; first_irq: number; num: number }
+
+export class SpaprPhbState {
+  /** BUID_BASE 0x800000020000000 + index */
+  buid = 0x800000020000000n;
+  pre_2_8_migration: boolean;
+  dma_liobn = SPAPR_PCI_LIOBN;
+  mem_win_addr: bigint;
+  mem_win_size: bigint;
+  io_win_addr: bigint;
+  io_win_size = 0x10000n;
+  mig_liobn = 0;
+  mig_mem_win_addr = 0n;
+  mig_mem_win_size = 0n;
+  mig_io_win_addr = 0n;
+  mig_io_win_size = 0n;
+  lsi_table: SpaprPciLsi[];
+  msi_devs: SpaprPciMsiMig[] = [];
+  msi_devs_num = 0;
+  constructor(c: MachineCompat, lsis: number[]) {
+    this.pre_2_8_migration = c.pre_2_8_migration;
+    this.lsi_table = lsis.map((irq) => ({ irq }));
+    if (c.phbPlacement27) {
+      // spapr_phb_placement_2_7 for PHB 0
+      this.mem_win_addr = 0x100a0000000n;
+      this.mem_win_size = 0xf80000000n;
+      this.io_win_addr = 0x10080000000n;
+    } else {
+      // SPAPR_PCI_BASE 1 TiB + 64 GiB windows; SPAPR_PCI_LIMIT
+      this.mem_win_addr = 0x200000000000n + 0x80000000n;
+      this.mem_win_size = 0x80000000n;
+      this.io_win_addr = 0x200000000000n;
+    }
+  }
+}
+
+const vmstate_spapr_pci_lsi: VMStateDescription<SpaprPciLsi> = {
+  name: 'spapr_pci/lsi',
+  version_id: 1,
+  minimum_version_id: 1,
+  fields: [VMSTATE_UINT32_EQUAL('irq', (l: SpaprPciLsi) => l.irq)],
+};
+
+const vmstate_spapr_pci_msi: VMStateDescription<SpaprPciMsiMig> = {
+  name: 'spapr_pci/msi',
+  version_id: 1,
+  minimum_version_id: 1,
+  fields: [
+    VMSTATE_UINT32('key', prop('key')),
+    VMSTATE_UINT32('value.first_irq', prop('first_irq')),
+    VMSTATE_UINT32('value.num', prop('num')),
+  ],
+};
+
+const pre_2_8 = (p: SpaprPhbState) => p.pre_2_8_migration;
+
+export const vmstate_spapr_pci: VMStateDescription<SpaprPhbState> = {
+  name: 'spapr_pci',
+  version_id: 2,
+  minimum_version_id: 2,
+  pre_save: (p) => {
+    if (p.pre_2_8_migration) {
+      p.mig_liobn = p.dma_liobn;
+      p.mig_mem_win_addr = p.mem_win_addr;
+      p.mig_mem_win_size = p.mem_win_size;
+      p.mig_io_win_addr = p.io_win_addr;
+      p.mig_io_win_size = p.io_win_size;
+    }
+    p.msi_devs_num = p.msi_devs.length;
+  },
+  post_load: (p) => {
+    if (p.pre_2_8_migration) {
+      p.dma_liobn = p.mig_liobn;
+      p.mem_win_addr = p.mig_mem_win_addr;
+      p.mem_win_size = p.mig_mem_win_size;
+      p.io_win_addr = p.mig_io_win_addr;
+      p.io_win_size = p.mig_io_win_size;
+    }
+    p.msi_devs.length = p.msi_devs_num;
+  },
+  fields: [
+    VMSTATE_UINT64_EQUAL('buid', (p: SpaprPhbState) => p.buid),
+    VMSTATE_UINT32('mig_liobn', prop('mig_liobn'), { field_exists: pre_2_8 }),
+    VMSTATE_UINT64('mig_mem_win_addr', prop('mig_mem_win_addr'), { field_exists: pre_2_8 }),
+    VMSTATE_UINT64('mig_mem_win_size', prop('mig_mem_win_size'), { field_exists: pre_2_8 }),
+    VMSTATE_UINT64('mig_io_win_addr', prop('mig_io_win_addr'), { field_exists: pre_2_8 }),
+    VMSTATE_UINT64('mig_io_win_size', prop('mig_io_win_size'), { field_exists: pre_2_8 }),
+    VMSTATE_STRUCT_ARRAY('lsi_table', 4, vmstate_spapr_pci_lsi, (p: SpaprPhbState, i) => p.lsi_table[i]),
+    VMSTATE_INT32('msi_devs_num', fn((p: SpaprPhbState) => p.msi_devs_num, (p, v) => {
+      p.msi_devs_num = Math.max(0, Math.min(v, 1 << 16));
+      while (p.msi_devs.length < p.msi_devs_num) p.msi_devs.push({ key: 0, first_irq: 0, num: 0 });
+    })),
+    VMSTATE_STRUCT_VARRAY('msi_devs', (p: SpaprPhbState) => p.msi_devs_num, vmstate_spapr_pci_msi, (p: SpaprPhbState, i) => p.msi_devs[i]),
+  ],
+};
+
+export interface PCIBusState { nirq: number; irq_count: Int32Array }
+
+export const vmstate_pcibus: VMStateDescription<PCIBusState> = {
+  name: 'PCIBUS',
+  version_id: 1,
+  minimum_version_id: 1,
+  fields: [
+    VMSTATE_INT32_EQUAL('nirq', (b: PCIBusState) => b.nirq),
+    VMSTATE_INT32_ARRAY('irq_count', 4, elems((b: PCIBusState) => b.irq_count)),
+  ],
+};
+
+// ---- DR connectors, watchdogs, pre-2.10 dummy ICPs (state only, never needed idle) -------
+
+export const SPAPR_DRC_STATE_LOGICAL_UNUSABLE = 1;
+export const SPAPR_DRC_STATE_LOGICAL_CONFIGURED = 4;
+export const SPAPR_DRC_STATE_PHYSICAL_POWERON = 6;
+export const SPAPR_DRC_STATE_PHYSICAL_CONFIGURED = 8;
+export const SPAPR_DR_INDICATOR_INACTIVE = 0;
+export const SPAPR_DR_INDICATOR_ACTIVE = 1;
+
+export interface SpaprDrcState {
+  index: number;
+  physical: boolean;
+  /** A device is attached (drc->dev). */
+  attached: boolean;
+  state: number;
+  unplug_requested: boolean;
+  dr_indicator: number;
+}
+
+function drcReadyState(d: SpaprDrcState): number {
+  return d.physical ? SPAPR_DRC_STATE_PHYSICAL_CONFIGURED : SPAPR_DRC_STATE_LOGICAL_CONFIGURED;
+}
+
+export function drcStateReset(index: number, physical: boolean): SpaprDrcState {
+  return {
+    index, physical, attached: false, unplug_requested: false,
+    state: physical ? SPAPR_DRC_STATE_PHYSICAL_POWERON : SPAPR_DRC_STATE_LOGICAL_UNUSABLE,
+    dr_indicator: SPAPR_DR_INDICATOR_INACTIVE,
+  };
+}
+
+const vmstate_spapr_drc_unplug_requested: VMStateDescription<SpaprDrcState> = {
+  name: 'spapr_drc/unplug_requested',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (d) => d.unplug_requested,
+  fields: [VMSTATE_BOOL('unplug_requested', prop('unplug_requested'))],
+};
+
+/** spapr_drc_needed: a device is attached and not ready, or an unplug is pending. */
+export function spapr_drc_needed(d: SpaprDrcState): boolean {
+  return d.attached && (d.state !== drcReadyState(d) || d.unplug_requested);
+}
+
+export const vmstate_spapr_drc: VMStateDescription<SpaprDrcState> = {
+  name: 'spapr_drc',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: spapr_drc_needed,
+  fields: [VMSTATE_UINT32('state', prop('state'))],
+  subsections: [vmstate_spapr_drc_unplug_requested],
+};
+
+export const vmstate_spapr_drc_physical: VMStateDescription<SpaprDrcState> = {
+  name: 'spapr_drc/physical',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (d) => !((d.attached && d.dr_indicator === SPAPR_DR_INDICATOR_ACTIVE) || (!d.attached && d.dr_indicator === SPAPR_DR_INDICATOR_INACTIVE)),
+  fields: [VMSTATE_UINT32('dr_indicator', prop('dr_indicator'))],
+};
+
+/** spapr-wdt: one per watchdog number (4); needed only while its timer is armed. */
+export interface SpaprWatchdogState { expire_time: bigint; action: number; leave_others: number }
+
+const vmstate_info_timer: VMStateInfo = {
+  name: 'timer',
+  get(r, o, f, i, ctx) {
+    const v = BigInt.asIntN(64, r.be64());
+    if (!ctx.dry) f.acc!.set(o, i, v);
+    return 0;
+  },
+  put(w, o, f, i) { w.be64(BigInt.asUintN(64, f.acc!.get(o, i))); },
+};
+
+export const vmstate_spapr_watchdog: VMStateDescription<SpaprWatchdogState> = {
+  name: 'spapr_watchdog',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: (w) => w.expire_time !== -1n,
+  fields: [
+    { name: 'timer', info: vmstate_info_timer, acc: prop<SpaprWatchdogState, 'expire_time'>('expire_time'), size: 8, version_id: 0 },
+    VMSTATE_UINT8('action', prop('action')),
+    VMSTATE_UINT8('leave_others', prop('leave_others')),
+  ],
+};
+
+/** pre_2_10_vmstate_dummy_icp: accepts (and skips) an unused ICP's state; never sent. */
+const pre_2_10_vmstate_dummy_icp: VMStateDescription<number> = {
+  name: 'icp/server',
+  version_id: 1,
+  minimum_version_id: 1,
+  needed: () => false,
+  fields: [VMSTATE_UNUSED(4), VMSTATE_UNUSED(1), VMSTATE_UNUSED(1)],
+};
+
 // ---- registration --------------------------------------------------------------------------
 
-/** QEMU 7.2's section ids for pseries-7.2 / POWER8 / -nodefaults -device spapr-vty. */
-const SECTION_IDS = {
-  timer: 0, ram: 2, ics: 4, cpu_common: 6, cpu: 7, icp: 8, spapr_cpu: 9, rtc: 10, nvram: 11,
-  spapr: 559, htab: 560, vty: 565, globalstate: 566,
-};
+/** spapr_max_server_number() for one vCPU: the pre-2.10 dummy ICPs (vsmt 8). */
+const DUMMY_ICPS = 8;
+const SPAPR_MAX_PHBS = 31;
+const PCI_DRCS = 256;
+const SPAPR_WDT_MAX = 4;
+
+/**
+ * QEMU 7.2's section ids for `-M <type> -cpu POWER8 -nodefaults -device spapr-vty`: the
+ * per-process counter in registration order (ids 1 and 3 belong to live handlers that never
+ * send). Checked against QEMU's own pseries-7.2 and pseries-2.6 streams and their
+ * savevm_section_skip traces.
+ */
+export function spaprSectionIds(c: MachineCompat) {
+  let id = 5;
+  const dummyIcps = c.pre_2_10_migration ? id : -1;
+  if (c.pre_2_10_migration) id += DUMMY_ICPS;
+  const cpuDrc = c.hotplugCpus ? id++ : -1;
+  const cpu_common = id++, cpu = id++, icp = id++;
+  const spapr_cpu = c.pre_3_0_migration ? -1 : id++;
+  const rtc = id++, nvram = id++;
+  const phbDrcs = c.drPhbEnabled ? id : -1;
+  if (c.drPhbEnabled) id += SPAPR_MAX_PHBS;
+  const pciDrcs = id;
+  id += 2 * PCI_DRCS;
+  const iommu0 = id++;
+  const iommu1 = c.ddw ? id++ : -1;
+  const pci = id++, pcibus = id++, spapr = id++, htab = id++;
+  const watchdogs = id;
+  id += SPAPR_WDT_MAX;
+  const vty = id++, globalstate = id++;
+  return {
+    timer: 0, ram: 2, ics: 4, dummyIcps, cpuDrc, cpu_common, cpu, icp, spapr_cpu, rtc, nvram,
+    phbDrcs, pciDrcs, iommu0, iommu1, pci, pcibus, spapr, htab, watchdogs, vty, globalstate,
+  };
+}
+
+/** The state-only devices of the machine (not modelled beyond their migration state). */
+export interface SpaprStateOnlyDevices {
+  tce: SpaprTceTable[];
+  phb: SpaprPhbState;
+  pcibus: PCIBusState;
+  drcs: SpaprDrcState[];
+  watchdogs: SpaprWatchdogState[];
+}
 
 export interface SpaprMigrationState {
   registry: SaveVMRegistry;
@@ -293,6 +723,7 @@ export interface SpaprMigrationState {
   htab: HtabMigration;
   globalState: GlobalState;
   cpuVm: PowerPCCPUVm;
+  devices: SpaprStateOnlyDevices;
 }
 
 /** Register every section of the machine, as QEMU's device realize functions do. */
@@ -313,21 +744,139 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     pre_3_0_migration: m.compat.pre_3_0_migration,
     preSave: () => m.cpu.preSave(),
     postLoad: () => m.cpu.postLoad(),
+    wakeArmed: () => m.cpu.nextTimerTB() !== Infinity,
   };
   const ram = new RamMigration(m.ram);
   const htab = new HtabMigration({ htabShift: m.htabShift });
   const globalState = new GlobalState();
-  register_timers(reg, timers, { section_id: SECTION_IDS.timer });
-  register_ram(reg, ram, { section_id: SECTION_IDS.ram });
-  reg.vmstate_register(0, vmstate_ics, m.ics, { section_id: SECTION_IDS.ics });
-  register_cpu_vmstate(reg, cpuVm, { common: { section_id: SECTION_IDS.cpu_common }, cpu: { section_id: SECTION_IDS.cpu } });
-  reg.vmstate_register(0, vmstate_icp_server, m.icp, { section_id: SECTION_IDS.icp });
-  if (!m.compat.pre_3_0_migration) reg.vmstate_register(0, vmstate_spapr_cpu_state, m, { section_id: SECTION_IDS.spapr_cpu });
-  reg.vmstate_register(0, vmstate_spapr_rtc, m, { section_id: SECTION_IDS.rtc });
-  reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: SECTION_IDS.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });
-  reg.vmstate_register(0, vmstate_spapr, m, { section_id: SECTION_IDS.spapr });
-  register_htab(reg, htab, { section_id: SECTION_IDS.htab });
-  reg.vmstate_register(0, vmstate_spapr_vty, m.vty, { section_id: SECTION_IDS.vty, idstr: `${m.vty.dtName}/spapr_vty` });
-  register_global_state(reg, globalState, { section_id: SECTION_IDS.globalstate });
-  return { registry: reg, ram, htab, globalState, cpuVm };
+  const c = m.compat;
+  const ids = spaprSectionIds(c);
+  icsClaimDefaults(m.ics, m);
+  const devices: SpaprStateOnlyDevices = {
+    tce: [new SpaprTceTable(SPAPR_PCI_LIOBN, SPAPR_PCI_DMA32_SIZE >> SPAPR_TCE_PAGE_SHIFT, SPAPR_TCE_PAGE_SHIFT, 0n, true)],
+    phb: new SpaprPhbState(c, m.irqs.phbLsi),
+    pcibus: { nirq: 4, irq_count: new Int32Array(4) },
+    drcs: [],
+    watchdogs: [],
+  };
+  // the DDW window exists disabled (nb_table 0, page_shift 0) until the guest creates it
+  if (c.ddw) devices.tce.push(new SpaprTceTable(SPAPR_PCI_LIOBN + 1, 0, 0, 0n, false));
+
+  register_timers(reg, timers, { section_id: ids.timer });
+  register_ram(reg, ram, { section_id: ids.ram });
+  reg.vmstate_register(0, vmstate_ics, m.ics, { section_id: ids.ics });
+  if (c.pre_2_10_migration) {
+    // dummies 1..7 stay; dummy 0 gave way to the real ICP of vCPU 0
+    for (let i = 1; i < DUMMY_ICPS; i++) reg.vmstate_register(i, pre_2_10_vmstate_dummy_icp, i, { section_id: ids.dummyIcps + i });
+  }
+  if (c.hotplugCpus) {
+    const d = drcStateReset(0x10000000, false);
+    devices.drcs.push(d);
+    reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.cpuDrc });
+  }
+  register_cpu_vmstate(reg, cpuVm, { common: { section_id: ids.cpu_common }, cpu: { section_id: ids.cpu } });
+  reg.vmstate_register(0, vmstate_icp_server, m.icp, { section_id: ids.icp });
+  if (!c.pre_3_0_migration) reg.vmstate_register(0, vmstate_spapr_cpu_state, m, { section_id: ids.spapr_cpu });
+  reg.vmstate_register(0, vmstate_spapr_rtc, m, { section_id: ids.rtc });
+  reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: ids.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });
+  if (c.drPhbEnabled) {
+    for (let i = 0; i < SPAPR_MAX_PHBS; i++) {
+      const d = drcStateReset((0x20000000 | i) >>> 0, false);
+      devices.drcs.push(d);
+      reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.phbDrcs + i });
+    }
+  }
+  for (let i = 0; i < PCI_DRCS; i++) {
+    const d = drcStateReset((0x40000000 | i) >>> 0, true);
+    devices.drcs.push(d);
+    reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.pciDrcs + 2 * i });
+    reg.vmstate_register(d.index, vmstate_spapr_drc_physical, d, { section_id: ids.pciDrcs + 2 * i + 1 });
+  }
+  reg.vmstate_register(devices.tce[0].liobn, vmstate_spapr_tce_table, devices.tce[0], { section_id: ids.iommu0 });
+  if (c.ddw) reg.vmstate_register(devices.tce[1].liobn, vmstate_spapr_tce_table, devices.tce[1], { section_id: ids.iommu1 });
+  reg.vmstate_register(0, vmstate_spapr_pci, devices.phb, { section_id: ids.pci });
+  reg.vmstate_register(0, vmstate_pcibus, devices.pcibus, { section_id: ids.pcibus });
+  reg.vmstate_register(0, vmstate_spapr, m, { section_id: ids.spapr });
+  register_htab(reg, htab, { section_id: ids.htab });
+  for (let i = 0; i < SPAPR_WDT_MAX; i++) {
+    const w: SpaprWatchdogState = { expire_time: -1n, action: 0, leave_others: 0 };
+    devices.watchdogs.push(w);
+    reg.vmstate_register(i, vmstate_spapr_watchdog, w, { section_id: ids.watchdogs + i });
+  }
+  reg.vmstate_register(0, vmstate_spapr_vty, m.vty, { section_id: ids.vty, idstr: `${m.vty.dtName}/spapr_vty` });
+  register_global_state(reg, globalState, { section_id: ids.globalstate });
+  return { registry: reg, ram, htab, globalState, cpuVm, devices };
+}
+
+// ---- decoders for analyze ------------------------------------------------------------------
+
+/** What analyze needs of a declaration (the SectionDecoder shape of vmstate/analyze.ts). */
+export interface SpaprSectionDecoder<O = any> {
+  idstr: string;
+  vmsd: VMStateDescription<O>;
+  create(instance_id: number, machine: string | undefined): O;
+  describe?(o: O, key: string): { summary?: string; warnings?: string[] };
+}
+
+interface AnalysisMachine { m: SpaprMachine; st: SpaprMigrationState }
+const analysisMachines = new Map<string, AnalysisMachine>();
+let machineFactory: ((machineType: string) => SpaprMachine) | undefined;
+
+/** How analyze builds a small machine of a given type to decode the machine's sections into. */
+export function setAnalysisMachineFactory(f: (machineType: string) => SpaprMachine): void {
+  machineFactory = f;
+}
+
+function analysisMachine(machine: string | undefined): AnalysisMachine {
+  if (!machineFactory) throw new Error('no machine factory for decoding pseries sections');
+  const want = machine && /^pseries-\d+\.\d+$/.test(machine) ? machine : 'pseries-7.2';
+  let a = analysisMachines.get(want);
+  if (!a) {
+    let m: SpaprMachine;
+    try { m = machineFactory(want); } catch { m = machineFactory('pseries-7.2'); }
+    decodeOnly.add(m);
+    const reg = new SaveVMRegistryCtor();
+    a = { m, st: spaprRegisterVmstate(m, reg) };
+    analysisMachines.set(want, a);
+  }
+  return a;
+}
+
+/** Our declarations of the pseries sections, for analyze (decoded and re-encoded byte for byte). */
+export function spaprSectionDecoders(): SpaprSectionDecoder[] {
+  const m = (machine: string | undefined) => analysisMachine(machine).m;
+  const dev = (machine: string | undefined) => analysisMachine(machine).st.devices;
+  return [
+    { idstr: 'ics', vmsd: vmstate_ics, create: (_i, mt) => m(mt).ics,
+      describe: (s: IcsState) => ({ summary: `nr_irqs=0x${s.nr_irqs.toString(16)} claimed=${s.irqs.filter((x) => x.flags).length}` }) },
+    { idstr: 'icp/server', vmsd: vmstate_icp_server, create: (_i, mt) => m(mt).icp,
+      describe: (s: IcpState) => ({ summary: `xirr=0x${s.xirr.toString(16)} mfrr=0x${s.mfrr.toString(16)}` }) },
+    { idstr: 'spapr_cpu', vmsd: vmstate_spapr_cpu_state, create: (_i, mt) => m(mt) },
+    { idstr: 'spapr/rtc', vmsd: vmstate_spapr_rtc, create: (_i, mt) => m(mt),
+      describe: (s: SpaprMachine) => ({ summary: `ns_offset=${s.rtcNsOffset}` }) },
+    { idstr: 'nvram@71000000/spapr_nvram', vmsd: vmstate_spapr_nvram, create: (_i, mt) => m(mt).nvram,
+      describe: (n: SpaprNvram) => ({ summary: `size=0x${n.buf.length.toString(16)} non-zero=${n.buf.reduce((k, b) => k + (b ? 1 : 0), 0)}` }) },
+    { idstr: 'spapr_iommu', vmsd: vmstate_spapr_tce_table,
+      create: (i, mt) => dev(mt).tce.find((t) => t.liobn === i) ?? new SpaprTceTable(i, 0, SPAPR_TCE_PAGE_SHIFT, 0n, false),
+      describe: (t: SpaprTceTable) => {
+        let used = 0;
+        for (let k = 0; k < t.table.length; k += 8) {
+          for (let j = 0; j < 8; j++) if (t.table[k + j]) { used++; break; }
+        }
+        return { summary: `liobn=0x${t.liobn.toString(16)} nb_table=0x${t.nb_table.toString(16)} page_shift=${t.page_shift} tces=${used}` };
+      } },
+    { idstr: 'spapr_pci', vmsd: vmstate_spapr_pci, create: (_i, mt) => dev(mt).phb,
+      describe: (p: SpaprPhbState) => ({ summary: `buid=0x${p.buid.toString(16)} lsi=${p.lsi_table.map((l) => '0x' + l.irq.toString(16)).join(',')} msi_devs=${p.msi_devs_num}` }) },
+    { idstr: 'PCIBUS', vmsd: vmstate_pcibus, create: (_i, mt) => dev(mt).pcibus,
+      describe: (b: PCIBusState) => ({ summary: `nirq=${b.nirq} irq_count=${[...b.irq_count].join(',')}` }) },
+    { idstr: 'spapr', vmsd: vmstate_spapr, create: (_i, mt) => m(mt),
+      describe: (s: SpaprMachine) => ({ summary: `guest_timebase=0x${s.timebase.guest_timebase.toString(16)} subsections=${vmstate_subsections_needed(vmstate_spapr, s).filter((x) => x.needed).map((x) => x.name).join(',')}` }) },
+    { idstr: 'vty@71000001/spapr_vty', vmsd: vmstate_spapr_vty, create: (_i, mt) => m(mt).vty,
+      describe: (v: SpaprVty) => ({ summary: `reg=0x${v.reg.toString(16)} irq=0x${v.irq.toString(16)} in=${v.in} out=${v.out}` }) },
+    { idstr: 'spapr_drc', vmsd: vmstate_spapr_drc,
+      create: (i, mt) => dev(mt).drcs.find((d) => d.index === i) ?? drcStateReset(i, (i >>> 28) === 4) },
+    { idstr: 'spapr_drc/physical', vmsd: vmstate_spapr_drc_physical,
+      create: (i, mt) => dev(mt).drcs.find((d) => d.index === i) ?? drcStateReset(i, true) },
+    { idstr: 'spapr_watchdog', vmsd: vmstate_spapr_watchdog, create: () => ({ expire_time: -1n, action: 0, leave_others: 0 }) },
+  ];
 }

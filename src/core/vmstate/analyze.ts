@@ -1,8 +1,10 @@
 // Offline analysis of a whole migration stream, ours or QEMU's: the section list, RAM and
 // HPT summaries, and the device state as QEMU's scripts/analyze-migration.py prints it.
-// Sections we declare (cpu, cpu_common, timer, globalstate) are decoded through our own
-// vmstate descriptions; any other FULL section is walked with the stream's trailing vmdesc
-// JSON. Instance ids are read unsigned (QEMU 7.2's script reads them signed and so cannot
+// Every section of QEMU's pseries streams (cpu, cpu_common, timer, globalstate, ics,
+// icp/server, spapr_cpu, spapr/rtc, nvram, spapr_iommu, spapr_pci, PCIBUS, spapr, vty, and the
+// never-sent spapr_drc / spapr_watchdog) is decoded through our own vmstate descriptions and
+// re-encoded byte for byte, then cross-checked against the stream's vmdesc; a section our
+// declaration does not match is walked with the stream's trailing vmdesc JSON instead. Instance ids are read unsigned (QEMU 7.2's script reads them signed and so cannot
 // find spapr_iommu 0x80000000).
 //
 // API
@@ -13,6 +15,9 @@
 //   SectionDecoder, defaultDecoders, pseriesCompat(machine)
 
 import { CpuState, SPR_PVR } from '../cpu/state';
+import { VirtualClock } from '../clock';
+import { SpaprMachine, type MachineHost } from '../spapr/machine';
+import { setAnalysisMachineFactory, spaprSectionDecoders } from '../spapr/vmstate';
 import { HtabMigration } from '../migration/htab';
 import { vmstate_cpu_common, vmstate_ppc_cpu, type PowerPCCPUVm } from './cpu';
 import { GlobalState, vmstate_globalstate } from './globalstate';
@@ -86,7 +91,15 @@ export const defaultDecoders: SectionDecoder[] = [
     create: () => new GlobalState(),
     describe: (g: GlobalState) => ({ summary: `runstate=${g.name}` }),
   },
+  // the machine's devices, decoded into a small machine of the stream's type
+  ...spaprSectionDecoders(),
 ];
+
+setAnalysisMachineFactory((machineType) => {
+  const clock = new VirtualClock(true, () => 0);
+  const host: MachineHost = { clock, resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {} };
+  return new SpaprMachine(host, { machineType, ramSize: 16 << 20 });
+});
 
 // ---------------------------------------------------------------------------------------
 // results
@@ -124,6 +137,8 @@ export interface StreamAnalysis {
   ram: { blocks: [string, number][]; pages: number; zeroPages: number };
   /** analyze-migration.py's `-d state` dictionary (with {state: true}). */
   state?: Map<string, unknown>;
+  /** The RAM blocks' contents (with {extract: true}). */
+  ramBlocks?: RamBlocks;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -204,7 +219,16 @@ function walkStruct(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
 const RAM_FLAG_ZERO = 0x02, RAM_FLAG_MEM_SIZE = 0x04, RAM_FLAG_PAGE = 0x08, RAM_FLAG_EOS = 0x10;
 const RAM_FLAG_CONTINUE = 0x20, RAM_FLAG_MULTIFD_FLUSH = 0x200;
 
-function walkRam(r: QEMUFileReader, version: number, rec: NonNullable<SectionRecord['ram']>): void {
+/** RAM block contents rebuilt from the stream (analyze-migration.py -x). */
+export type RamBlocks = Map<string, Uint8Array>;
+
+/** Blocks larger than this are not rebuilt in memory (a corrupt length must not exhaust it). */
+const EXTRACT_MAX_BLOCK = 2 ** 32;
+
+/** The block a RAM_SAVE_FLAG_CONTINUE page belongs to: the last one named, across sections. */
+interface RamWalk { block: string }
+
+function walkRam(r: QEMUFileReader, version: number, rec: NonNullable<SectionRecord['ram']>, walk: RamWalk, sink?: RamBlocks): void {
   if (version !== 4) throw new WalkError(`Unknown RAM version ${version}`);
   for (;;) {
     if (r.remaining < 8) throw new WalkError('Unexpected end of stream in the ram section');
@@ -217,20 +241,32 @@ function walkRam(r: QEMUFileReader, version: number, rec: NonNullable<SectionRec
         const len = r.be64();
         if (r.error) throw new WalkError('Unexpected end of stream in the ram block list');
         rec.blocks.push([name, Number(len)]);
+        if (sink) {
+          if (len > BigInt(EXTRACT_MAX_BLOCK)) throw new WalkError(`RAM block '${name}' of 0x${len.toString(16)} bytes is too large to extract`);
+          sink.set(name, new Uint8Array(Number(len)));
+        }
         total -= len;
       }
       flags &= ~RAM_FLAG_MEM_SIZE;
     }
+    const addr = (hi * 2 ** 32) + ((lo & ~0xfff) >>> 0);
     if (flags & RAM_FLAG_ZERO) {
       if (flags & RAM_FLAG_CONTINUE) flags &= ~RAM_FLAG_CONTINUE;
-      else r.countedString();
-      r.u8();
+      else walk.block = r.countedString();
+      const fill = r.u8();
+      if (sink && fill) sink.get(walk.block)?.fill(fill, addr, addr + 4096);
       rec.zeroPages++;
       flags &= ~RAM_FLAG_ZERO;
     } else if (flags & RAM_FLAG_PAGE) {
       if (flags & RAM_FLAG_CONTINUE) flags &= ~RAM_FLAG_CONTINUE;
-      else r.countedString();
-      r.skip(4096);
+      else walk.block = r.countedString();
+      if (sink) {
+        const dst = sink.get(walk.block);
+        const page = r.bytes(4096);
+        if (dst && addr + 4096 <= dst.length) dst.set(page, addr);
+      } else {
+        r.skip(4096);
+      }
       rec.pages++;
       flags &= ~RAM_FLAG_PAGE;
     } else if (flags & 0x40) {
@@ -265,10 +301,13 @@ export interface AnalyzeOptions {
   /** Build the `-d state` dictionary. */
   state?: boolean;
   decoders?: SectionDecoder[];
+  /** Rebuild the RAM blocks' contents (analyze-migration.py -x) into `ramBlocks`. */
+  extract?: boolean;
 }
 
 export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): StreamAnalysis {
   const a: StreamAnalysis = { fileSize: bytes.length, records: [], warnings: [], ram: { blocks: [], pages: 0, zeroPages: 0 } };
+  const ramWalk: RamWalk = { block: '' };
   if (opts.state) a.state = new Map();
   const decoders = opts.decoders ?? defaultDecoders;
 
@@ -348,7 +387,8 @@ export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): Str
       if (info.idstr === 'ram' && info.instanceId === 0) {
         rec.decodedBy = 'ram';
         rec.ram = { pages: 0, zeroPages: 0, blocks: [] };
-        walkRam(r, info.version, rec.ram);
+        if (opts.extract && !a.ramBlocks) a.ramBlocks = new Map();
+        walkRam(r, info.version, rec.ram, ramWalk, a.ramBlocks);
         a.ram.pages += rec.ram.pages;
         a.ram.zeroPages += rec.ram.zeroPages;
         a.ram.blocks.push(...rec.ram.blocks);

@@ -59,6 +59,23 @@ export interface PowerPCCPUVm {
   mig?: PpcMigCompat;
   /** Compatibility PVRs this model accepts in cpu/compat (default: POWER8's). */
   compatPvrs?: readonly number[];
+  /** A halted vCPU has a timer (the decrementer) armed that will wake it. */
+  wakeArmed?(): boolean;
+}
+
+/**
+ * halted as sent. QEMU 7.2 under TCG does not migrate the decrementer (spr[22] is ignored on
+ * load; the destination keeps the DEC of its own reset, whose interrupt was raised and
+ * cleared before the stream arrived). A vCPU halted in H_CEDE until its decrementer fires
+ * would sleep there forever on a QEMU destination. So a halted vCPU whose wake-up is an
+ * armed timer is sent running: it continues after its H_CEDE as if woken at the stop (a
+ * PAPR guest re-checks why it woke), re-programs its decrementer and cedes again. A vCPU
+ * halted with nothing armed (stopped for good) is sent halted.
+ */
+function haltedOut(o: PowerPCCPUVm): number {
+  const st = env(o);
+  if (st.halted && o.wakeArmed?.()) return 0;
+  return st.halted >>> 0;
 }
 
 /** Architected compat PVRs a POWER8 accepts: ISA 2.05, 2.06, 2.07. */
@@ -343,7 +360,7 @@ export const vmstate_cpu_common: VMStateDescription<PowerPCCPUVm> = {
     env(o).interruptRequest &= ~0x01;
   },
   fields: [
-    VMSTATE_UINT32('halted', (o: PowerPCCPUVm) => env(o).halted >>> 0, (o, v) => { env(o).halted = v; }),
+    VMSTATE_UINT32('halted', (o: PowerPCCPUVm) => haltedOut(o), (o, v) => { env(o).halted = v; }),
     VMSTATE_UINT32('interrupt_request', (o: PowerPCCPUVm) => env(o).interruptRequest >>> 0, (o, v) => { env(o).interruptRequest = v; }),
   ],
   subsections: [vmstate_cpu_common_exception_index, vmstate_cpu_common_crash_occurred],

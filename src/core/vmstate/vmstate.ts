@@ -116,6 +116,13 @@ export interface VMStateInfo {
   get(r: QEMUFileReader, o: any, field: VMStateField<any>, i: number, ctx: LoadContext): number;
   /** Write element i of `field` from `o`; nothing or 0 for success, a negative errno otherwise. */
   put(w: QEMUFileWriter, o: any, field: VMStateField<any>, i: number): number | void;
+  /**
+   * Optional whole-array codecs for large arrays (e.g. a TCE table): used instead of n calls
+   * of get/put when the field is an array. Same wire bytes, same vmdesc (one entry with
+   * array_len and the element size).
+   */
+  getArray?(r: QEMUFileReader, o: any, field: VMStateField<any>, n: number, ctx: LoadContext): number;
+  putArray?(w: QEMUFileWriter, o: any, field: VMStateField<any>, n: number): number | void;
 }
 
 export interface VMStateField<O = any> {
@@ -511,6 +518,44 @@ export function VMSTATE_VBUFFER<O>(name: string, size: (o: O) => number, buf: ((
 }
 export const VMSTATE_VBUFFER_UINT32 = VMSTATE_VBUFFER;
 
+/**
+ * A (variable-length) array of uint64 held as big-endian bytes in a Uint8Array (8 per
+ * element): saved and loaded in one copy. `table(o)` gives the bytes to save; `load(o, b)`
+ * receives a fresh copy of the loaded bytes (n * 8 of them). `maxElems` bounds what a
+ * corrupt length may make the loader allocate.
+ */
+export function VMSTATE_VARRAY_UINT64_BYTES<O>(name: string, num: number | ((o: O) => number), table: (o: O) => Uint8Array,
+  load: (o: O, b: Uint8Array) => void, opts: FieldOpts<O> & { maxElems?: number } = {}): VMStateField<O> {
+  const maxElems = opts.maxElems ?? (1 << 25);
+  const info: VMStateInfo = {
+    name: 'uint64',
+    get(r, o, f, i, ctx) {
+      const v = r.bytes(8);
+      if (ctx.dry) return 0;
+      const t = table(o);
+      if (t.length >= 8 * (i + 1)) t.set(v, 8 * i);
+      return 0;
+    },
+    put(w, o, _f, i) { w.bytes(table(o).subarray(8 * i, 8 * i + 8)); },
+    getArray(r, o, _f, n, ctx) {
+      if (n > maxElems) {
+        if (!ctx.dry) ctx.errors.report(`${name}: ${n} elements exceed the ${maxElems} this machine can hold`);
+        return -ENOMEM;
+      }
+      if (ctx.dry) { r.skip(8 * n); return 0; }
+      const b = r.bytes(8 * n);
+      load(o, b.slice());
+      return 0;
+    },
+    putArray(w, o, _f, n) {
+      const t = table(o);
+      if (t.length >= 8 * n) w.bytes(t.subarray(0, 8 * n));
+      else { w.bytes(t); w.zeros(8 * n - t.length); }
+    },
+  };
+  return mk(name, info, 8, undefined, opts, num);
+}
+
 /** `n` bytes that are written as zeros and skipped on load; vmdesc name "unused". */
 export function VMSTATE_UNUSED<O = any>(n: number, opts: FieldOpts<O> = {}): VMStateField<O> {
   return mk('unused', vmstate_info_unused_buffer, n, undefined, opts);
@@ -600,12 +645,28 @@ export function vmstate_load_state<O>(r: QEMUFileReader, vmsd: VMStateDescriptio
   for (const f of vmsd.fields) {
     if (!field_exists(f, o, version_id)) continue;
     const n = n_elems(f, o);
+    if (!f.vmsd && f.info!.getArray && f.num !== undefined) {
+      ret = f.info!.getArray(r, o, f, n, ctx);
+      if (ret >= 0 && r.error) ret = r.error;
+      if (ret < 0) {
+        ctx.errors.report(`Failed to load ${vmsd.name}:${f.name}`);
+        return ret;
+      }
+      continue;
+    }
     for (let i = 0; i < n; i++) {
       if (f.vmsd) {
         const sub = f.vmsd;
         ret = vmstate_load_state(r, sub, f.elem!(o, i), sub.version_id, ctx);
       } else {
-        ret = f.info!.get(r, o, f, i, ctx);
+        try {
+          ret = f.info!.get(r, o, f, i, ctx);
+        } catch (e) {
+          // an accessor refusing a value (e.g. a size no machine has)
+          if (!(e instanceof VMStateError)) throw e;
+          if (!ctx.dry) for (const l of e.lines) ctx.errors.report(l);
+          ret = e.ret;
+        }
       }
       if (ret >= 0 && r.error) ret = r.error;
       if (ret < 0) {
@@ -694,6 +755,18 @@ export function vmstate_save_state<O>(w: QEMUFileWriter, vmsd: VMStateDescriptio
   for (const f of vmsd.fields) {
     if (!field_exists(f, o, version_id)) continue;
     const n = n_elems(f, o);
+    if (!f.vmsd && f.info!.putArray && f.num !== undefined && can_compress(f)) {
+      if (n === 0) continue;
+      const entry = descFields ? desc_field_start(vmsd, descFields, f, 0, n) : null;
+      ret = f.info!.putArray(w, o, f, n) ?? 0;
+      if (ret) {
+        errors.report(`Save of field ${vmsd.name}/${f.name} failed`);
+        if (vmsd.post_save) hook(errors, () => vmsd.post_save!(o));
+        return ret;
+      }
+      if (entry) entry.size = fieldSize(f, o);
+      continue;
+    }
     let loop = descFields;
     for (let i = 0; i < n; i++) {
       const entry = loop ? desc_field_start(vmsd, loop, f, i, n) : null;
