@@ -1,8 +1,12 @@
 // The CLI's run and migrate commands over the core.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { UnknownMachineError } from '../core/spapr/versions';
+import { cpuModelByName, parseRamSize, takeDashOptions } from './dtb';
 import { Instance } from '../core/instance';
 import { MemoryLink } from '../core/migration/transport';
+import { formatInfoMigrate } from '../core/migration/precopy';
+import type { MigrationInfo } from '../worker/protocol';
 import { formatTrace } from '../core/trace';
 import { intFlag, readElf, type ParsedArgs, UsageError } from './args';
 
@@ -54,10 +58,59 @@ function runUntil(insts: Instance[], done: () => boolean, pump: () => void = () 
   }
 }
 
+export interface QemuBootOptions {
+  machineType: string;
+  ramSize?: number;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+}
+
+/** `--machine pseries-X[,x-vof=on]` (or -M), `--cpu`, `-m`, `--kernel`, `--initrd`, `--append`. */
+export function qemuBootOptions(p: ParsedArgs): QemuBootOptions {
+  takeDashOptions(p);
+  const str = (k: string): string | undefined => {
+    const v = p.flags.get(k);
+    if (v === true) throw new UsageError(`--${k}: requires an argument`);
+    return v;
+  };
+  const [machineType, ...mopts] = (str('machine') ?? str('M') ?? 'pseries').split(',');
+  for (const o of mopts) {
+    const [k, v] = o.split('=');
+    if (k === 'x-vof') {
+      if (v !== 'on') throw new UsageError(`x-vof=${v ?? ''}: only the VOF firmware (x-vof=on) is available; SLOF is not`);
+    } else {
+      throw new UsageError(`Property '${machineType}-machine.${k}' not found`);
+    }
+  }
+  const cpu = str('cpu');
+  if (cpu !== undefined) cpuModelByName(cpu);
+  const smp = str('smp');
+  if (smp !== undefined && smp !== '1') throw new UsageError(`-smp ${smp}: only one vCPU is modelled`);
+  const m = str('m');
+  return {
+    machineType,
+    ramSize: m === undefined ? undefined : parseRamSize(m),
+    kernel: str('kernel'),
+    initrd: str('initrd'),
+    append: str('append'),
+  };
+}
+
 export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  const boot = qemuBootOptions(p);
+  if (boot.kernel && !p.positional.length) p.positional.push(boot.kernel);
   const elf = readElf(p);
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
-  const inst = new Instance({ name: 'source', deterministic: true });
+  let inst: Instance;
+  try {
+    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize });
+  } catch (e) {
+    if (e instanceof UnknownMachineError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (boot.append) inst.machine.kernelCmdline = boot.append;
+  if (boot.initrd) inst.machine.setInitrd(new Uint8Array(readFileSync(boot.initrd)));
   const con = attach(inst, '', out, err, p.flags.has('trace'));
   inst.boot(elf);
   const input = p.flags.get('input');
@@ -85,7 +138,8 @@ export function migrateCommand(p: ParsedArgs, out: Out, err: Out = (s) => proces
   const dstCon = attach(dst, 'dst: ', out, err, true);
   let srcStatus = 'none';
   let dstStatus = 'none';
-  src.onMigration = (i) => { srcStatus = i.status; };
+  let srcInfo: MigrationInfo | null = null;
+  src.onMigration = (i) => { srcStatus = i.status; srcInfo = i; };
   dst.onMigration = (i) => { dstStatus = i.status; };
 
   src.boot(elf);
@@ -112,6 +166,7 @@ export function migrateCommand(p: ParsedArgs, out: Out, err: Out = (s) => proces
   if (typeof p.flags.get('out') === 'string') writeFileSync(p.flags.get('out') as string, bytes);
   const sc = counters(srcCon.lines);
   const dc = counters(dstCon.lines);
+  if (srcInfo) for (const l of formatInfoMigrate(srcInfo)) out(`info migrate: ${l}\n`);
   out(`migration: source ${srcStatus}, destination ${dstStatus}, ${bytes.length} bytes; ` +
     `source last count ${sc.length ? sc[sc.length - 1] : 'none'}, destination first count ${dc.length ? dc[0] : 'none'}\n`);
   if (srcStatus !== 'completed') rc = 1;

@@ -1,19 +1,38 @@
 // pseries-lab command line: the same core as the page, headless.
-//   run [ELF] [--max-insns N] [--input TEXT] [--trace]
+//   run [ELF] [--max-insns N] [--input TEXT] [--trace] [QEMU boot options]
 //   migrate [ELF] --after-insns N [--then-insns M] [--out FILE]
-//   analyze FILE [--dump state|desc]
+//   save FILE [ELF] [--after-insns N]
+//   load FILE [--max-insns N] [--input TEXT]
+//   analyze FILE [--dump state|desc] [--extract DIR]
+//   dump-vmstate FILE.json [--machine pseries-X]
 
 import { analyze } from './analyze';
 import { parseArgs, UsageError } from './args';
 import { runCommand, migrateCommand } from './commands';
+import { dtbCommand } from './dtb';
+import { dumpVmstateCommand } from './dump-vmstate';
+import { loadCommand } from './load';
+import { saveCommand } from './save';
 
 const USAGE = `usage: npm run -s cli -- <command> [options]
   run [ELF] [--max-insns N] [--input TEXT] [--trace]
+      [--machine|-M pseries-X[,x-vof=on]] [--cpu POWER8] [-m SIZE] [--kernel ELF]
+      [--initrd FILE] [--append TEXT]
       boot the guest (default public/guests/hello.elf) headless; serial output to stdout
   migrate [ELF] --after-insns N [--then-insns M] [--out FILE]
       source and destination in one process over the memory transport
-  analyze FILE [--dump state|desc]
-      list the sections of a migration stream (raw or gzip'd), or dump it as JSON`;
+  dtb [--machine|-M pseries-X[,x-vof=on]] [--cpu POWER8] [-m SIZE] [--kernel ELF]
+      [--initrd FILE] [--append TEXT] [--out FILE.dtb]
+      the device tree of the machine: DTS text, or the blob with --out
+  save FILE [ELF] [--after-insns N]
+      run the guest, then write a migration stream of it (migrate "exec:cat > FILE")
+  load FILE [--max-insns N] [--input TEXT]
+      restore a machine from a stream (ours or QEMU's) and let it run
+  analyze FILE [--dump state|desc] [--extract DIR]
+      list the sections of a migration stream (raw or gzip'd), dump it as JSON, or
+      write its RAM blocks and JSON into DIR (analyze-migration.py -x)
+  dump-vmstate FILE.json [--machine pseries-X]
+      every section's description in QEMU's -dump-vmstate JSON schema`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -24,11 +43,21 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(p, out);
     case 'migrate':
       return migrateCommand(p, out);
+    case 'dtb':
+      return dtbCommand(p, out);
+    case 'save':
+      return saveCommand(p, out);
+    case 'load':
+      return loadCommand(p, out);
+    case 'dump-vmstate':
+      return dumpVmstateCommand(p, out);
     case 'analyze': {
       if (!p.positional[0]) throw new UsageError('analyze needs a FILE');
       const dump = p.flags.get('dump');
       if (dump !== undefined && dump !== 'state' && dump !== 'desc') throw new UsageError('--dump takes state or desc');
-      return analyze(p.positional[0], { dump: dump as 'state' | 'desc' | undefined }, (l) => out(l + '\n'));
+      const ex = p.flags.get('extract');
+      if (ex === true) throw new UsageError('--extract needs a DIR');
+      return analyze(p.positional[0], { dump: dump as 'state' | 'desc' | undefined, extract: ex }, (l) => out(l + '\n'));
     }
     default:
       process.stderr.write(USAGE + '\n');

@@ -6,14 +6,16 @@
 // pseries machine (a "virtual hypervisor": the guest never runs with MSR[HV]=1, `sc 1` from
 // supervisor state is handed to the machine's hypercall handler).
 //
-// KNOWN LIMITATION: address translation is not implemented. Every instruction fetch and data
-// access is a real-mode access, whatever MSR[IR]/MSR[DR] say: the effective address (truncated to
-// 32 bits when MSR[SF]=0) has its top 4 bits ignored, as QEMU does for real mode under a virtual
-// hypervisor, and addresses that fall outside guest RAM read as zero and ignore writes (QEMU's
-// unassigned memory). A kernel that only uses its linear mapping at 0xc000... therefore runs, but
-// the hash MMU (SLB/HPT lookups, DSI/ISI, segment interrupts) does not exist yet; slbmte/slbie/
-// slbia/slbmfee/slbmfev maintain state.slb only.
-//
+// Address translation (mmu.ts): with MSR[IR]/MSR[DR] off an access is a real-mode access: the
+// effective address (truncated to 32 bits when MSR[SF]=0) has its top 4 bits ignored, as QEMU does
+// for real mode under a virtual hypervisor, and addresses outside guest RAM read as zero and
+// ignore writes (QEMU's unassigned memory). With them on, fetches and data accesses go through the
+// hash MMU (SLB + the machine's hashed page table, `cpu.hpt`) behind a software TLB; a fault
+// delivers DSI/ISI/DSEG/ISEG with SRR0 = the faulting instruction. Decoded pages stay keyed by
+// real page. Data helpers signal a fault by throwing MMU_FAULT, caught once in execute(). An
+// access that crosses into a page mapped to a non-adjacent real page uses the first page's
+// mapping for all its bytes (both pages are translated and checked).
+
 // Other deliberate choices (all as QEMU 7.2 TCG does unless said otherwise; qemu-diff.test.ts
 // checks the arithmetic, interrupt, SPR and MSR behaviour against a QEMU 7.2 run):
 // - divw/divwu/divd/divdu by zero, and MIN/-1, return the dividend (QEMU divides by 1 instead);
@@ -33,7 +35,8 @@
 //   while the facility is off in the MSR and the illegal-instruction interrupt once it is on.
 
 import { CpuState, SPR_CTR, SPR_LR, SPR_XER, SPR_DECR, SPR_PVR, SPR_LPCR, SPR_AMOR, SPR_PIR,
-  SPR_SRR0, SPR_SRR1, SPR_CFAR, SPR_FSCR, SPR_PPR } from './state';
+  SPR_SRR0, SPR_SRR1, SPR_CFAR, SPR_FSCR, SPR_PPR, SPR_DAR, SPR_DSISR } from './state';
+import { HashMmu, ACC_FETCH, ACC_LOAD, ACC_STORE, XLATE_FAULT, EXCP_DSEG, type HashPageTable } from './mmu';
 import { GuestRam, TARGET_PAGE_BITS } from '../mem/ram';
 import { ISA, F } from './isa';
 import { decodeRow } from './decode';
@@ -43,7 +46,7 @@ import {
 } from './int64';
 import {
   deliverInterrupt, deliverFacilityUnavailable, EXCP_PROGRAM, EXCP_SYSCALL, EXCP_DECR, EXCP_EXTERNAL,
-  EXCP_FPU, EXCP_VPU, EXCP_VSXU, EXCP_ALIGN, SRR1_ILLEGAL, SRR1_PRIV, SRR1_TRAP, MSR_MASK_HI, MSR_MASK_LO,
+  EXCP_FPU, EXCP_VPU, EXCP_VSXU, EXCP_ALIGN, EXCP_DSI, EXCP_ISI, SRR1_ILLEGAL, SRR1_PRIV, SRR1_TRAP, MSR_MASK_HI, MSR_MASK_LO,
   LPCR_P8_PECE2, LPCR_P8_PECE3,
 } from './interrupts';
 import {
@@ -58,7 +61,13 @@ export interface VirtualHypervisor {
   readTB(): number;
 }
 
+export type { HashPageTable } from './mmu';
+export { ACC_FETCH, ACC_LOAD, ACC_STORE } from './mmu';
+
 export interface CpuModel { name: string; pvr: number }
+
+/** Thrown by the data-access helpers on a translation fault; caught in execute(). */
+const MMU_FAULT = { mmuFault: true };
 
 export const POWER8: CpuModel = { name: 'POWER8', pvr: 0x004d0200 };
 
@@ -100,6 +109,9 @@ const CFAR_HI = 2 * SPR_CFAR, CFAR_LO = CFAR_HI + 1;
 
 const TWO32 = 4294967296;
 
+/** Class-key registers (AMR and its problem-state alias UAMR, IAMR). */
+const SPR_AMR = 29, SPR_UAMR = 13, SPR_IAMR = 61;
+
 /**
  * Operation ids of the interpreter's switch. Each ISA row maps to the member named after its
  * mnemonic ('.' becomes '_'); rows flagged UNIMPL map to the facility-check ids and rows flagged
@@ -118,7 +130,7 @@ enum Op {
   lhzux, xor, mfspr, lwax, lhax, mftb, lwaux, lhaux, popcntw, slbmte, sthx, orc, sradi, slbie, sthux,
   or, divdu, divwu, mtspr, nand, divd, divw, slbia, popcntd, cmpb, ldbrx, lwbrx, lfsx, srw, srd,
   lfsux, sync, lfdx, lfdux, stdbrx, stwbrx, stfsx, stbcx_, stfsux, sthcx_, stfdx, stfdux,
-  lhbrx, sraw, srad, srawi, slbmfev, eieio, slbmfee, sthbrx, extsh, extsb, icbi, extsw, dcbz,
+  lhbrx, sraw, srad, srawi, slbmfev, eieio, slbmfee, sthbrx, extsh, extsb, icbi, extsw, dcbz, slbfee_,
   lwz, lwzu, lbz, lbzu, stw, stwu, stb, stbu, lhz, lhzu, lha, lhau, sth, sthu, lmw, stmw,
   lfs, lfsu, lfd, lfdu, stfs, stfsu, stfd, stfdu, ld, ldu, lwa, std, stdu, fmr, mffs, mtfsf,
 }
@@ -334,6 +346,11 @@ export class PowerPCCPU {
 
   /** Data byte order of the executing context (MSR[LE]), cached for the load/store helpers. */
   private le = false;
+  /** MSR[DR] and MSR[PR] of the executing context, cached for the load/store helpers. */
+  private dr = false;
+  private pr = false;
+  /** The hash MMU: SLB/HPT walks and the software TLB. */
+  readonly mmu: HashMmu;
 
   // Timer and interrupt lines.
   /** TB value at which DEC reaches zero (QEMU's decr_next, in timebase ticks). */
@@ -353,6 +370,7 @@ export class PowerPCCPU {
     this.state = new CpuState();
     this.dv = ram.view;
     this.ramSize = ram.size;
+    this.mmu = new HashMmu(this.state, ram.size);
     this.pages = new Array(ram.pages);
     this.nullPage = newCodePage(false);
     this.nullPage.ids.fill(Op.invalid, 0, 1024);
@@ -404,6 +422,7 @@ export class PowerPCCPU {
     this.extLevel = false;
     this.exitRequested = false;
     this.flushCodeCache();
+    this.mmu.flush();
   }
 
   requestExit(): void {
@@ -473,6 +492,7 @@ export class PowerPCCPU {
     this.decArmed = dec >= 0;
     this.decPending = dec < 0 && (st.interruptRequest & 0x2) !== 0;
     this.flushCodeCache();
+    this.mmu.flush();
   }
 
   /** Drop every decoded page (after loading state or rewriting memory wholesale). */
@@ -551,31 +571,95 @@ export class PowerPCCPU {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Memory helpers (real mode). EA is in the module scratch `EA`.
+  // Memory helpers. EA is in the module scratch `EA`.
+
+  /**
+   * Real address of the data access [EA, EA+len): real mode as physOf, otherwise through the
+   * MMU. -1 when unassigned; a translation fault is recorded in `mmu` and thrown as MMU_FAULT
+   * (execute() delivers it with SRR0 = the instruction).
+   */
+  private dAddr(len: number, acc: number): number {
+    if (!this.dr) return physOf(this.ramSize, len);
+    return this.xlateData(len, acc);
+  }
+
+  private xlateData(len: number, acc: number): number {
+    const mmu = this.mmu, hi = EA[0], lo = EA[1];
+    const a = mmu.xlate(hi, lo, acc, this.pr);
+    if (a === XLATE_FAULT) throw MMU_FAULT;
+    if ((lo & 0xfff) + len > 4096) {
+      // Crossing into the next page (translated separately; DAR = that page, as QEMU's split access).
+      const s = (lo & ~0xfff) + 4096 >>> 0;
+      const hi2 = s === 0 ? (hi + 1) | 0 : hi;
+      const b = mmu.xlate(hi2, s | 0, acc, this.pr);
+      if (b === XLATE_FAULT) throw MMU_FAULT;
+      if (a < 0 || b < 0) return -1;
+      // Not contiguous in real memory: not modelled (the access uses the first page's mapping).
+    }
+    return a >= 0 && a + len <= this.ramSize ? a : -1;
+  }
+
+  /** Deliver the fault recorded by the MMU for the instruction at (ciaHi, ciaLo). */
+  private mmuFault(ciaHi: number, ciaLo: number): void {
+    const m = this.mmu, spr = this.state.spr;
+    const v = m.faultVector;
+    if (v === EXCP_DSI || v === EXCP_DSEG) {
+      spr[2 * SPR_DAR] = m.faultDarHi; spr[2 * SPR_DAR + 1] = m.faultDarLo;
+      if (v === EXCP_DSI) { spr[2 * SPR_DSISR] = 0; spr[2 * SPR_DSISR + 1] = m.faultDsisr; }
+    }
+    deliverInterrupt(this.state, v, ciaHi, ciaLo, v === EXCP_ISI ? m.faultSrr1 : 0);
+  }
+
+  /** The hashed page table the MMU walks (set by the machine). */
+  get hpt(): HashPageTable | null { return this.mmu.hpt; }
+  set hpt(h: HashPageTable | null) { this.mmu.hpt = h; this.mmu.flush(); }
+
+  /** Drop every cached translation (tlbie/tlbiel, SLB changes, HPTE changes). */
+  tlbFlush(): void {
+    this.mmu.flush();
+  }
+
+  /**
+   * Translate an effective address as the vCPU would now (MSR[IR] for fetches, MSR[DR] for
+   * data, MSR[PR]) without side effects on the TLB or fault state visible to the guest: the real
+   * address, -1 when unassigned, -2 on a fault (debuggers, tests). R/C bits are updated.
+   */
+  translate(ea: bigint, acc: number): number {
+    const st = this.state;
+    const msrLo = st.msr[1];
+    const on = acc === ACC_FETCH ? (msrLo & MSR_IR_BIT) !== 0 : (msrLo & MSR_DR_BIT) !== 0;
+    const hi = Number((ea >> 32n) & 0xffffffffn) | 0, lo = Number(ea & 0xffffffffn) | 0;
+    if (!on) {
+      if ((hi & 0x0fffffff) !== 0) return -1;
+      return (lo >>> 0) < this.ramSize ? lo >>> 0 : -1;
+    }
+    return this.mmu.walk(hi, lo, acc, (msrLo & MSR_PR_BIT) !== 0, false);
+  }
+
 
   private ld8(): number {
-    const a = physOf(this.ramSize, 1);
+    const a = this.dAddr(1, ACC_LOAD);
     return a < 0 ? 0 : this.ram.u8[a];
   }
   private ld16(): number {
-    const a = physOf(this.ramSize, 2);
+    const a = this.dAddr(2, ACC_LOAD);
     return a < 0 ? 0 : this.dv.getUint16(a, this.le);
   }
   private ld16r(): number {
-    const a = physOf(this.ramSize, 2);
+    const a = this.dAddr(2, ACC_LOAD);
     return a < 0 ? 0 : this.dv.getUint16(a, !this.le);
   }
   private ld32(): number {
-    const a = physOf(this.ramSize, 4);
+    const a = this.dAddr(4, ACC_LOAD);
     return a < 0 ? 0 : this.dv.getInt32(a, this.le);
   }
   private ld32r(): number {
-    const a = physOf(this.ramSize, 4);
+    const a = this.dAddr(4, ACC_LOAD);
     return a < 0 ? 0 : this.dv.getInt32(a, !this.le);
   }
   /** 64-bit load into gpr pair `i2` (= 2*reg), byte-reversed when `rev`. */
   private ld64(dst: Int32Array, i2: number, rev: boolean): void {
-    const a = physOf(this.ramSize, 8);
+    const a = this.dAddr(8, ACC_LOAD);
     if (a < 0) { dst[i2] = 0; dst[i2 + 1] = 0; return; }
     const le = this.le !== rev, dv = this.dv;
     if (le) { dst[i2 + 1] = dv.getInt32(a, true); dst[i2] = dv.getInt32(a + 4, true); }
@@ -589,25 +673,25 @@ export class PowerPCCPU {
     if (((cp[p0 >>> 5] >>> (p0 & 31)) & 1) !== 0 || ((cp[p1 >>> 5] >>> (p1 & 31)) & 1) !== 0) ram.touch(a, len);
   }
   private st8(v: number): void {
-    const a = physOf(this.ramSize, 1);
+    const a = this.dAddr(1, ACC_STORE);
     if (a < 0) return;
     this.ram.u8[a] = v;
     this.touched(a, 1);
   }
   private st16(v: number, rev: boolean): void {
-    const a = physOf(this.ramSize, 2);
+    const a = this.dAddr(2, ACC_STORE);
     if (a < 0) return;
     this.dv.setUint16(a, v & 0xffff, this.le !== rev);
     this.touched(a, 2);
   }
   private st32(v: number, rev: boolean): void {
-    const a = physOf(this.ramSize, 4);
+    const a = this.dAddr(4, ACC_STORE);
     if (a < 0) return;
     this.dv.setInt32(a, v, this.le !== rev);
     this.touched(a, 4);
   }
   private st64(hi: number, lo: number, rev: boolean): void {
-    const a = physOf(this.ramSize, 8);
+    const a = this.dAddr(8, ACC_STORE);
     if (a < 0) return;
     const dv = this.dv;
     if (this.le !== rev) { dv.setInt32(a, lo, true); dv.setInt32(a + 4, hi, true); }
@@ -772,22 +856,37 @@ export class PowerPCCPU {
     const sf = msr[0] < 0;
     const le = (msrLo & MSR_LE_BIT) !== 0;
     const pr = (msrLo & MSR_PR_BIT) !== 0;
+    const ir = (msrLo & MSR_IR_BIT) !== 0;
+    const realData = (msrLo & MSR_DR_BIT) === 0;
     this.le = le;
+    this.dr = !realData;
+    this.pr = pr;
     let pcHi = sf ? st.nip[0] : 0;
     let pcLo = st.nip[1];
     let executed = 0;
+    let base = 0, idx = 0;
 
+    try {
     outer: for (;;) {
       // Fetch the code page for pc (real mode: top 4 EA bits ignored).
-      const inRam = (pcHi & 0x0fffffff) === 0;
-      const pp = inRam ? (pcLo >>> TARGET_PAGE_BITS) : 0x7fffffff;
+      let pp: number;
+      if (!ir) pp = (pcHi & 0x0fffffff) === 0 ? (pcLo >>> TARGET_PAGE_BITS) : 0x7fffffff;
+      else {
+        const ra = this.mmu.xlate(pcHi, pcLo, ACC_FETCH, pr);
+        if (ra === XLATE_FAULT) {
+          executed++;
+          this.mmuFault(pcHi, pcLo);
+          break outer;
+        }
+        pp = ra < 0 ? 0x7fffffff : ra >>> TARGET_PAGE_BITS;
+      }
       const page = this.codePage(pp, le);
       const ids = page.ids, words = page.words;
-      const base = pcLo & ~0xfff;
+      base = pcLo & ~0xfff;
       const physBase = pp << TARGET_PAGE_BITS;
       this.curPage = page === this.nullPage ? -1 : pp;
       this.codeStale = false;
-      let idx = (pcLo & 0xfff) >>> 2;
+      idx = (pcLo & 0xfff) >>> 2;
 
       for (;;) {
         if (executed >= limit) {
@@ -1158,7 +1257,7 @@ export class PowerPCCPU {
             eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
             const a = EA[1] >>> 0;
             gpr[rt] = 0;
-            gpr[rt + 1] = (EA[0] & 0x0fffffff) === 0 && a + 4 <= ramSize ? dv.getInt32(a, le) : this.ld32();
+            gpr[rt + 1] = realData && (EA[0] & 0x0fffffff) === 0 && a + 4 <= ramSize ? dv.getInt32(a, le) : this.ld32();
             idx++; continue;
           }
           case Op.lbz: case Op.lhz: case Op.lha: {
@@ -1213,7 +1312,7 @@ export class PowerPCCPU {
             const rt = (w >>> 20) & 62;
             eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16 & ~3, sf);
             const a = EA[1] >>> 0;
-            if (id === Op.ld && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
+            if (id === Op.ld && realData && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
               if (le) { gpr[rt + 1] = dv.getInt32(a, true); gpr[rt] = dv.getInt32(a + 4, true); }
               else { gpr[rt] = dv.getInt32(a, false); gpr[rt + 1] = dv.getInt32(a + 4, false); }
             } else if (id === Op.ld) this.ld64(gpr, rt, false);
@@ -1225,7 +1324,7 @@ export class PowerPCCPU {
             if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
             eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
             const a = EA[1] >>> 0;
-            if ((EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
+            if (realData && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
               if (le) { gpr[2 * rt + 1] = dv.getInt32(a, true); gpr[2 * rt] = dv.getInt32(a + 4, true); }
               else { gpr[2 * rt] = dv.getInt32(a, false); gpr[2 * rt + 1] = dv.getInt32(a + 4, false); }
             } else this.ld64(gpr, 2 * rt, false);
@@ -1322,6 +1421,10 @@ export class PowerPCCPU {
         }
         // Every case continues or leaves the loops explicitly.
       }
+    }
+    } catch (e) {
+      if (e !== MMU_FAULT) throw e;
+      this.mmuFault(pcHi, (base + (idx << 2)) | 0);
     }
     st.insnCount = startCount + executed;
     this.curPage = -1;
@@ -1503,7 +1606,7 @@ export class PowerPCCPU {
       case Op.dcbz: {
         eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
         EA[1] &= ~127;
-        const a = physOf(this.ramSize, 128);
+        const a = this.dAddr(128, ACC_STORE);
         if (a >= 0) { this.ram.u8.fill(0, a, a + 128); this.touched(a, 128); }
         if (st.reserveAddr[0] === EA[0] && (st.reserveAddr[1] & ~127) === EA[1]) { st.reserveAddr[0] = -1; st.reserveAddr[1] = -1; }
         return 0;
@@ -1577,7 +1680,7 @@ export class PowerPCCPU {
         this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1;
       case Op.tlbiel:
         if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
-        return 0;
+        return this.mmuChanged(pcHi, cia, sf);
       case Op.mfspr: case Op.mftb: {
         const n = ((w >>> 16) & 31) | (((w >>> 11) & 31) << 5);
         st.insnCount = count;
@@ -1589,6 +1692,7 @@ export class PowerPCCPU {
         st.insnCount = count;
         if (!this.writeSpr(n, (w >>> 21) & 31, pr, pcHi, cia)) { return 1; }
         if (n === SPR_DECR) { st.nip[0] = pcHi; st.nip[1] = (cia + 4) | 0; return 1; }
+        if (n === SPR_AMR || n === SPR_UAMR || n === SPR_IAMR || n === SPR_LPCR) return this.mmuChanged(pcHi, cia, sf);
         return 0;
       }
       case Op.slbmte: case Op.slbie: case Op.slbia: case Op.slbmfee: case Op.slbmfev: {
@@ -1603,10 +1707,20 @@ export class PowerPCCPU {
           const e = 4 * (gpr[rb + 1] & 0xfff);
           if (id === Op.slbmte) {
             slb[e] = gpr[rb]; slb[e + 1] = gpr[rb + 1] & ~0xfff; slb[e + 2] = gpr[rt]; slb[e + 3] = gpr[rt + 1];
-          } else if (id === Op.slbmfee) { gpr[rt] = slb[e]; gpr[rt + 1] = slb[e + 1]; }
-          else { gpr[rt] = slb[e + 2]; gpr[rt + 1] = slb[e + 3]; }
+          } else if (id === Op.slbmfee) { gpr[rt] = slb[e]; gpr[rt + 1] = slb[e + 1]; return 0; }
+          else { gpr[rt] = slb[e + 2]; gpr[rt + 1] = slb[e + 3]; return 0; }
         } else if (id === Op.slbie) this.slbInvalidate(gpr[rb], gpr[rb + 1]);
         else for (let i = 1; i < 32; i++) slb[4 * i + 1] &= ~0x08000000;
+        return this.mmuChanged(pcHi, cia, sf);
+      }
+      case Op.slbfee_: {
+        // QEMU: RT = the VSID word of the SLB entry translating RB, CR0 = SO | EQ; none: RT = 0, CR0 = SO
+        if (pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        const rt = (w >>> 20) & 62, rb = (w >>> 10) & 62;
+        const n = this.mmu.slbLookup(gpr[rb], gpr[rb + 1]);
+        const so = spr[XER_LO] >>> 31;
+        if (n < 0) { gpr[rt] = 0; gpr[rt + 1] = 0; crf[0] = so; }
+        else { gpr[rt] = st.slb[4 * n + 2]; gpr[rt + 1] = st.slb[4 * n + 3]; crf[0] = so | 2; }
         return 0;
       }
       // ---------------------------------------------------------------- FP and other facilities
@@ -1671,6 +1785,15 @@ export class PowerPCCPU {
         return 1;
       }
     }
+  }
+
+  /** Translations may have changed: flush the TLB and leave execute() at the next instruction. */
+  private mmuChanged(pcHi: number, cia: number, sf: boolean): number {
+    this.mmu.flush();
+    const s = (cia >>> 0) + 4;
+    this.state.nip[0] = sf ? (pcHi + (s >= TWO32 ? 1 : 0)) | 0 : 0;
+    this.state.nip[1] = s | 0;
+    return 1;
   }
 
   /** `or rX,rX,rX` priority hints: set PPR[PRI] like QEMU (the pause is a no-op here). */

@@ -405,6 +405,7 @@ export const ISA: readonly IsaRow[] = [
   row('sthbrx', 'X', 31, 918, 'RS,RA0,RB'),
   row('extsh', 'X', 31, 922, 'RA,RS', RC),
   row('extsb', 'X', 31, 954, 'RA,RS', RC),
+  row('slbfee.', 'X', 31, 979, 'RT,RB', PRIV | B64 | RC1),
   row('icbi', 'X', 31, 982, 'RA0,RB'),
   row('stfiwx', 'X', 31, 983, 'FRS,RA0,RB', FP | UNIMPL),
   row('extsw', 'X', 31, 986, 'RA,RS', RC | B64),

@@ -8,18 +8,26 @@ import { MSR_EE, SPR_LPCR, SPR_SPRG0 } from '../cpu/state';
 import { GuestRam } from '../mem/ram';
 import { nsToTB, type VirtualClock } from '../clock';
 import { fdtPack, type FdtNode } from './fdt';
-import { spaprBuildFdt } from './dt';
+import { spaprBuildFdt, spaprCreateDrcs } from './dt';
+import { DrcContainer, drcReset } from './drc';
+import { spaprIrqLayout, type SpaprIrqLayout } from './irq';
 import { loadElfKernel, type LoadedKernel } from './elf';
 import {
   H_CEDE, H_CONFER, H_GET_TERM_CHAR, H_P2, H_P3, H_P4, H_PARAMETER, H_PROD,
   H_PUT_TERM_CHAR, H_SET_MODE, H_SET_SPRG0, H_SUCCESS, H_UNSUPPORTED_FLAG, HcallTable,
-  KVMPPC_H_RTAS, KVMPPC_H_VOF_CLIENT, type HcallArgs,
+  KVMPPC_H_CAS, KVMPPC_H_RTAS, KVMPPC_H_VOF_CLIENT, type HcallArgs,
 } from './hcall';
-import { RTAS_OUT_SUCCESS, RtasTable } from './rtas';
+import { RtasTable } from './rtas';
+import { registerRtasServices } from './rtas-services';
+import { registerPlatformHcalls, spaprCpuStateReset, type SpaprCpuState } from './hcall-misc';
+import { SpaprHpt, registerMmuHcalls } from './hpt';
+import { Xics, type IcpServer } from './xics';
+import { casRebootQemu72, h_client_architecture_support, type CasRebootPolicy } from './cas';
+import { findNode, getProp } from './fdt';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
 import { icsReset, type IcsState } from './vmstate';
 import { machineVersion, type MachineCompat } from './versions';
-import { vofClientCall, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
+import { vofClientCall, vofFinalizeDt, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
 export type ShutdownCause =
@@ -44,6 +52,21 @@ export interface SpaprOptions {
   machineType?: string;
   ramSize?: number;
   cpuModel?: CpuModel;
+  /** x-vof=on (default): the client interface in the machine, and its device-tree additions. */
+  vof?: boolean;
+  /** /chosen/rng-seed (QEMU draws 32 random bytes at every reset); a fixed stream by default. */
+  rngSeed?: Uint8Array;
+}
+
+/** 32 bytes from a xorshift32 stream: the rng-seed of a deterministic machine. */
+export function deterministicRngSeed(seed = 0x2545f491): Uint8Array {
+  const out = new Uint8Array(32);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < 32; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
 }
 
 export const SPAPR_VIO_REG_BASE = 0x71000000;
@@ -76,6 +99,22 @@ export class SpaprMachine implements VirtualHypervisor {
   readonly cpu: PowerPCCPU;
   readonly nvram: SpaprNvram;
   readonly vty: SpaprVty;
+  /** The DR connectors (CPU cores, PHBs, PCI slots of PHB 0) in QEMU's container order. */
+  readonly drcs = new DrcContainer();
+  /** Interrupt numbers of the machine's devices. */
+  readonly irqs: SpaprIrqLayout;
+  rngSeed: Uint8Array;
+  /** x-vof=on */
+  readonly vofEnabled: boolean;
+  /**
+   * Whether a CAS asks for a machine reset (spapr->cas_reboot, QEMU 2.8 ... 5.0). A release
+   * profile replaces this policy; the default is QEMU 7.2's: never.
+   */
+  casRebootPolicy: CasRebootPolicy = casRebootQemu72;
+  /** vof->bootargs: what the client set in /chosen/bootargs (kept across a CAS rebuild). */
+  vofBootargs: string | undefined;
+  /** spapr->cas_reboot: set by a CAS whose policy asked for a reset, cleared by the reset. */
+  cas_reboot = false;
   /** log2 of the hashed page table size for this RAM size (21 for 256 MiB). */
   readonly htabShift: number;
   /** spapr->ov5: option vector 5 bits the platform offers (2048-bit map, MSB-first bytes). */
@@ -89,6 +128,8 @@ export class SpaprMachine implements VirtualHypervisor {
   /** The device tree given to the guest, and its packed blob (spapr_dtb). */
   fdt!: FdtNode;
   fdtBlob: Uint8Array = new Uint8Array(0);
+  /** The blob's memory reservation map (kernel, initrd). */
+  memReserve: Array<[bigint, bigint]> = [];
   fdtInitialSize = 0;
   /** spapr->patb_entry: the partition table entry (radix / process tables); 0 on hash. */
   patb_entry = 0n;
@@ -105,11 +146,29 @@ export class SpaprMachine implements VirtualHypervisor {
   readonly timebase = { m: this as SpaprMachine, guest_timebase: 0n, time_of_the_day_ns: 0n };
   /** XICS source and presenter state (state only: QEMU's reset values). */
   readonly ics: IcsState;
-  readonly icp = { xirr: 0, pending_priority: 0xff, mfrr: 0xff };
+  readonly icp: IcpServer = {
+    xirr: 0, pending_priority: 0xff, mfrr: 0xff, xirr_owner: false,
+    output: (level) => this.cpu.setExternalIrq(level),
+  };
+  /** The interrupt controller over `ics` and `icp` (vCPU 0's presenter). */
+  readonly xics: Xics;
+  /** SpaprCpuState of vCPU 0: VPA, SLB shadow and DTL registrations. */
+  readonly spaprCpu: SpaprCpuState = { vpa_addr: 0n, slb_shadow_addr: 0n, slb_shadow_size: 0, dtl_addr: 0n, dtl_size: 0 };
+  /** spapr->pending_events: RTAS event log entries the guest has not fetched yet. */
+  readonly pending_events: Array<{ summary: number; extended_length: number; extended_log: Uint8Array }> = [];
+  /** spapr->irq_map: the MSI allocation bitmap (bit i = MSI i in use); null when absent. */
+  irq_map: Uint32Array | null = null;
   kernel: LoadedKernel | null = null;
   private kernelImage: Uint8Array | null = null;
+  private initrdImage: Uint8Array | null = null;
+  /** -initrd as loaded: spapr->initrd_base / initrd_size */
+  initrd: { base: number; size: number } | null = null;
+  /** -append */
+  kernelCmdline = '';
 
   readonly hcalls = new HcallTable<SpaprMachine>();
+  /** spapr->htab: the hashed page table (2^htabShift bytes), changed through the MMU hcalls. */
+  readonly hpt = new SpaprHpt();
   readonly rtas = new RtasTable<SpaprMachine>();
 
   constructor(readonly host: MachineHost, opts: SpaprOptions = {}) {
@@ -117,13 +176,25 @@ export class SpaprMachine implements VirtualHypervisor {
     this.machineType = this.compat.name;
     this.ram = new GuestRam(opts.ramSize ?? DEFAULT_RAM_SIZE);
     this.cpu = new PowerPCCPU(this.ram, this, opts.cpuModel ?? POWER8, 0);
-    this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, SPAPR_IRQ_VIO);
-    this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, SPAPR_IRQ_VIO + 1);
+    this.irqs = spaprIrqLayout(this.compat, SPAPR_VIO_REG_BASE, [SPAPR_VIO_REG_BASE + 1]);
+    this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, this.irqs.vio.get(SPAPR_VIO_REG_BASE)!);
+    this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, this.irqs.vio.get(SPAPR_VIO_REG_BASE + 1)!);
+    spaprCreateDrcs(this.compat, this.drcs);
+    this.rngSeed = opts.rngSeed ?? deterministicRngSeed();
+    this.vofEnabled = opts.vof ?? true;
     this.htabShift = htabShiftForRam(this.ram.size);
     this.caps.defaults = [...this.compat.capsDefaults];
     this.caps.mig = [...this.compat.capsDefaults];
     setOvBits(this.ov5, platformOv5(this.compat));
     this.ics = icsReset(this.compat.legacyIrqs ? XICS_IRQS_LEGACY : XICS_IRQS_SPAPR);
+    this.xics = new Xics(this.ics, [this.icp]);
+    // spapr_irq_claim: what the machine and its devices claim at creation
+    this.xics.claim(this.irqs.epow, false);
+    if (this.irqs.hotplug !== undefined) this.xics.claim(this.irqs.hotplug, false);
+    for (const irq of this.irqs.vio.values()) this.xics.claim(irq, false);
+    for (const irq of this.irqs.phbLsi) this.xics.claim(irq, true);
+    // spapr_vio_irq_pulse when input arrives into an empty buffer
+    this.vty.onIrqPulse = () => this.xics.pulse(this.vty.irq);
     this.registerHypercalls();
     this.registerRtas();
   }
@@ -155,21 +226,60 @@ export class SpaprMachine implements VirtualHypervisor {
     this.ov5_cas.fill(0);
     this.patb_entry = 0n;
     Object.assign(this.fwnmi, { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 });
+    this.hpt.reset();
     this.cpu.reset();
     this.host.trace('guest_cpu_reset', `cpu=${cpuTraceId(0)}`);
+    this.xics.reset();
+    spaprCpuStateReset(this.spaprCpu);
+    // ppc_set_compat_all(max_compat_pvr): no max-cpu-compat, so raw mode until CAS
+    this.cpu.state.compatPvr = 0;
+    this.cas_reboot = false;
+    this.vofBootargs = undefined;
+    for (const d of this.drcs.list()) drcReset(d); // spapr_drc_reset_all
     this.vty.reset();
     vofInstallTrampolines(this.ram);
+    // the ROM reset reloads -kernel / -initrd; the tree then announces them
+    this.kernel = this.kernelImage ? loadElfKernel(this.kernelImage, this.ram) : null;
+    this.initrd = null;
+    if (this.kernel && this.initrdImage) {
+      const size = this.kernel.segments.reduce((a, g) => a + g.memSize, 0);
+      const base = (this.kernel.lowAddr + size + 0x1ffff) & ~0xffff;
+      if (this.ram.contains(base, this.initrdImage.length)) {
+        this.ram.write(base, this.initrdImage);
+        this.initrd = { base, size: this.initrdImage.length };
+      }
+    }
+    this.vofBootargs = this.kernelCmdline || undefined;
     this.rebuildFdt();
     this.fdtInitialSize = this.fdtBlob.length;
-    if (this.kernelImage) {
-      this.kernel = loadElfKernel(this.kernelImage, this.ram);
-      this.setEntryState(this.kernel.lowAddr);
-    }
+    if (this.kernel) this.setEntryState(this.kernel.lowAddr);
   }
 
-  rebuildFdt(): void {
+  /** -initrd: loaded after the kernel at every reset, announced in /chosen. */
+  setInitrd(image: Uint8Array | null): void {
+    this.initrdImage = image;
+  }
+
+  /** /chosen: bootargs, initrd bounds and qemu,boot-kernel as spapr_dt_chosen writes them. */
+  get bootargs(): string | undefined { return this.kernelCmdline || undefined; }
+  get initrdRange(): { start: number; end: number } | undefined {
+    return this.initrd ? { start: this.initrd.base, end: this.initrd.base + this.initrd.size } : undefined;
+  }
+  get bootKernel(): { addr: number; size: number; le: boolean } | undefined {
+    if (!this.kernel) return undefined;
+    return { addr: this.kernel.lowAddr, size: this.kernel.segments.reduce((a, g) => a + g.memSize, 0), le: !this.kernel.bigEndian };
+  }
+
+  /** spapr_build_fdt (+ VOF's finalize); at CAS the open instances survive. */
+  rebuildFdt(keepVofInstances = false, vofFinalize = true): void {
     this.fdt = spaprBuildFdt(this);
-    this.fdtBlob = fdtPack(this.fdt);
+    if (this.vofEnabled && vofFinalize) vofFinalizeDt(this, `/vdevice/${this.vty.dtName}`, keepVofInstances);
+    const rsv: Array<[bigint, bigint]> = [];
+    const k = this.bootKernel;
+    if (k) rsv.push([BigInt(k.addr), BigInt(k.size)]);
+    if (this.initrd) rsv.push([BigInt(this.initrd.base), BigInt(this.initrd.size)]);
+    this.memReserve = rsv;
+    this.fdtBlob = fdtPack(this.fdt, 0, rsv);
   }
 
   private setEntryState(pc: number): void {
@@ -178,8 +288,8 @@ export class SpaprMachine implements VirtualHypervisor {
     s.setMsr(0n);
     s.setGpr(1, BigInt(VOF_STACK_TOP));
     s.setGpr(2, BigInt(VOF_TOC));
-    s.setGpr(3, 0n); // initrd address
-    s.setGpr(4, 0n); // initrd size
+    s.setGpr(3, BigInt(this.initrd?.base ?? 0)); // initrd address
+    s.setGpr(4, BigInt(this.initrd?.size ?? 0)); // initrd size
     s.setGpr(5, BigInt(VOF_ENTRY));
     s.setSpr(8, BigInt(VOF_EXIT_RETURN));
   }
@@ -197,22 +307,44 @@ export class SpaprMachine implements VirtualHypervisor {
     h.register(H_SET_MODE, h_set_mode);
     h.register(KVMPPC_H_RTAS, h_rtas);
     h.register(KVMPPC_H_VOF_CLIENT, h_vof_client);
+    h.register(KVMPPC_H_CAS, h_client_architecture_support);
+    registerPlatformHcalls(h);
+    registerMmuHcalls(h, this);
   }
 
   private registerRtas(): void {
-    const r = this.rtas;
-    r.register('display-character', (m, c) => {
-      m.vty.putchars(Uint8Array.of(c.arg(0) & 0xff));
-      c.ret(0, RTAS_OUT_SUCCESS);
-    });
-    r.register('power-off', (m, c) => {
-      m.host.shutdownRequest('guest-shutdown');
-      c.ret(0, RTAS_OUT_SUCCESS);
-    });
-    r.register('system-reboot', (m, c) => {
-      m.host.resetRequest('guest-reset');
-      c.ret(0, RTAS_OUT_SUCCESS);
-    });
+    registerRtasServices(this.rtas);
+  }
+
+  /** spapr_vio_find_by_reg */
+  vioFindByReg(reg: bigint): { signal_state: bigint } | null {
+    if (reg === BigInt(this.vty.reg)) return this.vty;
+    if (reg === BigInt(this.nvram.reg)) return this.nvram;
+    return null;
+  }
+
+  /** qemu_system_guest_panicked with QEMU's default -action panic=shutdown. */
+  guestPanicked(): void {
+    this.host.trace('guest_panicked');
+    this.host.shutdownRequest('guest-panic');
+    this.cpu.requestExit();
+  }
+
+  /** spapr_get_rtas_addr: /rtas/linux,rtas-base once the guest instantiated RTAS, else 0. */
+  rtasBase(): number {
+    const rtas = findNode(this.fdt, '/rtas');
+    const v = rtas && getProp(rtas, 'linux,rtas-base');
+    return v && v.length === 4 ? new DataView(v.buffer, v.byteOffset).getUint32(0) : 0;
+  }
+
+  /** spapr->rma_size: all of RAM up to the 16 GiB limit. */
+  rmaSize(): number {
+    return Math.min(this.ram.size, 16 * 1024 ** 3);
+  }
+
+  /** The RTC's host clock (QEMU's default -rtc clock=host), ns since the epoch. */
+  rtcHostNs(): bigint {
+    return BigInt(Date.now()) * 1_000_000n;
   }
 
   /** The VIO device at `reg`, or for reg 0 the vty with the lowest reg (vty_lookup). */
