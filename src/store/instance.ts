@@ -4,7 +4,10 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunState } from '../core/runstate';
 import { formatTrace, type TraceEvent } from '../core/trace';
-import type { FromWorker, MigrationInfo } from '../worker/protocol';
+import type { FromWorker, MigrationInfo, Snapshot, SnapshotKind } from '../worker/protocol';
+
+/** The newest snapshot of each kind the page asked for. */
+export type Snapshots = { [K in SnapshotKind]?: Extract<Snapshot, { kind: K }> };
 
 /** A piece of guest console output; `seq` increases by one per chunk. */
 export interface ConsoleChunk { seq: number; text: string }
@@ -29,6 +32,8 @@ export interface InstanceState {
   migration: MigrationInfo | null;
   errors: MachineError[];
   stats: { insns: number; mips: number };
+  /** Panel data, as the worker last reported it (requested while a panel is visible). */
+  snapshots: Snapshots;
 }
 
 export type InstanceStore = StoreApi<InstanceState>;
@@ -50,6 +55,7 @@ function fresh(name: string, generation: number): InstanceState {
     migration: null,
     errors: [],
     stats: { insns: 0, mips: 0 },
+    snapshots: {},
   };
 }
 
@@ -99,6 +105,11 @@ export function applyWorkerMessage(store: InstanceStore, msg: FromWorker): void 
       break;
     case 'error':
       store.setState({ errors: [...s.errors, { wallMs: Date.now(), message: msg.message }].slice(-ERROR_LIMIT) });
+      break;
+    case 'snapshot':
+      if (msg.snapshot) store.setState({ snapshots: { ...s.snapshots, [msg.snapshot.kind]: msg.snapshot } });
+      break;
+    case 'control':
       break;
   }
 }

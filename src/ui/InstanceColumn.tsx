@@ -1,4 +1,6 @@
-// One machine: heading (role, name, runstate, speed), its console and its runstate trace.
+// One machine: heading (role, name, runstate, speed), its console, and the panels as tabs
+// under it (trace events, device tree, vmstate, CPU, ov5, monitor, memory). Only the visible
+// panel is mounted, so only it asks its worker for snapshots.
 
 import { useStore } from 'zustand';
 import type { Column } from '../store/session';
@@ -6,6 +8,25 @@ import type { Lab } from './lab';
 import { Console } from './Console';
 import { TraceList } from './TraceList';
 import { RunstateBadge } from './RunstateBadge';
+import { TABS, TAB_LABELS, selectTab, type Tab } from '../store/layout';
+import { DeviceTreePanel } from './DeviceTreePanel';
+import { VmstatePanel } from './VmstatePanel';
+import { CpuPanel } from './CpuPanel';
+import { Ov5Panel } from './Ov5Panel';
+import { MonitorPanel } from './MonitorPanel';
+import { MemoryPanel } from './MemoryPanel';
+
+function Panel({ lab, column, tab }: { lab: Lab; column: Column; tab: Tab }) {
+  switch (tab) {
+    case 'trace': return <TraceList store={lab.store(column)} testId={`trace-${column}`} />;
+    case 'dt': return <DeviceTreePanel lab={lab} column={column} />;
+    case 'vmstate': return <VmstatePanel lab={lab} column={column} />;
+    case 'cpu': return <CpuPanel lab={lab} column={column} />;
+    case 'ov5': return <Ov5Panel lab={lab} column={column} />;
+    case 'monitor': return <MonitorPanel lab={lab} column={column} />;
+    case 'memory': return <MemoryPanel lab={lab} column={column} />;
+  }
+}
 
 function formatMips(mips: number): string {
   if (!mips) return '— MIPS';
@@ -27,6 +48,8 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
   const stats = useStore(store, (s) => s.stats);
   const errors = useStore(store, (s) => s.errors);
   const silent = useStore(store, (s) => s.consoleSeq === 0);
+  const tab = useStore(lab.layout, (s) => s.tabs[column]);
+  const generation = useStore(store, (s) => s.generation);
   const hint = !silent ? null
     : !ready ? 'starting the machine…'
     : runstate === 'prelaunch' ? 'prelaunch: a fresh machine, waiting to boot or for an incoming migration'
@@ -50,8 +73,18 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
         <Console store={store} onInput={(d) => lab.input(column, d)} testId={`console-${column}`} />
         {hint && <div className="console-hint" data-testid={`console-hint-${column}`}>{hint}</div>}
       </div>
-      <h3 className="panel-title">trace events</h3>
-      <TraceList store={store} testId={`trace-${column}`} />
+      <nav className="tabs" role="tablist" data-testid={`tabs-${column}`}>
+        {TABS.map((t) => (
+          <button key={t} type="button" role="tab" aria-selected={t === tab} className={t === tab ? 'tab on' : 'tab'}
+            data-testid={`tab-${t}-${column}`} onClick={() => selectTab(lab.layout, column, t)}>
+            {TAB_LABELS[t]}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body" role="tabpanel">
+        {/* A fresh machine gets fresh panels (the monitor's scrollback goes with the old one). */}
+        <Panel key={`${tab}-${generation}`} lab={lab} column={column} tab={tab} />
+      </div>
     </section>
   );
 }

@@ -2,7 +2,8 @@
 // commands the UI can give (boot, keyboard input, migrate). Worker events go straight into
 // the stores; nothing here looks inside a machine.
 
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { FromWorker, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl } from '../worker/protocol';
+import { createLayoutStore, type LayoutStore } from '../store/layout';
 import { applyWorkerMessage, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
 import {
   COLUMNS, createSessionStore, migrationEnded, migrationStarted, other,
@@ -27,7 +28,13 @@ export class MachineHost {
     });
     this.worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       applyWorkerMessage(this.store, ev.data);
-      onMessage(ev.data);
+      const msg = ev.data;
+      if (msg.type === 'snapshot' || msg.type === 'control') {
+        const done = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        done?.(msg);
+      }
+      onMessage(msg);
     };
     this.worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
@@ -38,6 +45,37 @@ export class MachineHost {
 
   post(msg: ToWorker, transfer: Transferable[] = []): void {
     this.worker.postMessage(msg, transfer);
+  }
+
+  private nextId = 1;
+  private waiting = new Map<number, (msg: Extract<FromWorker, { type: 'snapshot' | 'control' }>) => void>();
+  /** Requests of each kind still unanswered: a panel that polls never queues a second one. */
+  private inFlight = new Map<SnapshotKind, Promise<Snapshot | null>>();
+
+  /** Ask the worker for a snapshot; it also lands in the store (snapshots[kind]). */
+  query(q: SnapshotQuery): Promise<Snapshot | null> {
+    const same = this.inFlight.get(q.kind);
+    if (same && q.kind !== 'memory') return same;
+    const id = this.nextId++;
+    const p = new Promise<Snapshot | null>((resolve, reject) => {
+      this.waiting.set(id, (msg) => {
+        if (msg.type !== 'snapshot') return;
+        if (msg.error) reject(new Error(msg.error));
+        else resolve(msg.snapshot);
+      });
+    }).finally(() => { if (this.inFlight.get(q.kind) === p) this.inFlight.delete(q.kind); });
+    this.inFlight.set(q.kind, p);
+    this.post({ type: 'query', id, query: q });
+    return p;
+  }
+
+  /** stop / cont / step / system_reset; resolves to QEMU's error message or null. */
+  control(op: VmControl): Promise<string | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (msg) => resolve(msg.type === 'control' ? msg.error ?? null : null));
+      this.post({ type: 'control', id, op });
+    });
   }
 }
 
@@ -50,6 +88,8 @@ export function canMigrate(session: SessionState, from: Migratable, to: Migratab
 
 export class Lab {
   readonly session: SessionStore = createSessionStore();
+  /** Active tabs and the stream inspector (kept in the URL hash by main.tsx). */
+  readonly layout: LayoutStore = createLayoutStore();
   readonly hosts: Record<Column, MachineHost>;
 
   constructor(opts: { deterministic?: boolean } = {}) {
@@ -80,6 +120,14 @@ export class Lab {
     } catch (e) {
       recordError(host.store, `could not load the guest image ${url}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  query(column: Column, q: SnapshotQuery): Promise<Snapshot | null> {
+    return this.hosts[column].query(q);
+  }
+
+  control(column: Column, op: VmControl): Promise<string | null> {
+    return this.hosts[column].control(op);
   }
 
   input(column: Column, data: string): void {

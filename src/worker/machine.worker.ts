@@ -10,10 +10,10 @@
 // precedes them, so the page sees everything in the order it happened.
 
 import { Instance } from '../core/instance';
-import { MessagePortTransport } from '../core/migration/transport';
+import { MessagePortTransport, type StreamSender } from '../core/migration/transport';
 import type { RunState } from '../core/runstate';
 import type { TraceEvent } from '../core/trace';
-import type { FromWorker, MigrationInfo, ToWorker } from './protocol';
+import type { FromWorker, MigrationInfo, Snapshot, SnapshotQuery, ToWorker, VmControl } from './protocol';
 
 const FLUSH_MS = 16;
 const STATS_MS = 1000;
@@ -180,6 +180,63 @@ setInterval(() => {
   });
 }, STATS_MS);
 
+// ---- the last outgoing stream (for "Save last stream") -------------------------------------
+
+/** Copies of the chunks of the last outgoing migration, in order. */
+let lastStream: Uint8Array[] = [];
+
+/** A sender that keeps a copy of every chunk before the transport transfers it away. */
+function recording(tx: StreamSender): StreamSender {
+  lastStream = [];
+  return {
+    send(chunk) { lastStream.push(chunk.slice()); tx.send(chunk); },
+    canSend: () => tx.canSend(),
+    close: () => tx.close(),
+    fail: (reason) => tx.fail(reason),
+    get onWritable() { return tx.onWritable; },
+    set onWritable(f) { tx.onWritable = f; },
+    get onPeerError() { return tx.onPeerError; },
+    set onPeerError(f) { tx.onPeerError = f; },
+  };
+}
+
+function lastStreamBytes(): Uint8Array | null {
+  if (!lastStream.length) return null;
+  const out = new Uint8Array(lastStream.reduce((a, c) => a + c.length, 0));
+  let o = 0;
+  for (const c of lastStream) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+// ---- snapshots and controls ---------------------------------------------------------------
+
+function snapshot(inst: Instance, q: SnapshotQuery): Snapshot {
+  switch (q.kind) {
+    case 'fdt': return inst.fdtSnapshot();
+    case 'vmstate': return inst.vmstateSnapshot();
+    case 'cpu': return inst.cpuSnapshot();
+    case 'ov5': return inst.ov5Snapshot();
+    case 'memory': return inst.memorySnapshot(q.addr ?? 0, q.len ?? 256);
+    case 'stream': return { kind: 'stream', bytes: lastStreamBytes() };
+  }
+}
+
+function transferOf(s: Snapshot): Transferable[] {
+  if (s.kind === 'fdt') return [s.blob.buffer as ArrayBuffer];
+  if (s.kind === 'memory') return [s.bytes.buffer as ArrayBuffer];
+  if (s.kind === 'stream' && s.bytes) return [s.bytes.buffer as ArrayBuffer];
+  return [];
+}
+
+function control(inst: Instance, op: VmControl): string | null {
+  switch (op) {
+    case 'stop': inst.stop(); return null;
+    case 'cont': return inst.cont();
+    case 'step': return inst.step();
+    case 'system_reset': inst.systemReset(); return null;
+  }
+}
+
 // ---- commands -----------------------------------------------------------------------------
 
 function handle(msg: ToWorker): void {
@@ -209,8 +266,24 @@ function handle(msg: ToWorker): void {
       guarded('incoming', () => inst.incoming(new MessagePortTransport(msg.port)));
       break;
     case 'migrate':
-      guarded('migrate', () => inst.migrate(new MessagePortTransport(msg.port)));
+      guarded('migrate', () => inst.migrate(recording(new MessagePortTransport(msg.port))));
       break;
+    case 'query': {
+      let snap: Snapshot | null = null;
+      let error: string | undefined;
+      try { snap = snapshot(inst, msg.query); } catch (e) { error = describe(e); }
+      // Output queued before the snapshot goes first, so the page sees things in order.
+      flush();
+      post({ type: 'snapshot', id: msg.id, snapshot: snap, error }, snap ? transferOf(snap) : []);
+      return;
+    }
+    case 'control': {
+      let error: string | undefined;
+      try { error = control(inst, msg.op) ?? undefined; } catch (e) { error = describe(e); }
+      flush();
+      post({ type: 'control', id: msg.id, error });
+      break;
+    }
   }
   scheduleTurn(0);
 }

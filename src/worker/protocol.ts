@@ -23,6 +23,24 @@ export interface MigrationInfo {
   /** Time the VM was stopped, ms (source only, when completed). */
   downtimeMs?: number;
   error?: string;
+  /** `info migrate` figures (source): RAM bytes transferred, remaining (dirty) and total. */
+  ramTransferred?: number;
+  ramRemaining?: number;
+  ramTotal?: number;
+  /** Dirty pages per second while iterating (QEMU's dirty-pages-rate). */
+  dirtyPagesRate?: number;
+  /** Passes over RAM (QEMU's dirty-sync-count). */
+  iterations?: number;
+  /** ms from the start to the end of setup, and in all. */
+  setupTimeMs?: number;
+  totalTimeMs?: number;
+  /** What stop-and-copy would take now at the measured (or max) bandwidth, ms. */
+  expectedDowntimeMs?: number;
+  /** Measured throughput, Mbps. */
+  mbps?: number;
+  /** The migrate_set_parameter values in force. */
+  downtimeLimitMs?: number;
+  maxBandwidth?: number;
 }
 
 /** Page → worker. */
@@ -37,7 +55,11 @@ export type ToWorker =
   /** Start an outgoing migration on this port. */
   | { type: 'migrate'; port: MessagePort }
   /** Throw away the current machine and create a fresh one in prelaunch. */
-  | { type: 'recreate' };
+  | { type: 'recreate' }
+  /** Ask for a snapshot; answered by a `snapshot` message with the same id. */
+  | { type: 'query'; id: number; query: SnapshotQuery }
+  /** stop / cont / step / system_reset; answered by `control` with the same id. */
+  | { type: 'control'; id: number; op: VmControl };
 
 /** Worker → page. */
 export type FromWorker =
@@ -48,4 +70,73 @@ export type FromWorker =
   | { type: 'migration'; info: MigrationInfo }
   | { type: 'stats'; insns: number; mips: number }
   /** A machine-level error (invalid runstate transition, load failure...); the page stays up. */
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The answer to a `query` (error set when it could not be taken). */
+  | { type: 'snapshot'; id: number; snapshot: Snapshot | null; error?: string }
+  /** The answer to a `control`: QEMU's error message, or none. */
+  | { type: 'control'; id: number; error?: string };
+
+// ---- snapshots: what the page's panels show, requested while a panel is visible ---------
+
+/** One subsection of a section and whether its needed() is true right now. */
+export interface VmstateSubsectionInfo {
+  name: string;
+  needed: boolean;
+  /** What needed() looked at, when it is easy to say. */
+  reason?: string;
+  subsections: VmstateSubsectionInfo[];
+}
+
+/** One registered section (SaveStateEntry) as a migration started now would send it. */
+export interface VmstateSectionInfo {
+  idstr: string;
+  instanceId: number;
+  version: number;
+  sectionId: number;
+  /** 'full': one FULL section at completion; 'live': START/PART/END (ram, spapr/htab). */
+  kind: 'full' | 'live';
+  /** Whether the section itself is sent (its vmsd's needed()). */
+  needed: boolean;
+  /** Size in bytes of the FULL payload it would send now (without header and footer). */
+  size?: number;
+  /** A short remark (e.g. how a live section is sent). */
+  note?: string;
+  subsections: VmstateSubsectionInfo[];
+}
+
+export interface Ov5BitInfo {
+  /** QEMU's name, e.g. OV5_HPT_RESIZE. */
+  name: string;
+  /** Bit number in the 2048-bit vector (OV_BIT(byte, bit)). */
+  bit: number;
+  platform: boolean;
+  negotiated: boolean;
+}
+
+export interface CpuRegister { name: string; num?: number; value: string }
+
+export interface DisasmLine { addr: string; word: string; text: string; current: boolean }
+
+export type Snapshot =
+  | { kind: 'fdt'; blob: Uint8Array; initialSize: number; machineType: string }
+  | { kind: 'vmstate'; machineType: string; sections: VmstateSectionInfo[] }
+  | {
+    kind: 'cpu'; cpuIndex: number; model: string; halted: boolean; insns: number;
+    /** 16 hex digits each. */
+    gpr: string[]; nip: string; msr: string; lr: string; ctr: string; xer: string;
+    /** env->reserve_addr (ffffffffffffffff: no reservation). */
+    reserve: string;
+    cr: number; sprs: CpuRegister[]; disasm: DisasmLine[];
+  }
+  | { kind: 'ov5'; machineType: string; bits: Ov5BitInfo[]; platformBytes: number[]; negotiatedBytes: number[] }
+  | { kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number }
+  /** The bytes of the last outgoing migration stream (null when there was none). */
+  | { kind: 'stream'; bytes: Uint8Array | null };
+
+export type SnapshotKind = Snapshot['kind'];
+
+/** A snapshot request: `addr`/`len` for memory. */
+export interface SnapshotQuery { kind: SnapshotKind; addr?: number; len?: number }
+
+/** A monitor-style control of the VM (QEMU's stop, cont, system_reset; step while paused). */
+export type VmControl = 'stop' | 'cont' | 'step' | 'system_reset';

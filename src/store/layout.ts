@@ -1,0 +1,78 @@
+// Which panel each instance column shows and whether the stream inspector is open, kept in
+// the URL hash (`#left=cpu&right=dt&inspector`) so a layout can be bookmarked and shared.
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Column } from './session';
+
+export const TABS = ['trace', 'dt', 'vmstate', 'cpu', 'ov5', 'monitor', 'memory'] as const;
+export type Tab = (typeof TABS)[number];
+
+export const TAB_LABELS: Record<Tab, string> = {
+  trace: 'trace events',
+  dt: 'device tree',
+  vmstate: 'vmstate',
+  cpu: 'CPU',
+  ov5: 'ov5',
+  monitor: 'monitor',
+  memory: 'memory',
+};
+
+export interface LayoutState {
+  tabs: Record<Column, Tab>;
+  inspector: boolean;
+}
+
+export type LayoutStore = StoreApi<LayoutState>;
+
+const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false };
+
+function isTab(v: string | null): v is Tab {
+  return v !== null && (TABS as readonly string[]).includes(v);
+}
+
+export function parseHash(hash: string): LayoutState {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const left = p.get('left');
+  const right = p.get('right');
+  return {
+    tabs: { left: isTab(left) ? left : DEFAULT.tabs.left, right: isTab(right) ? right : DEFAULT.tabs.right },
+    inspector: p.has('inspector'),
+  };
+}
+
+export function formatHash(s: LayoutState): string {
+  const parts: string[] = [];
+  if (s.tabs.left !== DEFAULT.tabs.left) parts.push(`left=${s.tabs.left}`);
+  if (s.tabs.right !== DEFAULT.tabs.right) parts.push(`right=${s.tabs.right}`);
+  if (s.inspector) parts.push('inspector');
+  return parts.length ? `#${parts.join('&')}` : '';
+}
+
+export function createLayoutStore(initial: LayoutState = DEFAULT): LayoutStore {
+  return createStore<LayoutState>()(() => ({ tabs: { ...initial.tabs }, inspector: initial.inspector }));
+}
+
+export function selectTab(store: LayoutStore, column: Column, tab: Tab): void {
+  store.setState((s) => ({ tabs: { ...s.tabs, [column]: tab } }));
+}
+
+export function setInspector(store: LayoutStore, open: boolean): void {
+  store.setState({ inspector: open });
+}
+
+/**
+ * Keep the store and `location.hash` in step: the hash follows the store (replaceState, no
+ * history entry per click) and a hash typed or pasted by the user updates the store.
+ */
+export function bindLayoutToHash(store: LayoutStore, win: Window = window): () => void {
+  store.setState(parseHash(win.location.hash));
+  const unsub = store.subscribe((s) => {
+    const h = formatHash(s);
+    if (h !== win.location.hash && !(h === '' && win.location.hash === '')) {
+      win.history.replaceState(null, '', h || `${win.location.pathname}${win.location.search}`);
+    }
+  });
+  const onHash = () => store.setState(parseHash(win.location.hash));
+  win.addEventListener('hashchange', onHash);
+  return () => { unsub(); win.removeEventListener('hashchange', onHash); };
+}

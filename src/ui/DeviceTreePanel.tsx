@@ -1,0 +1,97 @@
+// The live device tree (spapr->fdt_blob): a collapsible tree with decoded properties, the same
+// tree as DTS, and the blob itself as a download.
+
+import { useMemo, useState } from 'react';
+import { fdtParse } from '../core/spapr/fdt';
+import type { Column } from '../store/session';
+import { decodeTree, toDts, type DecodedProp, type TreeNode } from './fdtView';
+import type { Lab } from './lab';
+import { useSnapshot } from './useSnapshot';
+
+function download(name: string, bytes: Uint8Array, type = 'application/octet-stream'): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export { download };
+
+const LONG = 160;
+
+function PropValue({ p }: { p: DecodedProp }) {
+  const [all, setAll] = useState(false);
+  if (p.dts.length <= LONG || all) return <span className="dt-pval">{p.dts}</span>;
+  return (
+    <>
+      <span className="dt-pval">{p.dts.slice(0, LONG).replace(/\s\S*$/, '')} …</span>
+      <button type="button" className="dt-more" onClick={() => setAll(true)}>show all {p.length} bytes</button>
+    </>
+  );
+}
+
+function Node({ n, depth }: { n: TreeNode; depth: number }) {
+  const [open, setOpen] = useState(n.props.length <= 12);
+  return (
+    <li className="dt-node" data-path={n.path}>
+      <button type="button" className="dt-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <span className="caret">{open ? '▾' : '▸'}</span>
+        <span className="dt-name">{n.name}</span>
+        {!open && <span className="dt-count">{n.props.length} properties, {n.children.length} nodes</span>}
+      </button>
+      {open && (
+        <ul className="dt-body">
+          {n.props.map((p) => (
+            <li key={p.name} className={`dt-prop k-${p.kind}`} title={`${p.length} bytes`}>
+              <span className="dt-pname">{p.name}</span>
+              {p.kind !== 'empty' && <> = <PropValue p={p} /></>}
+              {p.note && <span className="dt-note">{p.note}</span>}
+            </li>
+          ))}
+          {n.children.map((c) => <Node key={c.name} n={c} depth={depth + 1} />)}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
+  const { snap, error } = useSnapshot(lab, column, { kind: 'fdt' }, 2000);
+  const [view, setView] = useState<'tree' | 'dts'>('tree');
+  const parsed = useMemo(() => {
+    if (!snap) return null;
+    try {
+      const root = fdtParse(snap.blob);
+      return { tree: decodeTree(root), dts: toDts(root), error: null };
+    } catch (e) {
+      return { tree: null, dts: '', error: (e as Error).message };
+    }
+  }, [snap]);
+  const name = lab.store(column).getState().name;
+
+  return (
+    <div className="panel dt-panel" data-testid={`dt-${column}`}>
+      <div className="panel-bar">
+        <div className="seg">
+          <button type="button" className={view === 'tree' ? 'on' : ''} onClick={() => setView('tree')}>tree</button>
+          <button type="button" className={view === 'dts' ? 'on' : ''} onClick={() => setView('dts')} data-testid={`dt-dts-button-${column}`}>DTS</button>
+        </div>
+        {snap && <span className="muted">{snap.machineType} · fdt_size {snap.blob.length} bytes (initial {snap.initialSize})</span>}
+        <button type="button" className="tool" disabled={!snap || snap.blob.length === 0}
+          onClick={() => snap && download(`${name}.dtb`, snap.blob)} data-testid={`dt-download-${column}`}>download .dtb</button>
+      </div>
+      {error && <div className="panel-error">{error}</div>}
+      {parsed?.error && <div className="panel-error">{parsed.error}</div>}
+      {!snap && !error && <div className="panel-empty">reading the device tree…</div>}
+      {snap && snap.blob.length === 0 && <div className="panel-empty">no device tree yet: it is built at machine reset</div>}
+      <div className="panel-scroll">
+        {parsed?.tree && view === 'tree' && <ul className="dt-tree"><Node n={parsed.tree} depth={0} /></ul>}
+        {parsed?.tree && view === 'dts' && <pre className="dts" data-testid={`dts-${column}`}>{parsed.dts}</pre>}
+      </div>
+    </div>
+  );
+}

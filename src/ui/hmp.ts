@@ -1,0 +1,126 @@
+// The human monitor (HMP) as far as this page has it: command parsing and QEMU 7.2's output
+// formats (monitor/hmp-cmds.c, target/ppc/cpu_init.c ppc_cpu_dump_state). Pure functions over
+// snapshots; the Monitor panel does the I/O.
+
+import type { RunState } from '../core/runstate';
+import type { MigrationInfo, Snapshot } from '../worker/protocol';
+
+export type CpuSnapshot = Extract<Snapshot, { kind: 'cpu' }>;
+
+export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
+  ['cont|c  ', 'resume emulation'],
+  ['help|? [cmd]', 'show the help'],
+  ['info [subcommand]', 'show various information about the system state'],
+  ['stop|s  ', 'stop emulation'],
+  ['system_reset  ', 'reset the system'],
+];
+
+export const HMP_INFO: ReadonlyArray<[string, string]> = [
+  ['info cpus  ', 'show infos for each CPU'],
+  ['info migrate  ', 'show migration status'],
+  ['info registers [-a] [vcpu]', 'show the cpu registers (-a: all - show register info for all cpus; vcpu: specific vCPU to query; show the current CPU\'s registers if omitted)'],
+  ['info status  ', 'show the current VM status (running|paused)'],
+];
+
+export function helpText(topic?: string): string[] {
+  if (topic === 'info') return HMP_INFO.map(([c, d]) => `${c} -- ${d}`);
+  const rows = topic ? HMP_COMMANDS.filter(([c]) => c.split(/[| ]/).includes(topic)) : HMP_COMMANDS;
+  if (topic && rows.length === 0) return [`unknown command: '${topic}'`];
+  return rows.map(([c, d]) => `${c} -- ${d}`);
+}
+
+/** What a line asks for. */
+export type HmpAction =
+  | { kind: 'print'; lines: string[] }
+  | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
+  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'cpus' };
+
+export function parseHmp(line: string): HmpAction | null {
+  const words = line.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return null;
+  const [cmd, ...args] = words;
+  switch (cmd) {
+    case 'help': case '?': return { kind: 'print', lines: helpText(args[0]) };
+    case 'stop': case 's': return { kind: 'control', op: 'stop' };
+    case 'cont': case 'c': return { kind: 'control', op: 'cont' };
+    case 'system_reset': return { kind: 'control', op: 'system_reset' };
+    case 'info': {
+      const sub = args[0];
+      if (!sub) return { kind: 'print', lines: helpText('info') };
+      if (sub === 'status' || sub === 'registers' || sub === 'migrate' || sub === 'cpus') return { kind: 'info', what: sub };
+      return { kind: 'print', lines: [`unknown command: '${line.trim().replace(/\s+/g, ' ')}'`] };
+    }
+  }
+  return { kind: 'print', lines: [`unknown command: '${cmd}'`] };
+}
+
+/** hmp_info_status */
+export function infoStatus(rs: RunState): string[] {
+  const running = rs === 'running';
+  return [`VM status: ${running ? 'running' : 'paused'}${!running && rs !== 'paused' ? ` (${rs})` : ''}`];
+}
+
+/** hmp_info_cpus: '*' marks the current CPU; the thread id is the worker's (not a host tid). */
+export function infoCpus(cpu: CpuSnapshot, threadId: number): string[] {
+  return [`* CPU #${cpu.cpuIndex}: thread_id=${threadId}`];
+}
+
+/** hmp_info_migrate: the globals, then what query-migrate reports. */
+export function infoMigrate(m: MigrationInfo | null, extra: { totalMs?: number } = {}): string[] {
+  const out = [
+    'globals:',
+    'store-global-state: on',
+    'only-migratable: off',
+    'send-configuration: on',
+    'send-section-footer: on',
+    'decompress-error-check: on',
+    'clear-bitmap-shift: 18',
+  ];
+  if (!m || m.status === 'none') return out;
+  out.push(`Migration status: ${m.status}${m.status === 'failed' && m.error ? ` (${m.error})` : ''}`);
+  if (m.direction === 'incoming') return out;
+  if (extra.totalMs !== undefined) out.push(`total time: ${Math.round(extra.totalMs)} ms`);
+  if (m.downtimeMs !== undefined) out.push(`downtime: ${Math.round(m.downtimeMs)} ms`);
+  const normal = m.pagesSent - m.zeroPages;
+  out.push(
+    `transferred ram: ${Math.floor(m.bytes / 1024)} kbytes`,
+    `duplicate: ${m.zeroPages} pages`,
+    'skipped: 0 pages',
+    `normal: ${normal} pages`,
+    `normal bytes: ${normal * 4} kbytes`,
+    `dirty sync count: ${m.dirtyPerIteration.length}`,
+    'page size: 4 kbytes',
+  );
+  return out;
+}
+
+const big = (h: string) => BigInt(`0x${h}`);
+
+/** ppc_cpu_dump_state (no FPU), 64-bit target. */
+export function infoRegisters(c: CpuSnapshot): string[] {
+  const spr = (n: string) => c.sprs.find((s) => s.name === n)?.value ?? '0000000000000000';
+  const out: string[] = [];
+  out.push(`NIP ${c.nip}   LR ${c.lr} CTR ${c.ctr} XER ${c.xer} CPU#${c.cpuIndex}`);
+  out.push(`MSR ${c.msr} HID0 0000000000000000  HF ${c.msr.slice(8)} iidx 3 didx 3`);
+  const tb = big(spr('TB'));
+  const dec = BigInt.asUintN(64, BigInt.asIntN(32, big(spr('DEC'))));
+  out.push(`TB ${String(tb >> 32n).padStart(8, '0')} ${String(tb & 0xffffffffn).padStart(8, '0')} DECR ${dec}`);
+  for (let i = 0; i < 32; i += 4) out.push(`GPR${String(i).padStart(2, '0')} ${c.gpr.slice(i, i + 4).join(' ')}`);
+  let crf = '';
+  let flags = '';
+  for (let i = 0; i < 8; i++) {
+    const f = (c.cr >>> (28 - 4 * i)) & 0xf;
+    crf += f.toString(16);
+    const a = f & 8 ? 'L' : f & 4 ? 'G' : f & 2 ? 'E' : '-';
+    flags += ` ${a}${f & 1 ? 'O' : ' '}`;
+  }
+  out.push(`CR ${crf}  [${flags} ]             RES ${c.reserve}`);
+  out.push(` SRR0 ${spr('SRR0')}  SRR1 ${spr('SRR1')}    PVR ${spr('PVR')} VRSAVE ${spr('VRSAVE')}`);
+  out.push(`SPRG0 ${spr('SPRG0')} SPRG1 ${spr('SPRG1')}  SPRG2 ${spr('SPRG2')}  SPRG3 ${spr('SPRG3')}`);
+  out.push(`SPRG4 ${spr('SPRG4')} SPRG5 ${spr('SPRG5')}  SPRG6 ${spr('SPRG6')}  SPRG7 ${spr('SPRG7')}`);
+  out.push(`HSRR0 ${spr('HSRR0')} HSRR1 ${spr('HSRR1')}`);
+  out.push(` CFAR ${spr('CFAR')}`);
+  out.push(` LPCR ${spr('LPCR')}`);
+  out.push(` SDR1 ${spr('SDR1')}   DAR ${spr('DAR')}  DSISR ${spr('DSISR')}`);
+  return out;
+}
