@@ -255,6 +255,8 @@ export const vmstate_spapr: VMStateDescription<SpaprMachine> = {
   post_load: (m) => {
     // The cpu section was loaded before the TB offset: redo its timer hand-over.
     m.cpu.postLoad();
+    // spapr_irq_post_load: re-raise the vCPU's interrupt line from the loaded ICP state.
+    m.xics.postLoad();
   },
   fields: [
     // Only in streams older than version 3: the old next_irq and rtc_offset.
