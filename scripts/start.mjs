@@ -1,32 +1,10 @@
 // npm start: install dependencies if needed, build the app, serve it on 127.0.0.1.
 
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { freePort, root, run } from './proc.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-
-function run(cmd, args) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
-    child.on('error', (e) => { console.error(`pseries-lab: could not run ${cmd}: ${e.message}`); resolve(127); });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function fail(what, code) {
   console.error(`pseries-lab: ${what} failed (exit ${code})`);

@@ -5,37 +5,15 @@
 // exited non-zero without reporting a failed test counts as (at least) one failure, never
 // as 0/0. Exit status is non-zero whenever anything failed.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { freePort, root, run } from './proc.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = process.execPath;
 const bin = (...p) => join(root, 'node_modules', ...p);
 const reports = join(root, 'test-results');
 const vitestReport = join(reports, 'vitest.json');
 const e2eReport = join(reports, 'playwright.json');
-
-function run(cmd, args, env = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('error', (e) => { console.error(`pseries-lab: could not run ${cmd}: ${e.message}`); resolve(127); });
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function readJson(file) {
   try {
