@@ -13,8 +13,8 @@
 // hash MMU (SLB + the machine's hashed page table, `cpu.hpt`) behind a software TLB; a fault
 // delivers DSI/ISI/DSEG/ISEG with SRR0 = the faulting instruction. Decoded pages stay keyed by
 // real page. Data helpers signal a fault by throwing MMU_FAULT, caught once in execute(). An
-// access that crosses into a page mapped to a non-adjacent real page uses the first page's
-// mapping for all its bytes (both pages are translated and checked).
+// access that crosses into a page mapped to a non-adjacent real page goes through an 8-byte
+// bounce buffer (both pages are translated and checked first).
 
 // Other deliberate choices (all as QEMU 7.2 TCG does unless said otherwise; qemu-diff.test.ts
 // checks the arithmetic, interrupt, SPR and MSR behaviour against a QEMU 7.2 run):
@@ -65,6 +65,9 @@ export type { HashPageTable } from './mmu';
 export { ACC_FETCH, ACC_LOAD, ACC_STORE } from './mmu';
 
 export interface CpuModel { name: string; pvr: number }
+
+/** dAddr result: the access spans two non-adjacent real pages (its bytes are in `bounce`). */
+const SPLIT = -3;
 
 /** Thrown by the data-access helpers on a translation fault; caught in execute(). */
 const MMU_FAULT = { mmuFault: true };
@@ -351,6 +354,12 @@ export class PowerPCCPU {
   private pr = false;
   /** The hash MMU: SLB/HPT walks and the software TLB. */
   readonly mmu: HashMmu;
+  /** A translated access split over two non-adjacent real pages: its bytes, and where they go. */
+  private readonly bounce = new Uint8Array(8);
+  private readonly bounceDv = new DataView(this.bounce.buffer);
+  private splitA = 0;
+  private splitB = 0;
+  private splitN = 0;
 
   // Timer and interrupt lines.
   /** TB value at which DEC reaches zero (QEMU's decr_next, in timebase ticks). */
@@ -594,9 +603,29 @@ export class PowerPCCPU {
       const b = mmu.xlate(hi2, s | 0, acc, this.pr);
       if (b === XLATE_FAULT) throw MMU_FAULT;
       if (a < 0 || b < 0) return -1;
-      // Not contiguous in real memory: not modelled (the access uses the first page's mapping).
+      const n1 = 4096 - (lo & 0xfff);
+      if (b !== a + n1) {
+        // Not contiguous in real memory: the helpers go through the bounce buffer.
+        if (a + n1 > this.ramSize || b + len - n1 > this.ramSize) return -1;
+        this.splitA = a; this.splitB = b; this.splitN = n1;
+        if (acc !== ACC_STORE) {
+          const u8 = this.ram.u8;
+          this.bounce.set(u8.subarray(a, a + n1), 0);
+          this.bounce.set(u8.subarray(b, b + len - n1), n1);
+        }
+        return SPLIT;
+      }
     }
     return a >= 0 && a + len <= this.ramSize ? a : -1;
+  }
+
+  /** Write the first `len` bounce bytes of a split store to its two real pages. */
+  private splitStore(len: number): void {
+    const u8 = this.ram.u8, a = this.splitA, b = this.splitB, n1 = this.splitN;
+    u8.set(this.bounce.subarray(0, n1), a);
+    u8.set(this.bounce.subarray(n1, len), b);
+    this.touched(a, n1);
+    this.touched(b, len - n1);
   }
 
   /** Deliver the fault recorded by the MMU for the instruction at (ciaHi, ciaLo). */
@@ -643,25 +672,33 @@ export class PowerPCCPU {
   }
   private ld16(): number {
     const a = this.dAddr(2, ACC_LOAD);
-    return a < 0 ? 0 : this.dv.getUint16(a, this.le);
+    if (a < 0) return a === SPLIT ? this.bounceDv.getUint16(0, this.le) : 0;
+    return this.dv.getUint16(a, this.le);
   }
   private ld16r(): number {
     const a = this.dAddr(2, ACC_LOAD);
-    return a < 0 ? 0 : this.dv.getUint16(a, !this.le);
+    if (a < 0) return a === SPLIT ? this.bounceDv.getUint16(0, !this.le) : 0;
+    return this.dv.getUint16(a, !this.le);
   }
   private ld32(): number {
     const a = this.dAddr(4, ACC_LOAD);
-    return a < 0 ? 0 : this.dv.getInt32(a, this.le);
+    if (a < 0) return a === SPLIT ? this.bounceDv.getInt32(0, this.le) : 0;
+    return this.dv.getInt32(a, this.le);
   }
   private ld32r(): number {
     const a = this.dAddr(4, ACC_LOAD);
-    return a < 0 ? 0 : this.dv.getInt32(a, !this.le);
+    if (a < 0) return a === SPLIT ? this.bounceDv.getInt32(0, !this.le) : 0;
+    return this.dv.getInt32(a, !this.le);
   }
   /** 64-bit load into gpr pair `i2` (= 2*reg), byte-reversed when `rev`. */
   private ld64(dst: Int32Array, i2: number, rev: boolean): void {
-    const a = this.dAddr(8, ACC_LOAD);
-    if (a < 0) { dst[i2] = 0; dst[i2 + 1] = 0; return; }
-    const le = this.le !== rev, dv = this.dv;
+    let a = this.dAddr(8, ACC_LOAD);
+    let dv = this.dv;
+    if (a < 0) {
+      if (a !== SPLIT) { dst[i2] = 0; dst[i2 + 1] = 0; return; }
+      a = 0; dv = this.bounceDv;
+    }
+    const le = this.le !== rev;
     if (le) { dst[i2 + 1] = dv.getInt32(a, true); dst[i2] = dv.getInt32(a + 4, true); }
     else { dst[i2] = dv.getInt32(a, false); dst[i2 + 1] = dv.getInt32(a + 4, false); }
   }
@@ -680,23 +717,33 @@ export class PowerPCCPU {
   }
   private st16(v: number, rev: boolean): void {
     const a = this.dAddr(2, ACC_STORE);
-    if (a < 0) return;
+    if (a < 0) {
+      if (a === SPLIT) { this.bounceDv.setUint16(0, v & 0xffff, this.le !== rev); this.splitStore(2); }
+      return;
+    }
     this.dv.setUint16(a, v & 0xffff, this.le !== rev);
     this.touched(a, 2);
   }
   private st32(v: number, rev: boolean): void {
     const a = this.dAddr(4, ACC_STORE);
-    if (a < 0) return;
+    if (a < 0) {
+      if (a === SPLIT) { this.bounceDv.setInt32(0, v, this.le !== rev); this.splitStore(4); }
+      return;
+    }
     this.dv.setInt32(a, v, this.le !== rev);
     this.touched(a, 4);
   }
   private st64(hi: number, lo: number, rev: boolean): void {
-    const a = this.dAddr(8, ACC_STORE);
-    if (a < 0) return;
-    const dv = this.dv;
+    let a = this.dAddr(8, ACC_STORE);
+    let dv = this.dv;
+    if (a < 0) {
+      if (a !== SPLIT) return;
+      a = 0; dv = this.bounceDv;
+    }
     if (this.le !== rev) { dv.setInt32(a, lo, true); dv.setInt32(a + 4, hi, true); }
     else { dv.setInt32(a, hi, false); dv.setInt32(a + 4, lo, false); }
-    this.touched(a, 8);
+    if (dv === this.bounceDv) this.splitStore(8);
+    else this.touched(a, 8);
   }
 
   // ------------------------------------------------------------------------------------------
