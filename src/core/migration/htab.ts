@@ -1,6 +1,9 @@
-// The "spapr/htab" live section (hw/ppc/spapr.c htab_save_* / htab_load, QEMU 7.2), version 1,
-// for a machine whose hashed page table is not modelled yet: it sends the table size and no
-// entries, and on load validates the chunk structure and hands any entries to a callback.
+// The "spapr/htab" live section (hw/ppc/spapr.c htab_save_* / htab_load, QEMU 7.2), version 1.
+// With a table, the first pass sends every valid HPTE and later passes the entries marked
+// dirty (HPTE64_V_HPTE_DIRTY, 0x40 in pte0's low byte, set by every hcall that changes an
+// entry), valid ones and then invalid ones, cleaning the mark as they go; without a table it
+// sends the size and no entries. On load it validates the chunk structure and hands the
+// entries to a callback.
 //
 // Wire format:
 //   START     be32 htab_shift (0xffffffff: no HPT)
@@ -25,8 +28,23 @@ export const HTAB_VERSION = 1;
 export const HASH_PTE_SIZE_64 = 16;
 const NO_HPT = 0xffffffff;
 
+/** What the section reads of the machine's hashed page table (SpaprHpt). */
+export interface HtabTable {
+  readonly htabShift: number;
+  readonly nEntries: number;
+  /** The raw table, big-endian, 16 bytes per HPTE. */
+  readonly u8: Uint8Array;
+}
+
+const HPTE64_V_VALID = 0x01;
+const HPTE64_V_HPTE_DIRTY = 0x40;
+/** Chunks are at most USHRT_MAX entries (their counts are be16). */
+const MAX_CHUNK = 0xffff;
+
 export interface HtabOptions {
   htabShift: number;
+  /** Source side: the table to send (entries are sent as they are in it). */
+  table?: HtabTable;
   onShift?: (shift: number) => void;
   onHpte?: (index: number, hpte: Uint8Array | null) => void;
 }
@@ -62,6 +80,8 @@ export class HtabMigration implements SaveVMHandlers {
       return 1;
     }
     w.be32(0);
+    if (this.firstPass) this.sendFirstPass(w);
+    else this.sendDirty(w);
     this.endMarker(w);
     const rc = this.firstPass ? 0 : 1;
     this.firstPass = false;
@@ -74,8 +94,61 @@ export class HtabMigration implements SaveVMHandlers {
       return 0;
     }
     w.be32(0);
+    if (this.firstPass) this.sendFirstPass(w);
+    this.sendDirty(w);
     this.endMarker(w);
     return 0;
+  }
+
+  private valid(u8: Uint8Array, i: number): boolean {
+    return (u8[i * HASH_PTE_SIZE_64 + 7] & HPTE64_V_VALID) !== 0;
+  }
+
+  private dirty(u8: Uint8Array, i: number): boolean {
+    return (u8[i * HASH_PTE_SIZE_64 + 7] & HPTE64_V_HPTE_DIRTY) !== 0;
+  }
+
+  private clean(u8: Uint8Array, i: number): void {
+    u8[i * HASH_PTE_SIZE_64 + 7] &= ~HPTE64_V_HPTE_DIRTY;
+  }
+
+  private chunk(w: QEMUFileWriter, u8: Uint8Array, start: number, nValid: number, nInvalid: number): void {
+    w.be32(start);
+    w.be16(nValid);
+    w.be16(nInvalid);
+    w.bytes(u8.subarray(start * HASH_PTE_SIZE_64, (start + nValid) * HASH_PTE_SIZE_64));
+  }
+
+  /** htab_save_first_pass: runs of valid entries; invalid ones are only cleaned. */
+  private sendFirstPass(w: QEMUFileWriter): void {
+    const t = this.opts.table;
+    if (!t) return;
+    const { u8, nEntries } = t;
+    let i = 0;
+    while (i < nEntries) {
+      while (i < nEntries && !this.valid(u8, i)) this.clean(u8, i++);
+      const start = i;
+      while (i < nEntries && i - start < MAX_CHUNK && this.valid(u8, i)) this.clean(u8, i++);
+      if (i > start) this.chunk(w, u8, start, i - start, 0);
+    }
+  }
+
+  /** htab_save_later_pass: runs of dirty valid entries followed by dirty invalid ones. */
+  private sendDirty(w: QEMUFileWriter): void {
+    const t = this.opts.table;
+    if (!t) return;
+    const { u8, nEntries } = t;
+    let i = 0;
+    while (i < nEntries) {
+      while (i < nEntries && !this.dirty(u8, i)) i++;
+      const start = i;
+      while (i < nEntries && i - start < MAX_CHUNK && this.dirty(u8, i) && this.valid(u8, i)) this.clean(u8, i++);
+      const nValid = i - start;
+      const invStart = i;
+      while (i < nEntries && i - invStart < MAX_CHUNK && this.dirty(u8, i) && !this.valid(u8, i)) this.clean(u8, i++);
+      const nInvalid = i - invStart;
+      if (nValid || nInvalid) this.chunk(w, u8, start, nValid, nInvalid);
+    }
   }
 
   load_state(r: QEMUFileReader, version_id: number, errors: ErrorLog): number {

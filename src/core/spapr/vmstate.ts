@@ -719,6 +719,9 @@ export interface SpaprStateOnlyDevices {
   watchdogs: SpaprWatchdogState[];
 }
 
+/** What an invalid entry in an htab chunk loads as. */
+const INVALID_HPTE = new Uint8Array(16);
+
 export interface SpaprMigrationState {
   registry: SaveVMRegistry;
   ram: RamMigration;
@@ -748,8 +751,18 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     postLoad: () => m.cpu.postLoad(),
     wakeArmed: () => m.cpu.nextTimerTB() !== Infinity,
   };
+  if (m.cpuMigCompat) {
+    // a release profile: its model's values (a fresh copy: a load stores what it read here)
+    cpuVm.mig = { ...m.cpuMigCompat.mig };
+    cpuVm.sanity_equal = m.cpuMigCompat.sanity_equal;
+  }
   const ram = new RamMigration(m.ram);
-  const htab = new HtabMigration({ htabShift: m.htabShift });
+  const htab = new HtabMigration({
+    htabShift: m.hpt.htabShift,
+    table: m.hpt,
+    onShift: (shift) => { if (shift !== m.hpt.htabShift) m.hpt.setShift(shift); },
+    onHpte: (i, hpte) => m.hpt.writeHpteBytes(i, hpte ?? INVALID_HPTE),
+  });
   const globalState = new GlobalState();
   const c = m.compat;
   const ids = spaprSectionIds(c);
