@@ -6,8 +6,10 @@
 import { GuestRam } from '../src/core/mem/ram';
 import { assembleBytes } from '../src/core/asm/asm';
 import { PowerPCCPU, POWER8, type VirtualHypervisor } from '../src/core/cpu/cpu';
-import { HcallTable } from '../src/core/spapr/hcall';
-import { SpaprHpt, registerMmuHcalls, H_ENTER, type MmuMachine } from '../src/core/spapr/hpt';
+import { HcallTable, H_ENTER } from '../src/core/spapr/hcall';
+import {
+  SpaprHpt, registerMmuHcalls, type MmuMachine,
+} from '../src/core/spapr/hpt';
 
 const ORIGIN = 0x400000;
 const DATA = 0x800000;

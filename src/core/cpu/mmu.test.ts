@@ -8,10 +8,9 @@ import { GuestRam } from '../mem/ram';
 import { assembleBytes } from '../asm/asm';
 import { PowerPCCPU, POWER8, ACC_FETCH, ACC_LOAD, ACC_STORE, type VirtualHypervisor } from './cpu';
 import { SPR_SRR0, SPR_SRR1, SPR_DAR, SPR_DSISR } from './state';
-import { HcallTable, H_SUCCESS, H_PARAMETER, H_NOT_FOUND } from '../spapr/hcall';
+import { HcallTable, H_SUCCESS, H_PARAMETER, H_NOT_FOUND, H_ENTER, H_REMOVE, H_READ, H_PROTECT, H_BULK_REMOVE, H_PTEG_FULL } from '../spapr/hcall';
 import {
-  SpaprHpt, registerMmuHcalls, H_ENTER, H_REMOVE, H_READ, H_PROTECT, H_BULK_REMOVE, H_PTEG_FULL,
-  H_EXACT, H_READ_4, H_AVPN, H_ANDCOND, type MmuMachine,
+  SpaprHpt, registerMmuHcalls, H_EXACT, H_READ_4, H_AVPN, H_ANDCOND, type MmuMachine,
 } from '../spapr/hpt';
 
 const STOP = 0x5555;

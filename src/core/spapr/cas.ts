@@ -3,13 +3,14 @@
 // (ov5_cas = spapr->ov5 AND the guest's), the device tree rebuilt with
 // /chosen/ibm,architecture-vec-5, reached from VOF's call-method on "/" or KVMPPC_H_CAS.
 
-import { H_HARDWARE, H_PARAMETER, H_SUCCESS, type HcallArgs } from './hcall';
+import {
+  H_HARDWARE, H_MULTI_THREADS_ACTIVE, H_PARAMETER, H_SUCCESS, type HcallArgs,
+} from './hcall';
 import type { PowerPCCPU } from '../cpu/cpu';
 import type { SpaprMachine } from './machine';
 import { OV5 } from './machine';
 
 export const OV_MAXBYTES = 256;
-export const H_MULTI_THREADS_ACTIVE = -9005n;
 /** FDT_MAX_SIZE: the budget of the VOF path */
 export const FDT_MAX_SIZE = 0x200000;
 

@@ -5,30 +5,12 @@
 // functions, return codes and argument checks as QEMU 7.2's.
 
 import type { PowerPCCPU } from '../cpu/cpu';
-import { H_HARDWARE, H_PARAMETER, H_SUCCESS, type HcallArgs, type HcallTable } from './hcall';
+import {
+  H_CPPR, H_EOI, H_GET_CPU_CHARACTERISTICS, H_HARDWARE, H_IPI, H_IPOLL, H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_DCBF, H_LOGICAL_ICBI, H_PAGE_INIT, H_PARAMETER, H_REGISTER_VPA, H_RESOURCE, H_SET_DABR, H_SET_XDABR, H_SUCCESS, H_VIO_SIGNAL, H_XIRR, H_XIRR_X, type HcallArgs, type HcallTable,
+} from './hcall';
 import type { SpaprMachine } from './machine';
 
-export const H_SET_DABR = 0x28;
-export const H_PAGE_INIT = 0x2c;
-export const H_LOGICAL_CI_LOAD = 0x3c;
-export const H_LOGICAL_CI_STORE = 0x40;
-export const H_LOGICAL_ICBI = 0x4c;
-export const H_LOGICAL_DCBF = 0x50;
-export const H_EOI = 0x64;
-export const H_CPPR = 0x68;
-export const H_IPI = 0x6c;
-export const H_IPOLL = 0x70;
-export const H_XIRR = 0x74;
-export const H_REGISTER_VPA = 0xdc;
-export const H_VIO_SIGNAL = 0x104;
-export const H_SET_XDABR = 0x134;
-export const H_GET_CPU_CHARACTERISTICS = 0x1c8;
-export const H_XIRR_X = 0x2fc;
-/** Registered only with an spapr-rng device (absent under -nodefaults): H_FUNCTION here. */
-export const H_RANDOM = 0x300;
 
-export const H_RESERVED_DABR = -8n;
-export const H_RESOURCE = -16n;
 
 const SPR_DABR = 1013;
 const SPR_DABRX = 1015;

@@ -9,20 +9,47 @@ export const H_HARDWARE = -1n;
 export const H_FUNCTION = -2n;
 export const H_PRIVILEGE = -3n;
 export const H_PARAMETER = -4n;
+export const H_PTEG_FULL = -6n;
 export const H_NOT_FOUND = -7n;
+export const H_RESERVED_DABR = -8n;
+export const H_RESOURCE = -16n;
+export const H_MULTI_THREADS_ACTIVE = -9005n;
 export const H_P2 = -55n;
 export const H_P3 = -56n;
 export const H_P4 = -57n;
 export const H_UNSUPPORTED_FLAG = -256n;
 
+export const H_REMOVE = 0x4;
+export const H_ENTER = 0x8;
+export const H_READ = 0xc;
+export const H_CLEAR_MOD = 0x10;
+export const H_CLEAR_REF = 0x14;
+export const H_PROTECT = 0x18;
 export const H_SET_SPRG0 = 0x24;
+export const H_SET_DABR = 0x28;
+export const H_PAGE_INIT = 0x2c;
 export const H_LOGICAL_CI_LOAD = 0x3c;
 export const H_LOGICAL_CI_STORE = 0x40;
+export const H_LOGICAL_ICBI = 0x4c;
+export const H_LOGICAL_DCBF = 0x50;
 export const H_GET_TERM_CHAR = 0x54;
 export const H_PUT_TERM_CHAR = 0x58;
+export const H_EOI = 0x64;
+export const H_CPPR = 0x68;
+export const H_IPI = 0x6c;
+export const H_IPOLL = 0x70;
+export const H_XIRR = 0x74;
+export const H_REGISTER_VPA = 0xdc;
 export const H_CEDE = 0xe0;
 export const H_CONFER = 0xe4;
 export const H_PROD = 0xe8;
+export const H_VIO_SIGNAL = 0x104;
+export const H_BULK_REMOVE = 0x124;
+export const H_SET_XDABR = 0x134;
+export const H_GET_CPU_CHARACTERISTICS = 0x1c8;
+export const H_XIRR_X = 0x2fc;
+/** Registered only with an spapr-rng device (absent under -nodefaults): H_FUNCTION here. */
+export const H_RANDOM = 0x300;
 export const H_SET_MODE = 0x31c;
 export const KVMPPC_H_RTAS = 0xf000;
 export const KVMPPC_H_CAS = 0xf002;
@@ -30,14 +57,36 @@ export const KVMPPC_H_VOF_CLIENT = 0xf005;
 
 /** Names for traces and panels. */
 export const HCALL_NAMES: Record<number, string> = {
+  [H_REMOVE]: 'H_REMOVE',
+  [H_ENTER]: 'H_ENTER',
+  [H_READ]: 'H_READ',
+  [H_CLEAR_MOD]: 'H_CLEAR_MOD',
+  [H_CLEAR_REF]: 'H_CLEAR_REF',
+  [H_PROTECT]: 'H_PROTECT',
   [H_SET_SPRG0]: 'H_SET_SPRG0',
+  [H_SET_DABR]: 'H_SET_DABR',
+  [H_PAGE_INIT]: 'H_PAGE_INIT',
   [H_LOGICAL_CI_LOAD]: 'H_LOGICAL_CI_LOAD',
   [H_LOGICAL_CI_STORE]: 'H_LOGICAL_CI_STORE',
+  [H_LOGICAL_ICBI]: 'H_LOGICAL_ICBI',
+  [H_LOGICAL_DCBF]: 'H_LOGICAL_DCBF',
   [H_GET_TERM_CHAR]: 'H_GET_TERM_CHAR',
   [H_PUT_TERM_CHAR]: 'H_PUT_TERM_CHAR',
+  [H_EOI]: 'H_EOI',
+  [H_CPPR]: 'H_CPPR',
+  [H_IPI]: 'H_IPI',
+  [H_IPOLL]: 'H_IPOLL',
+  [H_XIRR]: 'H_XIRR',
+  [H_REGISTER_VPA]: 'H_REGISTER_VPA',
   [H_CEDE]: 'H_CEDE',
   [H_CONFER]: 'H_CONFER',
   [H_PROD]: 'H_PROD',
+  [H_VIO_SIGNAL]: 'H_VIO_SIGNAL',
+  [H_BULK_REMOVE]: 'H_BULK_REMOVE',
+  [H_SET_XDABR]: 'H_SET_XDABR',
+  [H_GET_CPU_CHARACTERISTICS]: 'H_GET_CPU_CHARACTERISTICS',
+  [H_XIRR_X]: 'H_XIRR_X',
+  [H_RANDOM]: 'H_RANDOM',
   [H_SET_MODE]: 'H_SET_MODE',
   [KVMPPC_H_RTAS]: 'KVMPPC_H_RTAS',
   [KVMPPC_H_CAS]: 'KVMPPC_H_CAS',

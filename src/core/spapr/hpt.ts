@@ -22,17 +22,11 @@
 //                                                the hcalls
 
 import type { PowerPCCPU, HashPageTable } from '../cpu/cpu';
-import { H_SUCCESS, H_PARAMETER, H_NOT_FOUND, H_HARDWARE, type HcallTable, type HcallArgs } from './hcall';
+import {
+  H_BULK_REMOVE, H_CLEAR_MOD, H_CLEAR_REF, H_ENTER, H_HARDWARE, H_NOT_FOUND, H_PARAMETER, H_PROTECT, H_PTEG_FULL, H_READ, H_REMOVE, H_SUCCESS, type HcallTable, type HcallArgs,
+} from './hcall';
 
-export const H_REMOVE = 0x04;
-export const H_ENTER = 0x08;
-export const H_READ = 0x0c;
-export const H_CLEAR_MOD = 0x10;
-export const H_CLEAR_REF = 0x14;
-export const H_PROTECT = 0x18;
-export const H_BULK_REMOVE = 0x124;
 
-export const H_PTEG_FULL = -6n;
 
 export const H_EXACT = 1n << (63n - 24n);
 export const H_R_XLATE = 1n << (63n - 25n);
