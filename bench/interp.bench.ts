@@ -4,9 +4,8 @@
 import { GuestRam } from '../src/core/mem/ram';
 import { assembleBytes } from '../src/core/asm/asm';
 import { PowerPCCPU, POWER8, type VirtualHypervisor } from '../src/core/cpu/cpu';
+import { BRANCHY, CHECKSUM, DATA, ORIGIN } from './programs';
 
-const ORIGIN = 0x400000;
-const DATA = 0x800000;
 
 function makeCpu(src: string, le: boolean): { cpu: PowerPCCPU; ram: GuestRam } {
   const ram = new GuestRam(32 << 20);
@@ -23,48 +22,6 @@ function makeCpu(src: string, le: boolean): { cpu: PowerPCCPU; ram: GuestRam } {
   cpu.state.setMsr((1n << 63n) | (le ? 1n : 0n));
   return { cpu, ram };
 }
-
-/** Checksum of 1 MiB with ld/add/bdnz, repeated forever. */
-const CHECKSUM = `
-again:
-    lis r3,${DATA >> 16}
-    addi r3,r3,-8
-    lis r5,2              # 0x20000 doublewords = 1 MiB
-    mtctr r5
-loop:
-    ldu r6,8(r3)
-    add r4,r4,r6
-    bdnz loop
-    b again
-`;
-
-/** A branchy loop: Collatz steps with compares, conditional branches, shifts and a call. */
-const BRANCHY = `
-    li r10,1
-outer:
-    addi r10,r10,1
-    mr r3,r10
-    li r7,0
-step:
-    cmpdi r3,1
-    beq done
-    andi. r4,r3,1
-    bne odd
-    srdi r3,r3,1
-    b next
-odd:
-    mulli r3,r3,3
-    addi r3,r3,1
-next:
-    addi r7,r7,1
-    bl count
-    b step
-done:
-    b outer
-count:
-    addi r8,r8,1
-    blr
-`;
 
 function bench(name: string, src: string, le: boolean, insns: number): void {
   const { cpu } = makeCpu(src, le);

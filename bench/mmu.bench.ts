@@ -10,9 +10,8 @@ import { HcallTable, H_ENTER } from '../src/core/spapr/hcall';
 import {
   SpaprHpt, registerMmuHcalls, type MmuMachine,
 } from '../src/core/spapr/hpt';
+import { BRANCHY, CHECKSUM, DATA, ORIGIN } from './programs';
 
-const ORIGIN = 0x400000;
-const DATA = 0x800000;
 const VSID = 0x100n;
 
 class Bench implements VirtualHypervisor, MmuMachine {
@@ -34,46 +33,6 @@ class Bench implements VirtualHypervisor, MmuMachine {
     if (r !== 0n) throw new Error(`H_ENTER ${ea.toString(16)}: ${r}`);
   }
 }
-
-const CHECKSUM = `
-again:
-    lis r3,${DATA >> 16}
-    addi r3,r3,-8
-    lis r5,2
-    mtctr r5
-loop:
-    ldu r6,8(r3)
-    add r4,r4,r6
-    bdnz loop
-    b again
-`;
-
-const BRANCHY = `
-    li r10,1
-outer:
-    addi r10,r10,1
-    mr r3,r10
-    li r7,0
-step:
-    cmpdi r3,1
-    beq done
-    andi. r4,r3,1
-    bne odd
-    srdi r3,r3,1
-    b next
-odd:
-    mulli r3,r3,3
-    addi r3,r3,1
-next:
-    addi r7,r7,1
-    bl count
-    b step
-done:
-    b outer
-count:
-    addi r8,r8,1
-    blr
-`;
 
 function bench(name: string, src: string, translate: boolean, insns: number): void {
   const b = new Bench();
