@@ -14,6 +14,7 @@ import { spaprRegisterVmstate } from './spapr/vmstate';
 import { SaveVMRegistry, vmstate_save_with_desc } from './vmstate/savevm';
 import { vmstate_save_needed, vmstate_subsections_needed, type SubsectionStatus } from './vmstate/vmstate';
 import { MainLoop } from './mainloop';
+import { applyProfile, getProfile, profileMachineType, profilePrintsLine, type ProfileName, type QemuProfile } from './profiles';
 import { IncomingMigration, OutgoingMigration, type MigrationParameters } from './migration/precopy';
 import type { StreamReceiver, StreamSender } from './migration/transport';
 import type { RunState } from './runstate';
@@ -25,6 +26,12 @@ export interface InstanceOptions {
   ramSize?: number;
   machineType?: string;
   sliceInsns?: number;
+  /**
+   * Build the instance "as QEMU X" (profiles.ts): the release's cpu-section layout and model
+   * values; machineType must be one the release had (default: its newest), otherwise the
+   * constructor throws UnsupportedMachineError with QEMU's lines.
+   */
+  profile?: ProfileName;
 }
 
 export class Instance {
@@ -39,18 +46,25 @@ export class Instance {
   private incomingMig: IncomingMigration | null = null;
   private decoder = new TextDecoder();
   private mipsWindow = { t: nowMs(), insns: 0, mips: 0 };
+  /** The QEMU release this instance plays, when built with a profile. */
+  readonly profile: QemuProfile | null;
 
   constructor(opts: InstanceOptions) {
     this.name = opts.name;
+    this.profile = opts.profile ? getProfile(opts.profile) : null;
     this.loop = new MainLoop({
       deterministic: opts.deterministic,
       ramSize: opts.ramSize,
-      machineType: opts.machineType,
+      machineType: this.profile ? profileMachineType(this.profile, opts.machineType) : opts.machineType,
       sliceInsns: opts.sliceInsns,
     });
+    if (this.profile) applyProfile(this.loop, this.profile);
     this.loop.machine.vty.onOutput = (b) => this.onSerial(this.decoder.decode(b, { stream: true }));
     this.loop.onRunstate = (s) => this.onRunstate(s);
-    this.loop.onLog = (line) => this.onError(line);
+    this.loop.onLog = (line) => {
+      if (this.profile && !profilePrintsLine(this.profile, line)) return;
+      this.onError(line);
+    };
   }
 
   get tracer(): Tracer { return this.loop.tracer; }

@@ -27,6 +27,8 @@ import { findNode, getProp } from './fdt';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
 import { icsReset, type IcsState } from './vmstate';
 import { machineVersion, type MachineCompat } from './versions';
+import type { PpcMigCompat } from '../vmstate/cpu';
+import type { EqualMessageFormat } from '../vmstate/vmstate';
 import { vofClientCall, vofFinalizeDt, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
@@ -111,6 +113,12 @@ export class SpaprMachine implements VirtualHypervisor {
    * profile replaces this policy; the default is QEMU 7.2's: never.
    */
   casRebootPolicy: CasRebootPolicy = casRebootQemu72;
+  /**
+   * The cpu section's pre-2.8 sanity fields as a release profile (profiles.ts) declares them:
+   * the values this QEMU's CPU model has (or, from 2.8, writes) and, for QEMU <= 2.7, the
+   * _EQUAL checks' message format. Unset: the mig_* fields as QEMU 7.2 declares them.
+   */
+  cpuMigCompat: { mig: PpcMigCompat; sanity_equal?: EqualMessageFormat } | undefined;
   /** vof->bootargs: what the client set in /chosen/bootargs (kept across a CAS rebuild). */
   vofBootargs: string | undefined;
   /** spapr->cas_reboot: set by a CAS whose policy asked for a reset, cleared by the reset. */

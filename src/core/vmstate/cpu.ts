@@ -30,6 +30,7 @@ import {
   VMSTATE_STRUCT_VARRAY, VMSTATE_UINT32, VMSTATE_UINT32_ARRAY, VMSTATE_UINT64, VMSTATE_UINTTL,
   VMSTATE_UINTTL_ARRAY, VMSTATE_UNUSED, VMStateDescription, VMStateError, constant, elems, fn, hiLo,
   vmstate_info_named, vmstate_info_uint32, vmstate_info_words, type Accessor,
+  vmstate_info_equal_fmt, type EqualMessageFormat,
 } from './vmstate';
 
 /** Values of the pre-2.8 compatibility fields (filled by the CPU model; received ones land here). */
@@ -57,6 +58,13 @@ export interface PowerPCCPUVm {
   pre_3_0_migration?: boolean;
   /** The values the pre-2.8 fields carry; received ones are stored here. */
   mig?: PpcMigCompat;
+  /**
+   * QEMU 1.6 ... 2.7 (a90db1584a until 16a2497bd4): the four sanity fields are
+   * VMSTATE_*_EQUAL(env.msr_mask / insns_flags / insns_flags2 / nb_BATs) compared with `mig`
+   * (the local model's values), on every machine type; the value is how a mismatch is
+   * reported. Unset: the plain mig_* fields of pre-2.8-migration machines (QEMU 2.8+).
+   */
+  sanity_equal?: EqualMessageFormat;
   /** Compatibility PVRs this model accepts in cpu/compat (default: POWER8's). */
   compatPvrs?: readonly number[];
   /** A halted vCPU has a timer (the decrementer) armed that will wake it. */
@@ -281,7 +289,13 @@ const vmstate_compat: VMStateDescription<PowerPCCPUVm> = {
 
 // ---- cpu ----------------------------------------------------------------------------------
 
-const pre_2_8 = { field_exists: (o: PowerPCCPUVm) => !!o.pre_2_8_migration };
+const pre_2_8 = { field_exists: (o: PowerPCCPUVm) => !!o.pre_2_8_migration && !o.sanity_equal };
+const sanityEqual = { field_exists: (o: PowerPCCPUVm) => !!o.sanity_equal };
+const eqFmt = (o: PowerPCCPUVm): EqualMessageFormat => o.sanity_equal ?? 'hex';
+const eq64 = vmstate_info_equal_fmt<PowerPCCPUVm>(8, eqFmt);
+const eq32 = vmstate_info_equal_fmt<PowerPCCPUVm>(4, eqFmt);
+const localMig = <K extends keyof PpcMigCompat>(k: K): Accessor<PowerPCCPUVm, PpcMigCompat[K]> =>
+  ({ get: (o) => mig(o)[k], set: () => {} });
 
 function cpu_post_load(o: PowerPCCPUVm): number {
   const s = env(o);
@@ -318,6 +332,11 @@ export const vmstate_ppc_cpu: VMStateDescription<PowerPCCPUVm> = {
     VMSTATE_UINT64('mig_insns_flags', (o: PowerPCCPUVm) => mig(o).insns_flags, (o, v) => { mig(o).insns_flags = v; }, pre_2_8),
     VMSTATE_UINT64('mig_insns_flags2', (o: PowerPCCPUVm) => mig(o).insns_flags2, (o, v) => { mig(o).insns_flags2 = v; }, pre_2_8),
     VMSTATE_UINT32('mig_nb_BATs', (o: PowerPCCPUVm) => mig(o).nb_BATs, (o, v) => { mig(o).nb_BATs = v; }, pre_2_8),
+    // the same bytes as QEMU <= 2.7 declared them ("Sanity checking")
+    VMSTATE_SINGLE('env.msr_mask', eq64, 8, localMig('msr_mask'), sanityEqual),
+    VMSTATE_SINGLE('env.insns_flags', eq64, 8, localMig('insns_flags'), sanityEqual),
+    VMSTATE_SINGLE('env.insns_flags2', eq64, 8, localMig('insns_flags2'), sanityEqual),
+    VMSTATE_SINGLE('env.nb_BATs', eq32, 4, localMig('nb_BATs'), sanityEqual),
   ],
   subsections: [
     vmstate_fpu,

@@ -319,6 +319,37 @@ export const vmstate_info_uint32_equal = equalInfo('uint32 equal', { bytes: 4, s
 /** VMSTATE_UINT64_EQUAL: QEMU names this codec "int64 equal" (vmstate-types.c). */
 export const vmstate_info_uint64_equal = equalInfo('int64 equal', { bytes: 8, signed: false });
 
+/**
+ * How a release reports an _EQUAL mismatch: 'hex' is QEMU 2.8+ (49228e17ed, `<local> !=
+ * <stream>` in hex without 0x), 'decimal' the earlier form of that patch the 2016 thread shows
+ * on 2.7, 'none' the releases before it (a bare -EINVAL, no line).
+ */
+export type EqualMessageFormat = 'hex' | 'decimal' | 'none';
+
+/**
+ * An unsigned _EQUAL codec whose mismatch line follows `format(opaque)`: the same wire bytes
+ * and vmdesc type as vmstate_info_uint32_equal / vmstate_info_uint64_equal.
+ */
+export function vmstate_info_equal_fmt<O>(bytes: 4 | 8, format: (o: O) => EqualMessageFormat): VMStateInfo {
+  const s: IntSpec = { bytes, signed: false };
+  return {
+    name: bytes === 8 ? 'int64 equal' : 'uint32 equal',
+    get(r, o, f, i, ctx) {
+      const v2 = readInt(r, s);
+      if (ctx.dry) return 0;
+      const v = f.acc!.get(o, i);
+      if (sameBits(v, v2, bytes)) return 0;
+      const fmt = format(o);
+      const dec = (x: unknown) => BigInt.asUintN(bytes * 8, typeof x === 'bigint' ? x : BigInt(Number(x))).toString(10);
+      if (fmt === 'hex') ctx.errors.report(`${hexBits(v, bytes)} != ${hexBits(v2, bytes)}`);
+      else if (fmt === 'decimal') ctx.errors.report(`${dec(v)} != ${dec(v2)}`);
+      if (f.err_hint && fmt !== 'none') ctx.errors.printf(f.err_hint);
+      return -EINVAL;
+    },
+    put(w, o, f, i) { writeInt(w, s, f.acc!.get(o, i)); },
+  };
+}
+
 /** VMSTATE_INT32_POSITIVE_LE: the loaded value must be in [0, current]. */
 export const vmstate_info_int32_le: VMStateInfo = {
   name: 'int32 le',
