@@ -23,7 +23,7 @@ import {
 import { RamMigration, register_ram } from '../migration/ram';
 import { HtabMigration, register_htab } from '../migration/htab';
 import { fdtParse } from './fdt';
-import type { SpaprMachine, SpaprNvram } from './machine';
+import { testOvBit, type SpaprMachine, type SpaprNvram } from './machine';
 import type { MachineCompat } from './versions';
 import type { SpaprVioDevice, SpaprVty } from './vty';
 
@@ -75,19 +75,22 @@ const vmstate_spapr_ovec: VMStateDescription<Uint8Array> = {
 };
 
 /** OV5 bits that do not by themselves make the ov5_cas subsection needed (aef19c04bf). */
-const OV5_CAS_MIGRATION_MASK = [10, 32, 168]; // DRCONF_MEMORY, FORM1_AFFINITY, DRMEM_V2
+// DRCONF_MEMORY, FORM1_AFFINITY, DRMEM_V2 (numbers, not OV5.*: machine.ts imports this module)
+const OV5_CAS_MIGRATION_MASK: readonly number[] = [10, 32, 168];
+
+/** The platform ov5 bits outside that mask: what makes spapr_option_vector_ov5_cas needed. */
+export function ov5BitsOutsideCasMask(ov5: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let n = 0; n < 2048; n++) if (testOvBit(ov5, n) && !OV5_CAS_MIGRATION_MASK.includes(n)) out.push(n);
+  return out;
+}
 
 const vmstate_spapr_ov5_cas: VMStateDescription<SpaprMachine> = {
   name: 'spapr_option_vector_ov5_cas',
   version_id: 1,
   minimum_version_id: 1,
   // Tests the platform set (spapr->ov5), not ov5_cas: sent even before CAS on pseries >= 2.8.
-  needed: (m) => {
-    for (let n = 0; n < 2048; n++) {
-      if ((m.ov5[n >> 3] & (0x80 >> (n & 7))) && !OV5_CAS_MIGRATION_MASK.includes(n)) return true;
-    }
-    return false;
-  },
+  needed: (m) => ov5BitsOutsideCasMask(m.ov5).length > 0,
   fields: [VMSTATE_STRUCT('ov5_cas', vmstate_spapr_ovec, (m: SpaprMachine) => m.ov5_cas)],
 };
 
