@@ -1,7 +1,7 @@
 // Which column plays which part right now, and the migration under way (if any).
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { InstanceRole } from '../worker/protocol';
+import { DEFAULT_MIGRATION_PARAMS, type InstanceRole, type MigrationParamName, type MigrationParams } from '../worker/protocol';
 
 export type Column = 'left' | 'right';
 
@@ -26,6 +26,10 @@ export interface SessionState {
   last: ActiveMigration | null;
   /** Number of migrations started. */
   count: number;
+  /** migrate_set_parameter values for the next migration (and the one in progress). */
+  params: MigrationParams;
+  /** migrate_cancel was given for the active migration. */
+  cancelRequested: boolean;
 }
 
 export type SessionStore = StoreApi<SessionState>;
@@ -36,6 +40,8 @@ export function createSessionStore(): SessionStore {
     active: null,
     last: null,
     count: 0,
+    params: { ...DEFAULT_MIGRATION_PARAMS },
+    cancelRequested: false,
   }));
 }
 
@@ -46,11 +52,24 @@ export function migrationStarted(store: SessionStore, from: Column): void {
     active: m,
     last: m,
     count: s.count + 1,
+    cancelRequested: false,
   }));
 }
 
 export function migrationEnded(store: SessionStore): void {
-  store.setState({ active: null });
+  store.setState({ active: null, cancelRequested: false });
+}
+
+export function cancelRequested(store: SessionStore): void {
+  if (store.getState().active) store.setState({ cancelRequested: true });
+}
+
+/** Sets one parameter (downtime-limit in ms, max-bandwidth in bytes/s); false if invalid. */
+export function setMigrationParam(store: SessionStore, name: MigrationParamName, value: number): boolean {
+  if (!Number.isFinite(value) || value <= 0) return false;
+  const key = name === 'downtime-limit' ? 'downtimeLimitMs' : 'maxBandwidth';
+  store.setState((s) => ({ params: { ...s.params, [key]: value } }));
+  return true;
 }
 
 /** The column that currently has `role`. */

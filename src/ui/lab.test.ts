@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canMigrate } from './lab';
-import { createSessionStore, migrationStarted } from '../store/session';
+import { canCancel, canMigrate } from './lab';
+import { cancelRequested, createSessionStore, migrationEnded, migrationStarted, setMigrationParam } from '../store/session';
 
 describe('canMigrate', () => {
   const idle = createSessionStore().getState();
@@ -21,5 +21,34 @@ describe('canMigrate', () => {
     const session = createSessionStore();
     migrationStarted(session, 'left');
     expect(canMigrate(session.getState(), running, prelaunch)).toBe(false);
+  });
+});
+
+describe('canCancel', () => {
+  it('applies only while the outgoing migration is in setup or active', () => {
+    const session = createSessionStore();
+    expect(canCancel(session.getState(), null)).toBe(false);
+    migrationStarted(session, 'left');
+    expect(canCancel(session.getState(), null)).toBe(true);
+    expect(canCancel(session.getState(), { direction: 'outgoing', status: 'setup' })).toBe(true);
+    expect(canCancel(session.getState(), { direction: 'outgoing', status: 'active' })).toBe(true);
+    expect(canCancel(session.getState(), { direction: 'outgoing', status: 'completed' })).toBe(false);
+    expect(canCancel(session.getState(), { direction: 'outgoing', status: 'cancelling' })).toBe(false);
+    cancelRequested(session);
+    expect(canCancel(session.getState(), { direction: 'outgoing', status: 'active' })).toBe(false);
+    migrationEnded(session);
+    expect(session.getState().cancelRequested).toBe(false);
+  });
+});
+
+describe('migration parameters', () => {
+  it("start at QEMU's defaults and take only positive numbers", () => {
+    const session = createSessionStore();
+    expect(session.getState().params).toEqual({ downtimeLimitMs: 300, maxBandwidth: 128 * 1024 * 1024 });
+    expect(setMigrationParam(session, 'downtime-limit', 50)).toBe(true);
+    expect(setMigrationParam(session, 'max-bandwidth', 0)).toBe(false);
+    expect(setMigrationParam(session, 'max-bandwidth', Number.NaN)).toBe(false);
+    expect(setMigrationParam(session, 'max-bandwidth', 1024)).toBe(true);
+    expect(session.getState().params).toEqual({ downtimeLimitMs: 50, maxBandwidth: 1024 });
   });
 });

@@ -2,11 +2,11 @@
 // commands the UI can give (boot, keyboard input, migrate). Worker events go straight into
 // the stores; nothing here looks inside a machine.
 
-import type { FromWorker, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl } from '../worker/protocol';
+import type { FromWorker, MigrationInfo, MigrationParamName, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl } from '../worker/protocol';
 import { createLayoutStore, type LayoutStore } from '../store/layout';
 import { applyWorkerMessage, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
 import {
-  COLUMNS, createSessionStore, migrationEnded, migrationStarted, other,
+  COLUMNS, cancelRequested, createSessionStore, migrationEnded, migrationStarted, other, setMigrationParam,
   type Column, type SessionState, type SessionStore,
 } from '../store/session';
 
@@ -86,6 +86,13 @@ export function canMigrate(session: SessionState, from: Migratable, to: Migratab
   return session.active === null && from.ready && to.ready && from.runstate === 'running' && to.runstate !== 'running';
 }
 
+/** Whether migrate_cancel applies now: a migration is under way and its source is in setup/active. */
+export function canCancel(session: SessionState, outgoing: Pick<MigrationInfo, 'status' | 'direction'> | null): boolean {
+  if (!session.active || session.cancelRequested) return false;
+  if (!outgoing || outgoing.direction !== 'outgoing') return true; // not reported yet: setup
+  return outgoing.status === 'setup' || outgoing.status === 'active';
+}
+
 export class Lab {
   readonly session: SessionStore = createSessionStore();
   /** Active tabs and the stream inspector (kept in the URL hash by main.tsx). */
@@ -152,7 +159,37 @@ export class Lab {
     const channel = new MessageChannel();
     dst.post({ type: 'recreate' });
     dst.post({ type: 'incoming', port: channel.port2 }, [channel.port2]);
-    src.post({ type: 'migrate', port: channel.port1 }, [channel.port1]);
+    const params = { ...this.session.getState().params };
+    src.post({ type: 'migrate', port: channel.port1, params }, [channel.port1]);
+  }
+
+  /** Whether the migration under way can be cancelled (its source is in setup or active). */
+  canCancel(): boolean {
+    return canCancel(this.session.getState(), this.activeOutgoing());
+  }
+
+  private activeOutgoing() {
+    const active = this.session.getState().active;
+    return active ? this.store(active.from).getState().migration : null;
+  }
+
+  /** migrate_cancel on the source of the migration under way; the source keeps running. */
+  cancel(): void {
+    const active = this.session.getState().active;
+    if (!active || !this.canCancel()) return;
+    cancelRequested(this.session);
+    this.hosts[active.from].post({ type: 'migrate-cancel' });
+  }
+
+  /**
+   * migrate_set_parameter: kept for the next migration and, while one runs, sent to its
+   * source at once. downtime-limit in ms, max-bandwidth in bytes/s.
+   */
+  setParameter(name: MigrationParamName, value: number): boolean {
+    if (!setMigrationParam(this.session, name, value)) return false;
+    const active = this.session.getState().active;
+    if (active) this.hosts[active.from].post({ type: 'migrate-set-parameter', name, value });
+    return true;
   }
 
   /** Ends the session's migration when its source reports a final status. */

@@ -43,6 +43,21 @@ export interface MigrationInfo {
   maxBandwidth?: number;
 }
 
+/** QEMU's migrate_set_parameter names this machine understands. */
+export type MigrationParamName = 'downtime-limit' | 'max-bandwidth';
+
+/** Migration parameters: downtime-limit in ms, max-bandwidth in bytes/s. */
+export interface MigrationParams {
+  downtimeLimitMs: number;
+  maxBandwidth: number;
+}
+
+/** QEMU's defaults (migration/migration.c): 300 ms, 128 MiB/s. */
+export const DEFAULT_MIGRATION_PARAMS: MigrationParams = {
+  downtimeLimitMs: 300,
+  maxBandwidth: 128 * 1024 * 1024,
+};
+
 /** Page → worker. */
 export type ToWorker =
   | { type: 'init'; name: string; role: InstanceRole; deterministic: boolean; ramSize?: number }
@@ -52,8 +67,12 @@ export type ToWorker =
   | { type: 'input'; data: string }
   /** Become a fresh migration destination on this port (prelaunch -> inmigrate). */
   | { type: 'incoming'; port: MessagePort }
-  /** Start an outgoing migration on this port. */
-  | { type: 'migrate'; port: MessagePort }
+  /** Start an outgoing migration on this port (with the migrate_set_parameter values to use). */
+  | { type: 'migrate'; port: MessagePort; params?: MigrationParams }
+  /** migrate_cancel: the outgoing migration, if any, ends as cancelled; the source keeps running. */
+  | { type: 'migrate-cancel' }
+  /** migrate_set_parameter for the outgoing migration in progress. */
+  | { type: 'migrate-set-parameter'; name: MigrationParamName; value: number }
   /** Throw away the current machine and create a fresh one in prelaunch. */
   | { type: 'recreate' }
   /** Ask for a snapshot; answered by a `snapshot` message with the same id. */
