@@ -23,6 +23,10 @@ import {
 import { RamMigration, register_ram } from '../migration/ram';
 import { HtabMigration, register_htab } from '../migration/htab';
 import { fdtParse } from './fdt';
+import {
+  SPAPR_DRC_STATE_LOGICAL_CONFIGURED, SPAPR_DRC_STATE_LOGICAL_UNUSABLE, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED,
+  SPAPR_DRC_STATE_PHYSICAL_POWERON, type SpaprDrc,
+} from './drc';
 import { testOvBit, type SpaprMachine, type SpaprNvram } from './machine';
 import type { MachineCompat } from './versions';
 import type { SpaprVioDevice, SpaprVty } from './vty';
@@ -582,10 +586,6 @@ export const vmstate_pcibus: VMStateDescription<PCIBusState> = {
 
 // ---- DR connectors, watchdogs, pre-2.10 dummy ICPs (state only, never needed idle) -------
 
-export const SPAPR_DRC_STATE_LOGICAL_UNUSABLE = 1;
-export const SPAPR_DRC_STATE_LOGICAL_CONFIGURED = 4;
-export const SPAPR_DRC_STATE_PHYSICAL_POWERON = 6;
-export const SPAPR_DRC_STATE_PHYSICAL_CONFIGURED = 8;
 export const SPAPR_DR_INDICATOR_INACTIVE = 0;
 export const SPAPR_DR_INDICATOR_ACTIVE = 1;
 
@@ -608,6 +608,25 @@ export function drcStateReset(index: number, physical: boolean): SpaprDrcState {
     index, physical, attached: false, unplug_requested: false,
     state: physical ? SPAPR_DRC_STATE_PHYSICAL_POWERON : SPAPR_DRC_STATE_LOGICAL_UNUSABLE,
     dr_indicator: SPAPR_DR_INDICATOR_INACTIVE,
+  };
+}
+
+/**
+ * The migration view of a DRC: backed by the machine's live connector (m.drcs, the one RTAS
+ * and the device tree use) when it has one for the index, else a DRC in its reset state.
+ */
+function drcView(index: number, physical: boolean, live: SpaprDrc | undefined): SpaprDrcState {
+  const reset = drcStateReset(index, physical);
+  if (!live) return reset;
+  return {
+    index, physical,
+    get attached() { return !!live.dev; },
+    get state() { return live.state ?? reset.state; },
+    set state(v: number) { live.state = v; },
+    get unplug_requested() { return !!live.unplug_requested; },
+    set unplug_requested(v: boolean) { live.unplug_requested = v; },
+    get dr_indicator() { return live.dr_indicator ?? reset.dr_indicator; },
+    set dr_indicator(v: number) { live.dr_indicator = v; },
   };
 }
 
@@ -788,7 +807,7 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     for (let i = 1; i < DUMMY_ICPS; i++) reg.vmstate_register(i, pre_2_10_vmstate_dummy_icp, i, { section_id: ids.dummyIcps + i });
   }
   if (c.hotplugCpus) {
-    const d = drcStateReset(0x10000000, false);
+    const d = drcView(0x10000000, false, m.drcs.get(0x10000000));
     devices.drcs.push(d);
     reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.cpuDrc });
   }
@@ -799,13 +818,13 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: ids.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });
   if (c.drPhbEnabled) {
     for (let i = 0; i < SPAPR_MAX_PHBS; i++) {
-      const d = drcStateReset((0x20000000 | i) >>> 0, false);
+      const d = drcView((0x20000000 | i) >>> 0, false, m.drcs.get((0x20000000 | i) >>> 0));
       devices.drcs.push(d);
       reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.phbDrcs + i });
     }
   }
   for (let i = 0; i < PCI_DRCS; i++) {
-    const d = drcStateReset((0x40000000 | i) >>> 0, true);
+    const d = drcView((0x40000000 | i) >>> 0, true, m.drcs.get((0x40000000 | i) >>> 0));
     devices.drcs.push(d);
     reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.pciDrcs + 2 * i });
     reg.vmstate_register(d.index, vmstate_spapr_drc_physical, d, { section_id: ids.pciDrcs + 2 * i + 1 });
