@@ -31,6 +31,7 @@
 //   experimental tree the TCG follow-up ran on). nb_BATs 0 (book3s has none).
 
 import type { MainLoop } from './mainloop';
+import type { CasProfile } from './spapr/cas';
 import { PSERIES_VERSIONS } from './spapr/versions';
 import type { PpcMigCompat } from './vmstate/cpu';
 import type { EqualMessageFormat } from './vmstate/vmstate';
@@ -63,6 +64,8 @@ export interface QemuProfile {
   equalMessage: EqualMessageFormat;
   /** Whether a failed field prints "Failed to load <vmsd>:<field>". */
   fieldFailureLine: boolean;
+  /** What CAS does in this release about reboots (spapr/cas.ts, qemu-facts §4.5). */
+  cas: CasProfile;
 }
 
 const MSR_MASK_P8 = 0x800000010280ff37n;
@@ -73,14 +76,25 @@ const P8_27: Power8Flags = { msr_mask: MSR_MASK_P8, insns_flags: 0x8000600fe1ff7
 export const INSNS_COMPAT_MASK = P8_26.insns_flags;
 export const INSNS_COMPAT_MASK2 = P8_26.insns_flags2;
 
+/** 2.1-2.7: no flag, a CAS whose DT update fails requests the reset itself. */
+const CAS_26: CasProfile = { logic: 'reset-on-dt-failure', hotplugReboot: false, migrateFlag: false };
+/** 2.8 (6787d27b04): spapr->cas_reboot, set when ov5 bits were removed since the last CAS. */
+const CAS_28: CasProfile = { logic: 'cas-reboot-flag', hotplugReboot: false, migrateFlag: false };
+/** 2.11-4.2 (10f12e6450): also a device hot-plugged before CAS. */
+const CAS_42: CasProfile = { logic: 'cas-reboot-flag', hotplugReboot: true, migrateFlag: false };
+/** Greg Kurz's unmerged patch on 4.2: the flag migrates (spapr_cas_reboot). */
+const CAS_42_PATCH: CasProfile = { logic: 'cas-reboot-flag', hotplugReboot: true, migrateFlag: true };
+/** 5.1+ (087820e37f): no flag; pending hotplugs become cold-plugged at CAS (ad334d89a6). */
+const CAS_51: CasProfile = { logic: 'no-cas-reboot', hotplugReboot: false, migrateFlag: false };
+
 export const PROFILES: readonly QemuProfile[] = [
-  { name: 'qemu-2.6', release: '2.6', summary: 'QEMU 2.6: _EQUAL sanity checks, no mismatch message', power8: P8_26, cpuSanity: 'equal', equalMessage: 'none', fieldFailureLine: false },
-  { name: 'qemu-2.7', release: '2.7', summary: 'QEMU 2.7: new POWER8 flags, _EQUAL sanity checks (decimal message as in the 2016 thread)', power8: P8_27, cpuSanity: 'equal', equalMessage: 'decimal', fieldFailureLine: true },
-  { name: 'qemu-2.8', release: '2.8', summary: 'QEMU 2.8: mig_* fields read and ignored, written masked, only on pseries <= 2.7', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true },
-  { name: 'qemu-4.2', release: '4.2', summary: 'QEMU 4.2', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true },
-  { name: 'qemu-4.2+cas-reboot-patch', release: '4.2', summary: 'QEMU 4.2 with the 2020 spapr_cas_reboot patch', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true },
-  { name: 'qemu-5.1', release: '5.1', summary: 'QEMU 5.1', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true },
-  { name: 'qemu-7.2', release: '7.2', summary: 'QEMU 7.2', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true },
+  { name: 'qemu-2.6', release: '2.6', summary: 'QEMU 2.6: _EQUAL sanity checks, no mismatch message', power8: P8_26, cpuSanity: 'equal', equalMessage: 'none', fieldFailureLine: false, cas: CAS_26 },
+  { name: 'qemu-2.7', release: '2.7', summary: 'QEMU 2.7: new POWER8 flags, _EQUAL sanity checks (decimal message as in the 2016 thread)', power8: P8_27, cpuSanity: 'equal', equalMessage: 'decimal', fieldFailureLine: true, cas: CAS_26 },
+  { name: 'qemu-2.8', release: '2.8', summary: 'QEMU 2.8: mig_* fields read and ignored, written masked, only on pseries <= 2.7', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true, cas: CAS_28 },
+  { name: 'qemu-4.2', release: '4.2', summary: 'QEMU 4.2', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true, cas: CAS_42 },
+  { name: 'qemu-4.2+cas-reboot-patch', release: '4.2', summary: 'QEMU 4.2 with the 2020 spapr_cas_reboot patch', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true, cas: CAS_42_PATCH },
+  { name: 'qemu-5.1', release: '5.1', summary: 'QEMU 5.1', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true, cas: CAS_51 },
+  { name: 'qemu-7.2', release: '7.2', summary: 'QEMU 7.2', power8: P8_27, cpuSanity: 'mig-fields', equalMessage: 'hex', fieldFailureLine: true, cas: CAS_51 },
 ];
 
 export const DEFAULT_PROFILE: ProfileName = 'qemu-7.2';
@@ -145,6 +159,8 @@ export function cpuSanityValues(p: QemuProfile): PpcMigCompat {
 
 /** Give a freshly created machine the release's cpu-section layout and values. */
 export function applyProfile(loop: MainLoop, p: QemuProfile): void {
+  loop.machine.casProfile = p.cas;
+  loop.machine.casRebootMigrated = p.cas.migrateFlag;
   loop.machine.cpuMigCompat = {
     mig: cpuSanityValues(p),
     sanity_equal: p.cpuSanity === 'equal' ? p.equalMessage : undefined,

@@ -87,6 +87,22 @@ const testBit = (ov: Uint8Array, bit: number): boolean => (ov[bit >> 3] & (0x80 
  * (`spapr->cas_reboot` before 5.1). A release profile installs its own policy; the default is
  * QEMU 7.2's, which never reboots at CAS.
  */
+/** What a release's CAS does about reboots (profiles.ts holds one per release). */
+export interface CasProfile {
+  /**
+   * 'reset-on-dt-failure': 2.1-2.7, no flag; 'cas-reboot-flag': 2.8-5.0, spapr->cas_reboot;
+   * 'no-cas-reboot': 5.1+, never (pending hotplugs are cold-plugged at CAS).
+   */
+  logic: 'reset-on-dt-failure' | 'cas-reboot-flag' | 'no-cas-reboot';
+  /** A device hot-plugged before CAS sets cas_reboot (2.11-4.2). */
+  hotplugReboot: boolean;
+  /** The unmerged 2020 patch: spapr_cas_reboot subsection + change-state handler. */
+  migrateFlag: boolean;
+}
+
+/** QEMU 7.2's CAS: never reboots. */
+export const CAS_PROFILE_72: CasProfile = { logic: 'no-cas-reboot', hotplugReboot: false, migrateFlag: false };
+
 export type CasRebootPolicy = (m: SpaprMachine, info: { ov5Guest: Uint8Array; ov5CasBefore: Uint8Array }) => boolean;
 export const casRebootQemu72: CasRebootPolicy = () => false;
 

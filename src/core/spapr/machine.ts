@@ -22,7 +22,7 @@ import { registerRtasServices } from './rtas-services';
 import { registerPlatformHcalls, spaprCpuStateReset, type SpaprCpuState } from './hcall-misc';
 import { SpaprHpt, registerMmuHcalls } from './hpt';
 import { Xics, type IcpServer } from './xics';
-import { casRebootQemu72, h_client_architecture_support, type CasRebootPolicy } from './cas';
+import { CAS_PROFILE_72, casRebootQemu72, h_client_architecture_support, type CasProfile, type CasRebootPolicy } from './cas';
 import { findNode, getProp } from './fdt';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
 import { icsReset, type IcsState } from './vmstate';
@@ -123,6 +123,13 @@ export class SpaprMachine implements VirtualHypervisor {
   vofBootargs: string | undefined;
   /** spapr->cas_reboot: set by a CAS whose policy asked for a reset, cleared by the reset. */
   cas_reboot = false;
+  /**
+   * The unmerged 2020 patch "spapr: Migrate CAS reboot flag": the spapr_cas_reboot subsection
+   * exists, and a destination that starts running with cas_reboot set requests the reset.
+   */
+  casRebootMigrated = false;
+  /** What CAS does about reboots in the release this machine plays (default QEMU 7.2's). */
+  casProfile: CasProfile = CAS_PROFILE_72;
   /** log2 of the hashed page table size for this RAM size (21 for 256 MiB). */
   readonly htabShift: number;
   /** spapr->ov5: option vector 5 bits the platform offers (2048-bit map, MSB-first bytes). */

@@ -254,6 +254,19 @@ const vmstate_spapr_irq_map: VMStateDescription<SpaprMachine> = {
 
 const cap = (name: (typeof SPAPR_CAPS)[number]) => capSubsection(SPAPR_CAPS.indexOf(name));
 
+/**
+ * spapr_cas_reboot: only in a QEMU with the unmerged 2020 patch (never upstream). Sent while a
+ * CAS reboot is pending, so the destination can perform the reset the source still owes.
+ */
+export const vmstate_spapr_cas_reboot: VMStateDescription<SpaprMachine> = {
+  name: 'spapr_cas_reboot',
+  version_id: 1,
+  minimum_version_id: 1,
+  exists: (m) => m.casRebootMigrated,
+  needed: (m) => m.cas_reboot,
+  fields: [VMSTATE_BOOL('cas_reboot', prop<SpaprMachine, 'cas_reboot'>('cas_reboot'))],
+};
+
 export const vmstate_spapr: VMStateDescription<SpaprMachine> = {
   name: 'spapr',
   version_id: 3,
@@ -280,7 +293,9 @@ export const vmstate_spapr: VMStateDescription<SpaprMachine> = {
     vmstate_spapr_irq_map,
     cap('nested_kvm_hv'),
     vmstate_spapr_dtb,
-    cap('large_decr'), cap('ccf_assist'), cap('fwnmi'),
+    cap('large_decr'), cap('ccf_assist'),
+    vmstate_spapr_cas_reboot,
+    cap('fwnmi'),
     vmstate_spapr_fwnmi,
     cap('rpt_invalidate'),
   ],

@@ -153,6 +153,11 @@ export interface VMStateDescription<O = any> {
   subsections?: VMStateDescription<O>[];
   /** Absent = always sent. */
   needed?(o: O): boolean;
+  /**
+   * Whether this build declares the subsection at all (a release profile or an unmerged
+   * patch): an undeclared one is never sent and is unknown to the loader. Absent = declared.
+   */
+  exists?(o: O): boolean;
   /** Hooks return nothing/0, a negative errno, or throw VMStateError. */
   pre_save?(o: O): number | void;
   post_save?(o: O): number | void;
@@ -712,6 +717,11 @@ export function vmstate_load_state<O>(r: QEMUFileReader, vmsd: VMStateDescriptio
   return ret;
 }
 
+/** The subsections this build declares for `o` (see VMStateDescription.exists). */
+function declaredSubsections<O>(vmsd: VMStateDescription<O>, o: O): VMStateDescription<O>[] {
+  return (vmsd.subsections ?? []).filter((s) => !s.exists || s.exists(o));
+}
+
 function vmstate_subsection_load<O>(r: QEMUFileReader, vmsd: VMStateDescription<O>, o: O, ctx: LoadContext): number {
   while (r.peekU8(0) === QEMU_VM_SUBSECTION) {
     const len = r.peekU8(1);
@@ -725,7 +735,7 @@ function vmstate_subsection_load<O>(r: QEMUFileReader, vmsd: VMStateDescription<
     const nul = idstr.indexOf('\0');
     if (nul >= 0) idstr = idstr.slice(0, nul);
     if (!idstr.startsWith(vmsd.name)) return 0;
-    const sub = vmsd.subsections?.find((s) => s.name === idstr);
+    const sub = declaredSubsections(vmsd, o).find((s) => s.name === idstr);
     if (!sub) return -ENOENT; // no message: only a trace event in QEMU
     r.skip(2 + len);
     const version_id = r.be32() & 0xff; // QEMU 7.2 keeps it in a uint8_t
@@ -829,7 +839,7 @@ export function vmstate_save_state<O>(w: QEMUFileWriter, vmsd: VMStateDescriptio
 
 function vmstate_subsection_save<O>(w: QEMUFileWriter, vmsd: VMStateDescription<O>, o: O, vmdesc: VmdescNode | null, errors: ErrorLog): number {
   let list: VmdescNode[] | null = null;
-  for (const sub of vmsd.subsections ?? []) {
+  for (const sub of declaredSubsections(vmsd, o)) {
     if (!vmstate_save_needed(sub, o)) continue;
     let node: VmdescNode | null = null;
     if (vmdesc) {
@@ -855,7 +865,7 @@ export interface SubsectionStatus {
 
 /** Every declared subsection and whether its needed() is true now: what a save would send. */
 export function vmstate_subsections_needed<O>(vmsd: VMStateDescription<O>, o: O): SubsectionStatus[] {
-  return (vmsd.subsections ?? []).map((s) => {
+  return declaredSubsections(vmsd, o).map((s) => {
     const needed = vmstate_save_needed(s, o);
     return { name: s.name, needed, subsections: needed ? vmstate_subsections_needed(s, o) : [] };
   });
