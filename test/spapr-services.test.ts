@@ -208,11 +208,14 @@ describe('CAS', () => {
     expect(resets).toEqual([]); // QEMU 7.2: no CAS reboot
   });
 
-  it('a release profile\'s policy can make CAS request a subsystem reset', async () => {
+  it('a 2.8-4.2 CAS asks for a subsystem reset when the guest drops capabilities it had negotiated', async () => {
     const { m, resets } = casMachine();
     const { vofClientArchitectureSupport } = await import('../src/core/spapr/cas');
-    m.casRebootPolicy = () => true;
-    casBuffer(m, 0x200000, 0x004d0200, 0xffffffff, [0, 0x20]);
+    m.casProfile = { logic: 'cas-reboot-flag', hotplugReboot: true, migrateFlag: false };
+    casBuffer(m, 0x200000, 0x004d0200, 0xffffffff, [0, 0x20, 0, 0, 0, 0x04]); // FORM1_AFFINITY, HP_EVT
+    expect(vofClientArchitectureSupport(m, 0x200000)).toBe(0n);
+    expect(m.cas_reboot).toBe(false);
+    casBuffer(m, 0x200000, 0x004d0200, 0xffffffff, [0, 0x20]); // HP_EVT dropped
     expect(vofClientArchitectureSupport(m, 0x200000)).toBe(0n);
     expect(m.cas_reboot).toBe(true);
     expect(resets).toEqual(['subsystem-reset']);

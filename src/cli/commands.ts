@@ -2,7 +2,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UnknownMachineError } from '../core/spapr/versions';
-import { cpuModelByName, parseRamSize, takeDashOptions } from './dtb';
+import { cpuModelByName, parseRamSize, smpOptions, takeDashOptions, type SmpOptions } from './dtb';
 import { Instance } from '../core/instance';
 import { MemoryLink } from '../core/migration/transport';
 import { formatInfoMigrate } from '../core/migration/precopy';
@@ -58,7 +58,7 @@ function runUntil(insts: Instance[], done: () => boolean, pump: () => void = () 
   }
 }
 
-export interface QemuBootOptions {
+export interface QemuBootOptions extends SmpOptions {
   machineType: string;
   ramSize?: number;
   kernel?: string;
@@ -85,10 +85,10 @@ export function qemuBootOptions(p: ParsedArgs): QemuBootOptions {
   }
   const cpu = str('cpu');
   if (cpu !== undefined) cpuModelByName(cpu);
-  const smp = str('smp');
-  if (smp !== undefined && smp !== '1') throw new UsageError(`-smp ${smp}: only one vCPU is modelled`);
+  const smp = smpOptions(p);
   const m = str('m');
   return {
+    ...smp,
     machineType,
     ramSize: m === undefined ? undefined : parseRamSize(m),
     kernel: str('kernel'),
@@ -104,9 +104,10 @@ export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.st
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
   let inst: Instance;
   try {
-    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize });
+    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxCpus: boot.maxCpus, coreIds: boot.coreIds });
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
+    if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
   if (boot.append) inst.machine.kernelCmdline = boot.append;

@@ -28,13 +28,13 @@ export function parseRamSize(v: string): number {
 /** A machine built and reset, not run, for looking at its tree. */
 export interface BootFiles { kernel?: Uint8Array; initrd?: Uint8Array; append?: string }
 
-export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}): SpaprMachine {
+export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}, smp: SmpOptions = {}): SpaprMachine {
   const clock = new VirtualClock(true, () => 0);
   const host: MachineHost = {
     clock,
     resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {},
   };
-  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof });
+  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof, maxCpus: smp.maxCpus, coreIds: smp.coreIds });
   if (boot.kernel) m.setKernel(boot.kernel);
   if (boot.initrd) m.setInitrd(boot.initrd);
   if (boot.append) m.kernelCmdline = boot.append;
@@ -45,8 +45,67 @@ export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: numbe
 /** QEMU's single-dash spellings, taken out of the positional arguments: -M X, -m X, ... */
 const QEMU_DASH_OPTIONS: Record<string, string> = {
   '-M': 'machine', '-machine': 'machine', '-m': 'm', '-cpu': 'cpu', '-kernel': 'kernel',
-  '-initrd': 'initrd', '-append': 'append', '-smp': 'smp',
+  '-initrd': 'initrd', '-append': 'append', '-smp': 'smp', '-device': 'device',
 };
+
+/** -device may be given more than once: its values are kept joined with this separator. */
+const DEVICE_SEP = '\u0000';
+
+/** -smp and the CPU cores of -device: what SpaprOptions.maxCpus / coreIds take. */
+export interface SmpOptions { maxCpus?: number; coreIds?: number[] }
+
+/**
+ * `-smp 1,maxcpus=N` (or `cpus=1,maxcpus=N`, threads/cores/sockets 1) and
+ * `-device power8_v2.0-spapr-cpu-core,core-id=K[,id=X]`: one boot vCPU, N possible cores.
+ */
+export function smpOptions(p: ParsedArgs): SmpOptions {
+  const smp = p.flags.get('smp');
+  const dev = p.flags.get('device');
+  const out: SmpOptions = {};
+  if (typeof smp === 'string') {
+    let cpus: number | undefined;
+    let maxCpus: number | undefined;
+    for (const [i, part] of smp.split(',').entries()) {
+      const [k, v] = part.includes('=') ? part.split('=') : [i === 0 ? 'cpus' : part, undefined];
+      const n = Number(v ?? (i === 0 ? part : NaN));
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`-smp ${smp}: Parameter '${k}' expects a number`);
+      if (k === 'cpus') cpus = n;
+      else if (k === 'maxcpus') maxCpus = n;
+      else if (k === 'threads') {
+        if (n !== 1) throw new UsageError(`-smp ${smp}: only one thread per core is modelled`);
+      } else if (!['cores', 'sockets', 'dies', 'clusters'].includes(k)) throw new UsageError(`-smp ${smp}: Invalid parameter '${k}'`);
+    }
+    if ((cpus ?? 1) !== 1) throw new UsageError(`-smp ${smp}: one boot vCPU only (-smp 1,maxcpus=N); add cores with -device`);
+    if (maxCpus !== undefined && maxCpus < (cpus ?? 1)) {
+      throw new UsageError(`Invalid SMP CPUs ${cpus ?? 1}. The max CPUs supported by machine '${String(p.flags.get('machine') ?? 'pseries').split(',')[0]}' is ${maxCpus}`);
+    }
+    out.maxCpus = maxCpus ?? cpus ?? 1;
+  }
+  if (typeof dev === 'string') {
+    const coreIds = [0];
+    for (const d of dev.split(DEVICE_SEP)) {
+      const [driver, ...props] = d.split(',');
+      if (!/-spapr-cpu-core$/.test(driver)) throw new UsageError(`-device ${d}: only CPU cores (${'power8_v2.0-spapr-cpu-core'}) can be added`);
+      let coreId = 0;
+      for (const pr of props) {
+        const [k, v] = pr.split('=');
+        if (k === 'core-id') {
+          coreId = Number(v);
+          if (!Number.isInteger(coreId)) throw new UsageError(`-device ${d}: Parameter 'core-id' expects integer`);
+        } else if (k !== 'id') throw new UsageError(`-device ${d}: Property '${driver}.${k}' not found`);
+      }
+      if (driver !== 'power8_v2.0-spapr-cpu-core' && driver !== 'POWER8_v2.0-spapr-cpu-core') {
+        throw new UsageError(`-device ${d}: CPU core type should be power8_v2.0-spapr-cpu-core`);
+      }
+      if (coreId < 0) throw new UsageError(`-device ${d}: Invalid core id ${coreId}`);
+      if (coreIds.includes(coreId)) throw new UsageError(`-device ${d}: core ${coreId} already populated`);
+      if (coreId >= (out.maxCpus ?? 1)) throw new UsageError(`-device ${d}: core id ${coreId} out of range`);
+      coreIds.push(coreId);
+    }
+    out.coreIds = coreIds;
+  }
+  return out;
+}
 
 export function takeDashOptions(p: ParsedArgs): void {
   const rest: string[] = [];
@@ -55,7 +114,8 @@ export function takeDashOptions(p: ParsedArgs): void {
     if (name) {
       const v = p.positional[++i];
       if (v === undefined) throw new UsageError(`${p.positional[i - 1]}: requires an argument`);
-      p.flags.set(name, v);
+      const had = p.flags.get(name);
+      p.flags.set(name, name === 'device' && typeof had === 'string' ? `${had}${DEVICE_SEP}${v}` : v);
     } else {
       rest.push(p.positional[i]);
     }
@@ -75,9 +135,10 @@ export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
     const file = (k: string) => { const v = p.flags.get(k); return typeof v === 'string' ? new Uint8Array(readFileSync(v)) : undefined; };
     const append = p.flags.get('append');
     m = machineForDt(machineType, cpu, typeof mem === 'string' ? parseRamSize(mem) : undefined, vof,
-      { kernel: file('kernel'), initrd: file('initrd'), append: typeof append === 'string' ? append : undefined });
+      { kernel: file('kernel'), initrd: file('initrd'), append: typeof append === 'string' ? append : undefined }, smpOptions(p));
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
+    if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
   const file = p.flags.get('out');

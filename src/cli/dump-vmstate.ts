@@ -26,10 +26,11 @@ function fieldJson(f: VMStateField): Json {
   return e;
 }
 
-function descJson(d: VMStateDescription, sub = false): Json {
+/** A description and the subsections this build declares (exists(), when the object is known). */
+function descJson(d: VMStateDescription, opaque?: unknown): Json {
   const o: Json = { name: d.name, version_id: d.version_id, minimum_version_id: d.minimum_version_id, Fields: d.fields.map(fieldJson) };
-  if (d.subsections?.length) o.Subsections = d.subsections.map((s) => descJson(s, true));
-  void sub;
+  const subs = (d.subsections ?? []).filter((s) => !s.exists || opaque === undefined || s.exists(opaque));
+  if (subs.length) o.Subsections = subs.map((s) => descJson(s, opaque));
   return o;
 }
 
@@ -43,7 +44,7 @@ export function dumpVmstate(machineType: string): Json {
   for (const se of [...reg.handlers].sort((a, b) => a.section_id - b.section_id)) {
     if (se.idstr in out) continue;
     out[se.idstr] = se.vmsd
-      ? { Name: se.idstr, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd) }
+      ? { Name: se.idstr, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd, se.opaque) }
       : { Name: se.idstr, version_id: se.version_id, minimum_version_id: se.version_id };
   }
   return out;

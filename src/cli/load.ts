@@ -8,6 +8,7 @@ import { MemoryLink } from '../core/migration/transport';
 import { latin1 } from '../core/vmstate/qemufile';
 import { intFlag, UsageError, type ParsedArgs } from './args';
 import { readStreamFile } from './analyze';
+import { smpOptions, takeDashOptions } from './dtb';
 
 /** The configuration section's machine type name (QEVM v3, 0x07, be32 len, name). */
 export function streamMachineType(b: Uint8Array): string | undefined {
@@ -18,12 +19,15 @@ export function streamMachineType(b: Uint8Array): string | undefined {
 }
 
 export async function loadCommand(p: ParsedArgs, out: (s: string) => void): Promise<number> {
+  // -smp 1,maxcpus=N and -device <core>,core-id=K: the destination's cores, as QEMU is started
+  takeDashOptions(p);
+  const smp = smpOptions(p);
   const file = p.positional[0];
   if (!file) throw new UsageError('load needs a FILE');
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
   const bytes = await readStreamFile(file);
   const machineType = typeof p.flags.get('machine') === 'string' ? p.flags.get('machine') as string : streamMachineType(bytes) ?? 'pseries';
-  const dst = new Instance({ name: 'destination', deterministic: true, machineType });
+  const dst = new Instance({ name: 'destination', deterministic: true, machineType, maxCpus: smp.maxCpus, coreIds: smp.coreIds });
   let con = '';
   const errors: string[] = [];
   let status = 'none';

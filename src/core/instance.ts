@@ -16,6 +16,12 @@ export interface InstanceOptions {
   ramSize?: number;
   machineType?: string;
   sliceInsns?: number;
+  /** Deterministic mode: virtual ns before the main loop acts on a request (MainLoopOptions). */
+  requestLatencyNs?: number;
+  /** -smp 1,maxcpus=N (SpaprOptions.maxCpus) */
+  maxCpus?: number;
+  /** The cores present at creation: 0 and the cold-plugged ones (SpaprOptions.coreIds). */
+  coreIds?: number[];
   /**
    * Build the instance "as QEMU X" (profiles.ts): the release's cpu-section layout and model
    * values; machineType must be one the release had (default: its newest), otherwise the
@@ -47,8 +53,12 @@ export class Instance {
       ramSize: opts.ramSize,
       machineType: this.profile ? profileMachineType(this.profile, opts.machineType) : opts.machineType,
       sliceInsns: opts.sliceInsns,
+      requestLatencyNs: opts.requestLatencyNs,
+      maxCpus: opts.maxCpus,
+      coreIds: opts.coreIds,
     });
     if (this.profile) applyProfile(this.loop, this.profile);
+    this.loop.migrationActive = () => this.outgoing?.active ?? false;
     this.loop.machine.vty.onOutput = (b) => this.onSerial(this.decoder.decode(b, { stream: true }));
     this.loop.onRunstate = (s) => this.onRunstate(s);
     this.loop.onLog = (line) => {
@@ -88,10 +98,11 @@ export class Instance {
       this.onError('There\'s a migration process in progress');
       return;
     }
-    this.outgoing = new OutgoingMigration(this.loop, tx, params);
-    this.outgoing.onInfo = (i) => this.onMigration(i);
-    this.outgoing.onWake = () => this.onWake();
-    this.outgoing.start();
+    const out = new OutgoingMigration(this.loop, tx, params);
+    this.outgoing = out;
+    out.onInfo = (i) => this.onMigration(i);
+    out.onWake = () => this.onWake();
+    this.tracer.within('migration', () => out.start());
     this.onWake();
   }
 
@@ -118,7 +129,7 @@ export class Instance {
     const inc = this.incomingMig;
     if (inc?.active) delay = Math.min(delay, inc.step());
     const out = this.outgoing;
-    if (out?.active) delay = Math.min(delay, out.step());
+    if (out?.active) delay = Math.min(delay, this.tracer.within('migration', () => out.step()));
     const idleStep = out?.active ? loop.sliceInsns : Infinity;
     delay = Math.min(delay, loop.runVcpu(8, idleStep));
     return delay;

@@ -18,6 +18,13 @@ export interface MainLoopOptions extends SpaprOptions {
   deterministic?: boolean;
   /** Instructions per vCPU slice. */
   sliceInsns?: number;
+  /**
+   * Deterministic mode: virtual ns between a request (reset, shutdown, stop) and the main loop
+   * acting on it. The requesting vCPU is stopped meanwhile (cpu_stop_current) while other work
+   * of the loop, a migration, goes on: in the 2020 CAS-reboot thread the main loop got to the
+   * reset about 0.45 s after the request. Default 0: at the next turn.
+   */
+  requestLatencyNs?: number;
 }
 
 export class MainLoop implements MachineHost {
@@ -27,10 +34,15 @@ export class MainLoop implements MachineHost {
   readonly machine: SpaprMachine;
   readonly deterministic: boolean;
   readonly sliceInsns: number;
+  readonly requestLatencyNs: number;
+  /** When the pending request(s) will be handled (deterministic mode with a latency). */
+  private requestDueNs = 0;
   /** Set when the machine can no longer run (QEMU would have aborted or exited). */
   fatal: string | null = null;
   onLog: (line: string) => void = () => {};
   onRunstate: (s: RunState) => void = () => {};
+  /** migration_is_active(): the instance that owns this loop says. */
+  migrationActive: () => boolean = () => false;
 
   private resetRequested: ShutdownCause | null = null;
   private shutdownRequested: ShutdownCause | null = null;
@@ -39,6 +51,7 @@ export class MainLoop implements MachineHost {
   constructor(opts: MainLoopOptions = {}) {
     this.deterministic = opts.deterministic ?? false;
     this.sliceInsns = opts.sliceInsns ?? 10_000;
+    this.requestLatencyNs = this.deterministic ? opts.requestLatencyNs ?? 0 : 0;
     // The clock reads the vCPU's instruction counter, which exists once the machine does.
     let insns = () => 0;
     this.clock = new VirtualClock(this.deterministic, () => insns());
@@ -52,19 +65,26 @@ export class MainLoop implements MachineHost {
 
   resetRequest(cause: ShutdownCause): void {
     this.tracer.emit('qemu_system_reset_request', `reason=${SHUTDOWN_CAUSES.indexOf(cause)}`);
+    this.noteRequest();
     this.resetRequested = cause;
     this.machine.cpu.requestExit();
   }
 
   shutdownRequest(cause: ShutdownCause): void {
     this.tracer.emit('qemu_system_shutdown_request', `reason=${SHUTDOWN_CAUSES.indexOf(cause)}`);
+    this.noteRequest();
     this.shutdownRequested = cause;
     this.machine.cpu.requestExit();
   }
 
   stopRequest(reason: string): void {
+    this.noteRequest();
     this.stopRequested = reason;
     this.machine.cpu.requestExit();
+  }
+
+  private noteRequest(): void {
+    if (!this.hasPendingRequest) this.requestDueNs = this.clock.ns() + this.requestLatencyNs;
   }
 
   trace(name: string, args = ''): void {
@@ -91,8 +111,10 @@ export class MainLoop implements MachineHost {
     this.onRunstate(this.runstate.current);
   }
 
+  /** vm_state_notify: the trace event, then the machine's VM change-state handlers. */
   private vmStateNotify(running: boolean, state: RunState): void {
     this.tracer.emit('vm_state_notify', `running ${running ? 1 : 0} reason ${RUN_STATES.indexOf(state)} (${state})`);
+    this.machine.vmStateChange(running);
   }
 
   /** vm_start(): -> running, the virtual clock starts. */
@@ -128,6 +150,7 @@ export class MainLoop implements MachineHost {
 
   /** main_loop_should_exit(): handle pending requests in QEMU's order. */
   handleRequests(): void {
+    if (!this.requestsDue) return;
     if (this.shutdownRequested !== null) {
       this.shutdownRequested = null;
       this.vmStop('shutdown');
@@ -149,6 +172,16 @@ export class MainLoop implements MachineHost {
     return this.resetRequested !== null || this.shutdownRequested !== null || this.stopRequested !== null;
   }
 
+  /** Whether the main loop has got to the pending requests (see requestLatencyNs). */
+  get requestsDue(): boolean {
+    return this.hasPendingRequest && this.clock.ns() >= this.requestDueNs;
+  }
+
+  /** A reset is requested and not yet performed (what the vmstate panel explains). */
+  get resetPending(): ShutdownCause | null {
+    return this.resetRequested;
+  }
+
   /**
    * Run the vCPU for one slice (deterministic) or until `maxMs` of wall time passed
    * (real time). Returns the ms until the vCPU wants to run again: 0 when it has more
@@ -157,10 +190,19 @@ export class MainLoop implements MachineHost {
    * one call, so that other work on the loop (a migration) gets turns in virtual time.
    */
   runVcpu(maxMs = 8, idleStepNs = Infinity): number {
-    if (this.fatal || !this.runstate.isRunning()) return Infinity;
+    if (this.fatal) return Infinity;
+    if (this.hasPendingRequest) {
+      // the vCPU stopped at the request; the main loop gets to it after requestLatencyNs
+      if (this.requestsDue) return 0;
+      this.clock.warpTo(Math.min(this.requestDueNs, this.clock.ns() + idleStepNs));
+      return 0;
+    }
+    if (!this.runstate.isRunning()) return Infinity;
     const cpu = this.machine.cpu;
     const start = nowMs();
     for (;;) {
+      // vCPUs started with RTAS start-cpu: a slice each, round-robin (vCPU 0's clock rules)
+      if (this.machine.cpus.length > 1) this.machine.runSecondaryVcpus(this.sliceInsns);
       cpu.updateTimers();
       if (cpu.state.halted && !cpu.hasWork()) {
         const next = cpu.nextTimerTB();

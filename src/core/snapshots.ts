@@ -40,7 +40,7 @@ export function vmstateSnapshot(m: SpaprMachine): Extract<Snapshot, { kind: 'vms
       const r = vmstate_save_with_desc(se.vmsd, se.opaque, se.idstr, se.instance_id);
       if (r.ret === 0) size = r.bytes.length;
     }
-    return { ...base, kind: 'full', needed, size, subsections: withReasons(subs) };
+    return { ...base, kind: 'full', needed, size, note: sectionNote(m, se.idstr, se.instance_id), subsections: withReasons(subs) };
   });
   return { kind: 'vmstate', machineType: m.machineType, sections };
 }
@@ -89,6 +89,7 @@ export function cpuSnapshot(machine: SpaprMachine, around = 16): Extract<Snapsho
   }
   return {
     kind: 'cpu', cpuIndex: cpu.cpuIndex, model: cpu.model.name, halted: s.halted !== 0, insns: s.insnCount,
+    cpus: machine.cores.map((k) => ({ cpuIndex: k.cpuIndex, coreId: k.coreId, halted: k.cpu.state.halted !== 0 })),
     gpr, nip: h64(nip), msr: h64(s.getMsr()), lr: h64(s.getSpr(SPR_LR)), ctr: h64(s.getSpr(SPR_CTR)),
     xer: h64(s.getSpr(SPR_XER)), reserve: h64(pair(s.reserveAddr, 0)), cr: s.getCr(), sprs, disasm,
   };
@@ -100,6 +101,27 @@ export function memorySnapshot(machine: SpaprMachine, addr: number, len = 256): 
   const start = Math.max(0, Math.min(Math.floor(addr), ram.size));
   const end = Math.min(ram.size, start + Math.max(0, Math.floor(len)));
   return { kind: 'memory', addr: start, bytes: ram.u8.slice(start, end), ramSize: ram.size };
+}
+
+const DRC_STATE_NAMES = ['', 'LOGICAL_UNUSABLE', 'LOGICAL_AVAILABLE', 'LOGICAL_UNISOLATE', 'LOGICAL_CONFIGURED',
+  'PHYSICAL_AVAILABLE', 'PHYSICAL_POWERON', 'PHYSICAL_UNISOLATE', 'PHYSICAL_CONFIGURED'];
+
+/** A remark on a FULL section: a CPU core DRC's state, which core a vCPU section belongs to. */
+function sectionNote(m: SpaprMachine, idstr: string, instance: number): string | undefined {
+  if (idstr === 'spapr_drc' && (instance >>> 28) === 1) {
+    const d = m.drcs.get(instance);
+    if (!d) return undefined;
+    const core = m.cores.find((k) => k.vcpuId === d.id);
+    const state = `${DRC_STATE_NAMES[d.state ?? 0] ?? d.state}`;
+    if (!d.dev) return `CPU ${d.id}: empty, ${state}`;
+    return `CPU ${d.id}: core-id ${core?.coreId ?? '?'}${core?.hotplugged ? ' (hot-plugged)' : ''}, ${state}${d.state === 4 ? ' (ready)' : ' (not configured by the guest yet)'}`;
+  }
+  // (not on `cpu`: its row sums up its subsections)
+  if (instance !== 0 && ['cpu_common', 'icp/server', 'spapr_cpu'].includes(idstr)) {
+    const core = m.cores.find((k) => k.cpuIndex === instance);
+    if (core) return `vCPU ${core.cpuIndex} (core-id ${core.coreId}${core.hotplugged ? ', hot-plugged' : ''}${core.cpu.state.halted ? ', halted' : ''})`;
+  }
+  return undefined;
 }
 
 /** Why a subsection's needed() says what it says, for the vmstate panel (where easy). */

@@ -11,6 +11,8 @@ export interface TraceEvent {
   clockNs: number;
   /** Wall-clock milliseconds (performance.now() or Date.now()). */
   wallMs: number;
+  /** The QEMU thread that emitted it: the main loop (absent) or the migration thread. */
+  thread?: 'migration';
 }
 
 export type TraceListener = (ev: TraceEvent) => void;
@@ -19,13 +21,34 @@ export function formatTrace(ev: TraceEvent): string {
   return ev.args ? `${ev.name} ${ev.args}` : ev.name;
 }
 
+/**
+ * QEMU's `-trace` log line: `<thread id>@<seconds>.<microseconds>:<event> <args>`. Thread ids
+ * and the epoch are given by the caller (a deterministic run numbers them itself); the time is
+ * the event's virtual clock.
+ */
+export function formatTraceLog(ev: TraceEvent, tid: number, epochSec: number): string {
+  const us = Math.floor(ev.clockNs / 1000);
+  const sec = epochSec + Math.floor(us / 1e6);
+  return `${tid}@${sec}.${String(us % 1e6).padStart(6, '0')}:${formatTrace(ev)}`;
+}
+
 export class Tracer {
   readonly events: TraceEvent[] = [];
   private listeners: TraceListener[] = [];
   /** Keep at most this many events in `events` (the listeners see all). */
   limit = 100_000;
 
+  /** The thread events are emitted from now (see within()). */
+  private thread: TraceEvent['thread'];
+
   constructor(private clock: () => number) {}
+
+  /** Run `f` as the given QEMU thread: the events it emits carry that thread. */
+  within<T>(thread: TraceEvent['thread'], f: () => T): T {
+    const prev = this.thread;
+    this.thread = thread;
+    try { return f(); } finally { this.thread = prev; }
+  }
 
   on(l: TraceListener): () => void {
     this.listeners.push(l);
@@ -34,6 +57,7 @@ export class Tracer {
 
   emit(name: string, args = ''): void {
     const ev: TraceEvent = { name, args, clockNs: this.clock(), wallMs: Date.now() };
+    if (this.thread) ev.thread = this.thread;
     this.events.push(ev);
     if (this.events.length > this.limit) this.events.splice(0, this.events.length - this.limit);
     for (const l of this.listeners) l(ev);

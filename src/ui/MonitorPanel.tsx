@@ -42,6 +42,10 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
         const err = await lab.control(column, action.op);
         return err ? [`Error: ${err}`] : [];
       }
+      case 'device_add': {
+        const err = await lab.deviceAdd(column, action.driver, action.props);
+        return err ? [`Error: ${err}`] : [];
+      }
       case 'info':
         switch (action.what) {
           case 'status': return infoStatus(store.getState().runstate);

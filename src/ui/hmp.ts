@@ -9,6 +9,7 @@ export type CpuSnapshot = Extract<Snapshot, { kind: 'cpu' }>;
 
 export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
   ['cont|c  ', 'resume emulation'],
+  ['device_add driver[,prop=value][,...]', 'add device, like -device on the command line'],
   ['help|? [cmd]', 'show the help'],
   ['info [subcommand]', 'show various information about the system state'],
   ['stop|s  ', 'stop emulation'],
@@ -33,7 +34,8 @@ export function helpText(topic?: string): string[] {
 export type HmpAction =
   | { kind: 'print'; lines: string[] }
   | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
-  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'cpus' };
+  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'cpus' }
+  | { kind: 'device_add'; driver: string; props: Record<string, string> };
 
 export function parseHmp(line: string): HmpAction | null {
   const words = line.trim().split(/\s+/).filter(Boolean);
@@ -44,6 +46,7 @@ export function parseHmp(line: string): HmpAction | null {
     case 'stop': case 's': return { kind: 'control', op: 'stop' };
     case 'cont': case 'c': return { kind: 'control', op: 'cont' };
     case 'system_reset': return { kind: 'control', op: 'system_reset' };
+    case 'device_add': return parseDeviceAdd(args.join(' '));
     case 'info': {
       const sub = args[0];
       if (!sub) return { kind: 'print', lines: helpText('info') };
@@ -54,15 +57,33 @@ export function parseHmp(line: string): HmpAction | null {
   return { kind: 'print', lines: [`unknown command: '${cmd}'`] };
 }
 
+/** device_add's QemuOpts: DRIVER then `prop=value` pairs separated by commas. */
+export function parseDeviceAdd(opts: string): HmpAction {
+  const [driver, ...rest] = opts.trim() ? opts.trim().split(',') : [];
+  if (!driver) return { kind: 'print', lines: ["Error: Parameter 'driver' is missing"] };
+  const props: Record<string, string> = {};
+  for (const kv of rest) {
+    if (!kv) continue;
+    const eq = kv.indexOf('=');
+    if (eq < 0) props[kv] = 'on';
+    else props[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return { kind: 'device_add', driver, props };
+}
+
 /** hmp_info_status */
 export function infoStatus(rs: RunState): string[] {
   const running = rs === 'running';
   return [`VM status: ${running ? 'running' : 'paused'}${!running && rs !== 'paused' ? ` (${rs})` : ''}`];
 }
 
-/** hmp_info_cpus: '*' marks the current CPU; the thread id is the worker's (not a host tid). */
+/**
+ * hmp_info_cpus: every vCPU, '*' marking the current one (vCPU 0); the thread ids are made up
+ * from the worker's (not host tids).
+ */
 export function infoCpus(cpu: CpuSnapshot, threadId: number): string[] {
-  return [`* CPU #${cpu.cpuIndex}: thread_id=${threadId}`];
+  const all = cpu.cpus ?? [{ cpuIndex: cpu.cpuIndex, coreId: cpu.cpuIndex, halted: cpu.halted }];
+  return all.map((c) => `${c.cpuIndex === cpu.cpuIndex ? '*' : ' '} CPU #${c.cpuIndex}: thread_id=${threadId + c.cpuIndex}`);
 }
 
 /** hmp_info_migrate: the globals, then what query-migrate reports. */

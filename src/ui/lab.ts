@@ -77,6 +77,15 @@ export class MachineHost {
       this.post({ type: 'control', id, op });
     });
   }
+
+  /** device_add DRIVER,props; resolves to QEMU's error message or null. */
+  deviceAdd(driver: string, props: Record<string, string>): Promise<string | null> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (msg) => resolve(msg.type === 'control' ? msg.error ?? null : null));
+      this.post({ type: 'device-add', id, driver, props });
+    });
+  }
 }
 
 /** Whether a migration from `from` to the other column makes sense right now. */
@@ -97,6 +106,8 @@ export class Lab {
   readonly session: SessionStore = createSessionStore();
   /** Active tabs and the stream inspector (kept in the URL hash by main.tsx). */
   readonly layout: LayoutStore = createLayoutStore();
+  /** The bundled guest the page booted: a destination is started with the same -kernel. */
+  private guestElf: ArrayBuffer | null = null;
   readonly hosts: Record<Column, MachineHost>;
 
   constructor(opts: { deterministic?: boolean } = {}) {
@@ -123,6 +134,7 @@ export class Lab {
       const res = await fetch(url);
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       const elf = await res.arrayBuffer();
+      this.guestElf = elf.slice(0);
       host.post({ type: 'boot', elf }, [elf]);
     } catch (e) {
       recordError(host.store, `could not load the guest image ${url}: ${e instanceof Error ? e.message : String(e)}`);
@@ -135,6 +147,11 @@ export class Lab {
 
   control(column: Column, op: VmControl): Promise<string | null> {
     return this.hosts[column].control(op);
+  }
+
+  /** HMP device_add; resolves to QEMU's error message or null. */
+  deviceAdd(column: Column, driver: string, props: Record<string, string>): Promise<string | null> {
+    return this.hosts[column].deviceAdd(driver, props);
   }
 
   input(column: Column, data: string): void {
@@ -158,7 +175,9 @@ export class Lab {
     migrationStarted(this.session, from);
     const channel = new MessageChannel();
     dst.post({ type: 'recreate' });
-    dst.post({ type: 'incoming', port: channel.port2 }, [channel.port2]);
+    // the destination is started with the same -kernel, so that a reset there boots the guest
+    const elf = this.guestElf?.slice(0);
+    dst.post({ type: 'incoming', port: channel.port2, elf }, elf ? [channel.port2, elf] : [channel.port2]);
     const params = { ...this.session.getState().params };
     src.post({ type: 'migrate', port: channel.port1, params }, [channel.port1]);
   }

@@ -26,7 +26,7 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 
 // ---- machine ------------------------------------------------------------------------------
 
-interface Config { name: string; deterministic: boolean; ramSize?: number }
+interface Config { name: string; deterministic: boolean; ramSize?: number; maxCpus?: number; coreIds?: number[] }
 
 let config: Config | null = null;
 let instance: Instance | null = null;
@@ -63,7 +63,7 @@ function createInstance(cfg: Config): void {
   halted = false;
   cancelTurn();
   resetBatch();
-  const inst = new Instance({ name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize });
+  const inst = new Instance({ name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize, maxCpus: cfg.maxCpus, coreIds: cfg.coreIds });
   inst.onSerial = (text: string) => { if (mine()) queueSerial(text); };
   inst.onRunstate = (state: RunState) => { if (mine()) postRunstate(state); };
   inst.onMigration = (info: MigrationInfo) => { if (mine()) queueMigration(info); };
@@ -299,7 +299,7 @@ function control(inst: Instance, op: VmControl): string | null {
 
 function handle(msg: ToWorker): void {
   if (msg.type === 'init') {
-    config = { name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize };
+    config = { name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize, maxCpus: msg.maxCpus, coreIds: msg.coreIds };
     guarded('init', () => createInstance(config!));
     return;
   }
@@ -321,7 +321,10 @@ function handle(msg: ToWorker): void {
       guarded('input', () => inst.input(msg.data));
       break;
     case 'incoming':
-      guarded('incoming', () => inst.incoming(new MessagePortTransport(msg.port)));
+      guarded('incoming', () => {
+        if (msg.elf) inst.machine.setKernel(new Uint8Array(msg.elf));
+        inst.incoming(new MessagePortTransport(msg.port));
+      });
       break;
     case 'migrate':
       guarded('migrate', () => {
@@ -352,6 +355,13 @@ function handle(msg: ToWorker): void {
     case 'control': {
       let error: string | undefined;
       try { error = control(inst, msg.op) ?? undefined; } catch (e) { error = describe(e); }
+      flush();
+      post({ type: 'control', id: msg.id, error });
+      break;
+    }
+    case 'device-add': {
+      let error: string | undefined;
+      try { error = inst.machine.deviceAdd(msg.driver, msg.props) ?? undefined; } catch (e) { error = describe(e); }
       flush();
       post({ type: 'control', id: msg.id, error });
       break;

@@ -60,13 +60,14 @@ export const DEFAULT_MIGRATION_PARAMS: MigrationParams = {
 
 /** Page → worker. */
 export type ToWorker =
-  | { type: 'init'; name: string; role: InstanceRole; deterministic: boolean; ramSize?: number }
+  | { type: 'init'; name: string; role: InstanceRole; deterministic: boolean; ramSize?: number; maxCpus?: number; coreIds?: number[] }
   /** Load the guest ELF and start it (prelaunch -> running). */
   | { type: 'boot'; elf: ArrayBuffer }
   /** Keyboard input for the spapr-vty. */
   | { type: 'input'; data: string }
   /** Become a fresh migration destination on this port (prelaunch -> inmigrate). */
-  | { type: 'incoming'; port: MessagePort }
+  /** -incoming, started with the source's -kernel (`elf`) as a management layer starts it. */
+  | { type: 'incoming'; port: MessagePort; elf?: ArrayBuffer }
   /** Start an outgoing migration on this port (with the migrate_set_parameter values to use). */
   | { type: 'migrate'; port: MessagePort; params?: MigrationParams }
   /** migrate_cancel: the outgoing migration, if any, ends as cancelled; the source keeps running. */
@@ -78,7 +79,9 @@ export type ToWorker =
   /** Ask for a snapshot; answered by a `snapshot` message with the same id. */
   | { type: 'query'; id: number; query: SnapshotQuery }
   /** stop / cont / step / system_reset; answered by `control` with the same id. */
-  | { type: 'control'; id: number; op: VmControl };
+  | { type: 'control'; id: number; op: VmControl }
+  /** HMP device_add DRIVER,prop=value,...; answered by `control` with the same id. */
+  | { type: 'device-add'; id: number; driver: string; props: Record<string, string> };
 
 /** Worker → page. */
 export type FromWorker =
@@ -141,6 +144,8 @@ export type Snapshot =
   | { kind: 'vmstate'; machineType: string; sections: VmstateSectionInfo[] }
   | {
     kind: 'cpu'; cpuIndex: number; model: string; halted: boolean; insns: number;
+    /** Every present vCPU (cpu_index, core-id, halted), vCPU 0 first; absent in older snapshots. */
+    cpus?: Array<{ cpuIndex: number; coreId: number; halted: boolean }>;
     /** 16 hex digits each. */
     gpr: string[]; nip: string; msr: string; lr: string; ctr: string; xer: string;
     /** env->reserve_addr (ffffffffffffffff: no reservation). */

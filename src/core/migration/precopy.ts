@@ -26,6 +26,12 @@ export interface MigrationParameters {
   maxBandwidth: number;
   /** RAM pages one main-loop turn may send. */
   pagesPerStep: number;
+  /**
+   * Deterministic runs: do the stop-and-copy when the source's virtual clock reaches this many
+   * ns (at the first migration step from then on), whatever is left to send. This is how a
+   * scenario chooses where in the guest's run the migration completes.
+   */
+  completeAtNs?: number;
 }
 
 export const DEFAULT_MIGRATION_PARAMETERS: MigrationParameters = {
@@ -154,10 +160,12 @@ export class OutgoingMigration extends MigrationBase {
     if (!this.tx.canSend()) return Infinity;
     const pending = qemu_savevm_state_pending(this.mig.registry);
     const threshold = (this.params.maxBandwidth * this.params.downtimeLimitMs) / 1000;
-    if (pending <= threshold) {
+    const hold = this.params.completeAtNs;
+    if (hold === undefined ? pending <= threshold : this.loop.clock.ns() >= hold) {
       this.complete();
       return Infinity;
     }
+    if (pending === 0) return Infinity; // held: nothing dirty to send yet
     const ret = qemu_savevm_state_iterate(this.w, this.mig.registry, this.params.pagesPerStep);
     if (ret < 0) {
       this.fail(`iterate failed (${ret})`);

@@ -3,8 +3,9 @@
 // (ov5_cas = spapr->ov5 AND the guest's), the device tree rebuilt with
 // /chosen/ibm,architecture-vec-5, reached from VOF's call-method on "/" or KVMPPC_H_CAS.
 
+import { drcReadyState, drcReset, type SpaprDrc } from './drc';
 import {
-  H_HARDWARE, H_MULTI_THREADS_ACTIVE, H_PARAMETER, H_SUCCESS, type HcallArgs,
+  H_BUSY, H_HARDWARE, H_MULTI_THREADS_ACTIVE, H_PARAMETER, H_SUCCESS, type HcallArgs,
 } from './hcall';
 import type { PowerPCCPU } from '../cpu/cpu';
 import type { SpaprMachine } from './machine';
@@ -103,14 +104,21 @@ export interface CasProfile {
 /** QEMU 7.2's CAS: never reboots. */
 export const CAS_PROFILE_72: CasProfile = { logic: 'no-cas-reboot', hotplugReboot: false, migrateFlag: false };
 
-export type CasRebootPolicy = (m: SpaprMachine, info: { ov5Guest: Uint8Array; ov5CasBefore: Uint8Array }) => boolean;
-export const casRebootQemu72: CasRebootPolicy = () => false;
-
-export interface CasOutcome { ret: bigint; casReboot: boolean }
+export interface CasOutcome {
+  ret: bigint;
+  /** The release asks for a machine reset (spapr->cas_reboot, or 2.6/2.7's direct request). */
+  casReboot: boolean;
+  /** The device tree was rebuilt and is given to the guest. */
+  fdtUpdate: boolean;
+}
 
 /** do_client_architecture_support */
 export function doClientArchitectureSupport(m: SpaprMachine, cpu: PowerPCCPU, vec: number, vofFinalize: boolean): CasOutcome {
-  const fail = (ret: bigint): CasOutcome => ({ ret, casReboot: false });
+  const fail = (ret: bigint): CasOutcome => ({ ret, casReboot: false, fdtUpdate: false });
+  if (m.casBusyWhileMigrating && m.host.migrationActive?.()) {
+    m.host.trace('spapr_cas_busy', 'migration active');
+    return fail(H_BUSY);
+  }
   const maxCompat = 0; // max-cpu-compat is not set
   const { pvr: casPvr, raw, next } = casCheckPvr(m, cpu, vec, maxCompat);
   if (!casPvr && (!raw || maxCompat)) {
@@ -135,14 +143,63 @@ export function doClientArchitectureSupport(m: SpaprMachine, cpu: PowerPCCPU, ve
     return fatal(m, 'Guest requested unavailable interrupt mode (XIVE), try the ic-mode=xive or ic-mode=dual machine property');
   }
 
-  const before = m.ov5_cas.slice();
+  const ov5CasOld = m.ov5_cas.slice();
   for (let i = 0; i < OV_MAXBYTES; i++) m.ov5_cas[i] = m.ov5[i] & ov5Guest[i];
-  const casReboot = m.casRebootPolicy(m, { ov5Guest, ov5CasBefore: before });
+  const prof = m.casProfile;
 
+  if (prof.logic === 'cas-reboot-flag') {
+    // 2.8-4.2 (the code at 8deb8019^): capabilities removed since the previous CAS
+    // (spapr_ovec_diff, MMU_RADIX_300 ignored) or a device hot-plugged before CAS ask for a reboot;
+    // then the guest gets no device-tree update at all
+    setBit(ov5CasOld, OV5.MMU_RADIX_300, false);
+    let reboot = ov5CasOld.some((b, i) => (b & ~m.ov5_cas[i] & 0xff) !== 0);
+    if (!reboot && prof.hotplugReboot) reboot = transientDrcs(m).length > 0;
+    if (reboot) return { ret: H_SUCCESS, casReboot: true, fdtUpdate: false };
+  }
+  if (prof.logic === 'no-cas-reboot') {
+    // 5.0+ (ad334d89a6, 7.2's spapr_drc_reset_all): devices hot-plugged before CAS become
+    // cold-plugged, pending unplugs complete, queued hotplug events are dropped
+    for (const d of m.drcs.list()) drcReset(d);
+    clearPendingHotplugEvents(m);
+  }
   // spapr_build_fdt; only the VOF path then runs spapr_vof_client_dt_finalize
   m.rebuildFdt(true, vofFinalize);
   m.fdtInitialSize = m.fdtBlob.length;
-  return { ret: H_SUCCESS, casReboot };
+  return { ret: H_SUCCESS, casReboot: false, fdtUpdate: true };
+}
+
+/** spapr_drc_needed over the machine's connectors: what 4.2 called "hot-plugged before CAS". */
+export function transientDrcs(m: SpaprMachine): SpaprDrc[] {
+  return m.drcs.list().filter((d) => d.dev && (d.state !== drcReadyState(d) || d.unplug_requested));
+}
+
+/** RTAS_LOG_TYPE_HOTPLUG, the low byte of an event's summary word. */
+const RTAS_LOG_TYPE_HOTPLUG = 0xe5;
+
+/** spapr_clear_pending_hotplug_events */
+function clearPendingHotplugEvents(m: SpaprMachine): void {
+  const keep = m.pending_events.filter((e) => (e.summary & 0xff) !== RTAS_LOG_TYPE_HOTPLUG);
+  m.pending_events.splice(0, m.pending_events.length, ...keep);
+}
+
+function setBit(ov: Uint8Array, bit: number, on: boolean): void {
+  if (on) ov[bit >> 3] |= 0x80 >> (bit & 7);
+  else ov[bit >> 3] &= ~(0x80 >> (bit & 7));
+}
+
+/** What a CAS reboot keeps across the reset (2.8-5.0: ov5_cas and compat), or null. */
+export function casRebootKeeps(m: SpaprMachine): { ov5_cas: Uint8Array; compatPvr: number } | null {
+  if (!m.cas_reboot || m.casProfile.logic !== 'cas-reboot-flag') return null;
+  return { ov5_cas: m.ov5_cas.slice(), compatPvr: m.cpu.state.compatPvr };
+}
+
+/**
+ * The 2020 patch's VM change-state handler: a destination that starts running with
+ * cas_reboot set (it came in the spapr_cas_reboot subsection) performs the reset the source
+ * still owed.
+ */
+export function spaprCasChangeStateHandler(m: SpaprMachine, running: boolean): void {
+  if (running && m.casRebootMigrated && m.cas_reboot) m.host.resetRequest('subsystem-reset');
 }
 
 function fatal(m: SpaprMachine, msg: string): CasOutcome {
@@ -150,15 +207,19 @@ function fatal(m: SpaprMachine, msg: string): CasOutcome {
   m.host.log(msg);
   m.host.shutdownRequest('host-error');
   m.cpu.requestExit();
-  return { ret: H_HARDWARE, casReboot: false };
+  return { ret: H_HARDWARE, casReboot: false, fdtUpdate: false };
 }
 
 /** After CAS: the reset request a release profile asked for, through the main loop. */
 function applyCasReboot(m: SpaprMachine, o: CasOutcome): void {
-  if (o.casReboot) {
-    m.cas_reboot = true;
-    m.host.resetRequest('subsystem-reset');
+  if (!o.casReboot) return;
+  if (m.casProfile.logic === 'reset-on-dt-failure') {
+    // 2.1-2.7: no flag; the request has no cause before 2.10 (GUEST_RESET from 2.10)
+    m.host.resetRequest('guest-reset');
+    return;
   }
+  m.cas_reboot = true;
+  m.host.resetRequest('subsystem-reset');
 }
 
 /** spapr_vof_client_architecture_support: the VOF path (call-method on "/"). */
@@ -180,7 +241,13 @@ export function h_client_architecture_support(m: SpaprMachine, cpu: PowerPCCPU, 
     return H_HARDWARE;
   }
   const o = doClientArchitectureSupport(m, cpu, Number.isSafeInteger(vec) ? vec : -1, false);
-  if (o.ret === H_SUCCESS) {
+  if (o.ret === H_SUCCESS && o.fdtUpdate && m.casProfile.logic !== 'no-cas-reboot' && BigInt(m.fdtBlob.length + 4) > size) {
+    // before 5.0 a response that did not fit in the firmware's buffer asked for a reboot
+    m.host.trace('spapr_cas_failed', `buf_size=0x${size.toString(16)}`);
+    o.casReboot = true;
+    o.fdtUpdate = false;
+  }
+  if (o.ret === H_SUCCESS && o.fdtUpdate) {
     const blob = m.fdtBlob;
     const dst = Number(fdtBuf);
     // SpaprDeviceTreeUpdateHeader { version_id = 1 } in host byte order (little-endian hosts)

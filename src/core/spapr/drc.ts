@@ -46,6 +46,11 @@ export function drcIsPhysical(d: SpaprDrc): boolean {
   return d.type === SPAPR_DR_CONNECTOR_TYPE_PCI;
 }
 
+/** The state a DRC with a device is in once the guest (or a reset) configured it. */
+export function drcReadyState(d: SpaprDrc): number {
+  return drcIsPhysical(d) ? SPAPR_DRC_STATE_PHYSICAL_CONFIGURED : SPAPR_DRC_STATE_LOGICAL_CONFIGURED;
+}
+
 /** spapr_drc_reset: a DRC with a device becomes ready (configured), one without is empty. */
 export function drcReset(d: SpaprDrc): void {
   if (drcIsPhysical(d)) {

@@ -19,6 +19,10 @@ export interface FdtSource {
   compat: MachineCompat;
   ram: { size: number };
   cpu: { model: CpuModel; state: { compatPvr: number } };
+  /** -smp maxcpus (possible cores, one thread each) */
+  maxCpus?: number;
+  /** the present cores in creation order (default: core 0 alone) */
+  cores?: ReadonlyArray<{ cpuIndex: number; vcpuId: number }>;
   htabShift: number;
   nvram: { reg: number; size: number; dtName: string };
   vty: { reg: number; dtName: string } | null;
@@ -61,7 +65,7 @@ export function spaprBuildFdt(m: FdtSource): FdtNode {
     ['phandle', cells(PHANDLE_INTC)],
     ['linux,phandle', cells(PHANDLE_INTC)],
     ['#interrupt-cells', cells(2)],
-    ['ibm,interrupt-server-ranges', cells(0, nrServers(c))],
+    ['ibm,interrupt-server-ranges', cells(0, nrServers(c, m.maxCpus ?? 1))],
     ['interrupt-controller', empty],
     ['compatible', str('IBM,ppc-xicp')],
     ['device_type', str('PowerPC-External-Interrupt-Presentation')],
@@ -75,6 +79,16 @@ export function spaprBuildFdt(m: FdtSource): FdtNode {
     ['model', str('IBM pSeries (emulated by qemu)')],
     ['device_type', str('chrp')],
   ], children);
+}
+
+/**
+ * smp.cores * smp.threads for `-smp 1,maxcpus=N`: machine types before 6.2 prefer sockets
+ * (N sockets of one core), later ones cores (one socket of N cores).
+ */
+function vcpusPerSocket(c: MachineCompat, maxCpus: number): number {
+  const v = /^pseries-(\d+)\.(\d+)$/.exec(c.name);
+  const preferSockets = v !== null && (Number(v[1]) < 6 || (Number(v[1]) === 6 && Number(v[2]) < 2));
+  return preferSockets ? 1 : maxCpus;
 }
 
 /** spapr_max_server_number() for one vCPU, one thread: vsmt = 1, or MAX(8, threads). */
@@ -136,12 +150,13 @@ function dtRtas(m: FdtSource): FdtNode {
   const c = m.compat;
   return node('rtas', [
     ...RTAS_TOKENS.map(([name, token]): [string, Uint8Array] => [name, cells(token)]),
-    ['ibm,lrdr-capacity', cells(0, 0, 0, LMB_SIZE, 1)],
+    ['ibm,lrdr-capacity', cells(0, 0, 0, LMB_SIZE, m.maxCpus ?? 1)],
     ['ibm,extended-os-term', empty],
     ['ibm,change-msix-capable', empty],
     ['rtas-event-scan-rate', cells(1)],
     ['rtas-error-log-max', cells(0x800)],
-    ['rtas-size', cells(0x82c)],
+    // RTAS_MIN_SIZE + RTAS_ERROR_LOG_MAX + max_cpus * 16 + 8
+    ['rtas-size', cells(20 + 0x800 + (m.maxCpus ?? 1) * 16 + 8)],
     ['ibm,max-associativity-domains', cells(4, 0, 0, 0, 1)],
     ['ibm,associativity-reference-points', c.pre_5_1_assoc_refpoints ? cells(4, 4) : cells(4, 4, 2)],
     ['qemu,hypertas-functions', str('hcall-memop1')],
@@ -191,13 +206,25 @@ const PA_FEATURES_207 = bytes(0x18, 0x00, 0xf6, 0x3f, 0xc7, 0xc0, 0x80, 0xf0, 0x
 
 function dtCpus(m: FdtSource): FdtNode {
   const c = m.compat;
+  // spapr_dt_cpus: every present vCPU (hot-plugged ones too once the tree is rebuilt), in
+  // CPU_FOREACH order
+  const nodes = (m.cores ?? [{ cpuIndex: 0, vcpuId: 0 }]).map((core) => dtCpu(m, core.vcpuId, core.cpuIndex));
+  return node('cpus', [
+    ...(c.hotplugCpus ? dtDrc(m.drcs, null, SPAPR_DR_CONNECTOR_TYPE_CPU) : []),
+    ['#size-cells', cells(0)],
+    ['#address-cells', cells(1)],
+  ], nodes);
+}
+
+/** spapr_dt_cpu for the vCPU `vcpuId` (its compat mode is the boot vCPU's: ppc_set_compat_all). */
+function dtCpu(m: FdtSource, vcpuId: number, cpuIndex: number): FdtNode {
+  const c = m.compat;
   const cpu = m.cpu.model;
-  const vcpuId = 0;
   const cpuProps: Array<[string, Uint8Array]> = [
     ['ibm,ppc-interrupt-gserver#s', cells(vcpuId, 0)],
     ['ibm,ppc-interrupt-server#s', cells(vcpuId)],
     ['ibm,pft-size', cells(0, m.htabShift)],
-    ['ibm,chip-id', cells(0)],
+    ['ibm,chip-id', cells(Math.floor(cpuIndex / vcpusPerSocket(c, m.maxCpus ?? 1)))],
     ['ibm,pa-features', PA_FEATURES_207],
     ['ibm,segment-page-sizes', segmentPageSizes(c.hptMaxPageShift)],
     ['ibm,dfp', cells(1)],
@@ -222,11 +249,7 @@ function dtCpus(m: FdtSource): FdtNode {
     ['reg', cells(vcpuId)],
   ];
   if (c.hotplugCpus) cpuProps.push(['ibm,my-drc-index', cells(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: vcpuId, owner: 'machine' }))]);
-  return node('cpus', [
-    ...(c.hotplugCpus ? dtDrc(m.drcs, null, SPAPR_DR_CONNECTOR_TYPE_CPU) : []),
-    ['#size-cells', cells(0)],
-    ['#address-cells', cells(1)],
-  ], [node(`PowerPC,${cpu.name}@${vcpuId.toString(16)}`, cpuProps)]);
+  return node(`PowerPC,${cpu.name}@${vcpuId.toString(16)}`, cpuProps);
 }
 
 /** spapr_dt_phb for the default PHB 0 (spapr-pci-host-bridge, index 0). */
@@ -329,7 +352,9 @@ function dtVdevice(m: FdtSource): FdtNode {
 /** The DRCs a machine of this type creates, in QEMU's creation order. */
 export function spaprCreateDrcs(c: MachineCompat, drcs: DrcContainer, maxCores = 1): void {
   // the boot core and the default PHB are attached (cold-plugged) to DRC 0 of their type
-  if (c.hotplugCpus) for (let i = 0; i < maxCores; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: i, owner: 'machine', dev: i === 0 });
+  // spapr_vcpu_id(core): core * vsmt (8 on pseries <= 4.1)
+  const vsmt = c.smpThreadsVsmt ? 1 : 8;
+  if (c.hotplugCpus) for (let i = 0; i < maxCores; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: i * vsmt, owner: 'machine', dev: i === 0 });
   if (c.drPhbEnabled) for (let i = 0; i < 31; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PHB, id: i, owner: 'machine', dev: i === 0 });
   for (let i = 0; i < 256; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PCI, id: i, owner: 'phb0', dev: false });
 }

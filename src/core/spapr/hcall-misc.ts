@@ -192,8 +192,10 @@ function h_register_vpa(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: Hcall
   const flags = a.get(0);
   const procno = a.get(1);
   const addr = a.get(2);
-  if (procno !== 0n) return H_PARAMETER; // spapr_find_cpu: vCPU ids 0 .. smp-1
-  const s = m.spaprCpu;
+  // spapr_find_cpu: a present vCPU id
+  const target = procno >= 0n && procno <= 0x7fffffffn ? m.findCpu(Number(procno)) : undefined;
+  if (!target) return H_PARAMETER;
+  const s = m.coreOf(target).spaprCpu;
   switch (flags) {
     case FLAGS_REGISTER_VPA: {
       if (addr === 0n) return H_HARDWARE;
@@ -298,13 +300,13 @@ function h_get_cpu_characteristics(m: SpaprMachine, _cpu: PowerPCCPU, _op: numbe
 
 // ---- XICS ----------------------------------------------------------------------------------------
 
-function h_cppr(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
-  m.xics.setCppr(m.icp, Number(a.get(0) & 0xffn));
+function h_cppr(m: SpaprMachine, cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  m.xics.setCppr(m.coreOf(cpu).icp, Number(a.get(0) & 0xffn));
   return H_SUCCESS;
 }
 
 function icpByServer(m: SpaprMachine, server: bigint) {
-  return server >= 0n && server < BigInt(m.xics.icps.length) ? m.xics.icps[Number(server)] : undefined;
+  return server >= 0n && server < BigInt(m.xics.icps.length) ? m.xics.icpGet(Number(server)) : undefined;
 }
 
 function h_ipi(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
@@ -314,20 +316,20 @@ function h_ipi(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bi
   return H_SUCCESS;
 }
 
-function h_xirr(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
-  a.ret(0, m.xics.accept(m.icp) >>> 0);
+function h_xirr(m: SpaprMachine, cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  a.ret(0, m.xics.accept(m.coreOf(cpu).icp) >>> 0);
   return H_SUCCESS;
 }
 
-function h_xirr_x(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
-  a.ret(0, m.xics.accept(m.icp) >>> 0);
+function h_xirr_x(m: SpaprMachine, cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  a.ret(0, m.xics.accept(m.coreOf(cpu).icp) >>> 0);
   // cpu_get_host_ticks(): the host's cycle counter; here the timebase
   a.ret(1, BigInt(m.readTB()));
   return H_SUCCESS;
 }
 
-function h_eoi(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
-  m.xics.eoi(m.icp, Number(a.get(0) & 0xffffffffn));
+function h_eoi(m: SpaprMachine, cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  m.xics.eoi(m.coreOf(cpu).icp, Number(a.get(0) & 0xffffffffn));
   return H_SUCCESS;
 }
 

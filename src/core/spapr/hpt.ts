@@ -154,6 +154,8 @@ export class SpaprHpt implements HashPageTable {
 export interface MmuMachine {
   readonly hpt: SpaprHpt;
   readonly cpu: PowerPCCPU;
+  /** every vCPU (the table is theirs too); vCPU 0 alone when absent */
+  readonly cpus?: readonly PowerPCCPU[];
   readonly htabShift: number;
   readonly ram: { readonly size: number };
 }
@@ -206,7 +208,7 @@ function removeHpte(m: MmuMachine, ptex: bigint, avpn: bigint, flags: bigint, ol
   }
   old[0] = v; old[1] = r;
   hpt.writeHpte(i, HPTE64_V_HPTE_DIRTY, 0n);
-  m.cpu.tlbFlush();
+  flushAll(m);
   return REMOVE_SUCCESS;
 }
 
@@ -235,9 +237,9 @@ function hBulkRemove(m: MmuMachine, _cpu: PowerPCCPU, _op: number, args: HcallAr
     tsh |= BigInt(ret) << 60n;
     if (ret === REMOVE_SUCCESS) tsh |= ((old[1] & (HPTE64_R_C | HPTE64_R_R)) << 43n) & M64;
     args.ret(2 * i, tsh);
-    if (ret === REMOVE_PARM) { m.cpu.tlbFlush(); return H_PARAMETER; }
+    if (ret === REMOVE_PARM) { flushAll(m); return H_PARAMETER; }
   }
-  m.cpu.tlbFlush();
+  flushAll(m);
   return H_SUCCESS;
 }
 
@@ -253,7 +255,7 @@ function hProtect(m: MmuMachine, _cpu: PowerPCCPU, _op: number, args: HcallArgs)
   r |= (flags << 48n) & HPTE64_R_KEY_HI;
   r |= flags & (HPTE64_R_PP | HPTE64_R_N | HPTE64_R_KEY_LO);
   hpt.writeHpte(i, v | HPTE64_V_HPTE_DIRTY, r);
-  m.cpu.tlbFlush();
+  flushAll(m);
   return H_SUCCESS;
 }
 
@@ -277,11 +279,16 @@ function hRead(m: MmuMachine, _cpu: PowerPCCPU, _op: number, args: HcallArgs): b
  * hypercall_register_softmmu: attach the machine's table (2^htab_shift bytes) to its vCPU and
  * register the page-table hcalls.
  */
+/** tlb_flush of every vCPU (the table is shared by all of them). */
+function flushAll(m: MmuMachine): void {
+  for (const c of m.cpus ?? [m.cpu]) c.tlbFlush();
+}
+
 export function registerMmuHcalls<M extends MmuMachine>(h: HcallTable<M>, m: M): void {
   const hpt = m.hpt;
-  hpt.onInvalidate = () => m.cpu.tlbFlush();
+  hpt.onInvalidate = () => flushAll(m);
   hpt.setShift(m.htabShift);
-  m.cpu.hpt = hpt;
+  for (const c of m.cpus ?? [m.cpu]) c.hpt = hpt;
   h.register(H_ENTER, hEnter);
   h.register(H_REMOVE, hRemove);
   h.register(H_PROTECT, hProtect);

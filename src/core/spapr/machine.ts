@@ -4,12 +4,12 @@
 // `-kernel` the way QEMU's x-vof=on firmware enters it.
 
 import { POWER8, PowerPCCPU, type CpuModel, type VirtualHypervisor } from '../cpu/cpu';
-import { MSR_EE, SPR_LPCR, SPR_SPRG0 } from '../cpu/state';
+import { MSR_EE, SPR_LPCR, SPR_PIR, SPR_SPRG0 } from '../cpu/state';
 import { GuestRam } from '../mem/ram';
 import { nsToTB, type VirtualClock } from '../clock';
 import { fdtPack, type FdtNode } from './fdt';
-import { spaprBuildFdt, spaprCreateDrcs } from './dt';
-import { DrcContainer, drcReset } from './drc';
+import { nrServers, spaprBuildFdt, spaprCreateDrcs } from './dt';
+import { DrcContainer, drcIndex, drcReset, SPAPR_DR_CONNECTOR_TYPE_CPU, SPAPR_DR_CONNECTOR_TYPE_LMB, SPAPR_DR_CONNECTOR_TYPE_PCI, SPAPR_DR_CONNECTOR_TYPE_PHB, SPAPR_DR_CONNECTOR_TYPE_PMEM, type SpaprDrc } from './drc';
 import { spaprIrqLayout, type SpaprIrqLayout } from './irq';
 import { loadElfKernel, type LoadedKernel } from './elf';
 import {
@@ -22,7 +22,7 @@ import { registerRtasServices } from './rtas-services';
 import { registerPlatformHcalls, spaprCpuStateReset, type SpaprCpuState } from './hcall-misc';
 import { SpaprHpt, registerMmuHcalls } from './hpt';
 import { Xics, type IcpServer } from './xics';
-import { CAS_PROFILE_72, casRebootQemu72, h_client_architecture_support, type CasProfile, type CasRebootPolicy } from './cas';
+import { CAS_PROFILE_72, casRebootKeeps, spaprCasChangeStateHandler, h_client_architecture_support, type CasProfile } from './cas';
 import { findNode, getProp } from './fdt';
 import { SpaprVty, packTermChars, unpackTermChars } from './vty';
 import { icsReset, type IcsState } from './vmstate';
@@ -48,6 +48,8 @@ export interface MachineHost {
   trace(name: string, args?: string): void;
   /** QEMU's error_report / LOG_UNIMP / LOG_GUEST_ERROR lines. */
   log(message: string): void;
+  /** migration_is_active(): an outgoing migration is under way. */
+  migrationActive?(): boolean;
 }
 
 export interface SpaprOptions {
@@ -58,7 +60,51 @@ export interface SpaprOptions {
   vof?: boolean;
   /** /chosen/rng-seed (QEMU draws 32 random bytes at every reset); a fixed stream by default. */
   rngSeed?: Uint8Array;
+  /** -smp 1,maxcpus=N: the possible CPU cores (one thread each); default 1. */
+  maxCpus?: number;
+  /**
+   * The cores present at creation: core 0 (the boot core) and those cold-plugged with
+   * `-device power8_v2.0-spapr-cpu-core,core-id=K` (in that order); default [0].
+   */
+  coreIds?: number[];
 }
+
+/** device_add properties: `core-id` (and `id`) of a CPU core; others are refused as QEMU does. */
+export type DeviceAddProps = { 'core-id'?: number | string; id?: string } & Record<string, number | string | undefined>;
+
+/** The CPU core device type of a POWER8 pseries machine (spapr_get_cpu_core_type). */
+export const SPAPR_CPU_CORE_TYPE = 'power8_v2.0-spapr-cpu-core';
+
+/** The spapr CPU core device types of QEMU 7.2 (`-device help`); only the -cpu's one plugs. */
+export const SPAPR_CPU_CORE_TYPES: readonly string[] = [
+  '970_v2.2', '970mp_v1.0', '970mp_v1.1', 'power10_v1.0', 'power10_v2.0', 'power5+_v2.1', 'power7+_v2.1',
+  'power7_v2.3', 'power8_v2.0', 'power8e_v2.1', 'power8nvl_v1.0', 'power9_v1.0', 'power9_v2.0',
+].map((t) => `${t}-spapr-cpu-core`);
+
+/** One present CPU core (one thread): its vCPU, presenter and hypervisor state. */
+export interface SpaprCpuCore {
+  /** core-id */
+  coreId: number;
+  /** QEMU's cpu_index (core-id + thread): the instance id of the vCPU's sections. */
+  cpuIndex: number;
+  /** spapr_vcpu_id: core-id * vsmt (vsmt 8 on pseries <= 4.1, else 1); server and DRC number. */
+  vcpuId: number;
+  cpu: PowerPCCPU;
+  /** the vCPU's icp/server (server number = vCPU id) */
+  icp: IcpServer;
+  /** SpaprCpuState: VPA, SLB shadow and DTL registrations. */
+  spaprCpu: SpaprCpuState;
+  /** plugged with device_add while the machine existed (dev->hotplugged); kept across resets */
+  hotplugged: boolean;
+  /** the device id (`id=`), if one was given */
+  id?: string;
+}
+
+/** RTAS_LOG_V6_HP_TYPE_* by DRC type */
+const RTAS_LOG_V6_HP_TYPE: Record<number, number> = {
+  [SPAPR_DR_CONNECTOR_TYPE_CPU]: 1, [SPAPR_DR_CONNECTOR_TYPE_LMB]: 2, [SPAPR_DR_CONNECTOR_TYPE_PHB]: 4,
+  [SPAPR_DR_CONNECTOR_TYPE_PCI]: 5, [SPAPR_DR_CONNECTOR_TYPE_PMEM]: 6,
+};
 
 /** 32 bytes from a xorshift32 stream: the rng-seed of a deterministic machine. */
 export function deterministicRngSeed(seed = 0x2545f491): Uint8Array {
@@ -98,7 +144,16 @@ export class SpaprMachine implements VirtualHypervisor {
   /** The compat knobs of the machine type (versions.ts). */
   readonly compat: MachineCompat;
   readonly ram: GuestRam;
+  /** vCPU 0 (cpus[0]): the one that runs the guest. */
   readonly cpu: PowerPCCPU;
+  /** Every present vCPU in creation (CPU_FOREACH) order; cpus[0] === cpu. */
+  readonly cpus: PowerPCCPU[] = [];
+  /** The present CPU cores in plug order (cores[0] is the boot core). */
+  readonly cores: SpaprCpuCore[] = [];
+  /** -smp maxcpus: the number of possible cores (one thread each). */
+  readonly maxCpus: number;
+  /** next_plid of spapr_events.c: the platform log id of the next RTAS event. */
+  nextPlid = 0;
   readonly nvram: SpaprNvram;
   readonly vty: SpaprVty;
   /** The DR connectors (CPU cores, PHBs, PCI slots of PHB 0) in QEMU's container order. */
@@ -108,11 +163,6 @@ export class SpaprMachine implements VirtualHypervisor {
   rngSeed: Uint8Array;
   /** x-vof=on */
   readonly vofEnabled: boolean;
-  /**
-   * Whether a CAS asks for a machine reset (spapr->cas_reboot, QEMU 2.8 ... 5.0). A release
-   * profile replaces this policy; the default is QEMU 7.2's: never.
-   */
-  casRebootPolicy: CasRebootPolicy = casRebootQemu72;
   /**
    * The cpu section's pre-2.8 sanity fields as a release profile (profiles.ts) declares them:
    * the values this QEMU's CPU model has (or, from 2.8, writes) and, for QEMU <= 2.7, the
@@ -130,6 +180,11 @@ export class SpaprMachine implements VirtualHypervisor {
   casRebootMigrated = false;
   /** What CAS does about reboots in the release this machine plays (default QEMU 7.2's). */
   casProfile: CasProfile = CAS_PROFILE_72;
+  /**
+   * The alternative fix discussed in the 2020 thread: H_CAS answers H_BUSY while a migration
+   * is active, and the firmware retries later (on the destination if the migration completed).
+   */
+  casBusyWhileMigrating = false;
   /** log2 of the hashed page table size for this RAM size (21 for 256 MiB). */
   readonly htabShift: number;
   /** spapr->ov5: option vector 5 bits the platform offers (2048-bit map, MSB-first bytes). */
@@ -161,14 +216,12 @@ export class SpaprMachine implements VirtualHypervisor {
   readonly timebase = { m: this as SpaprMachine, guest_timebase: 0n, time_of_the_day_ns: 0n };
   /** XICS source and presenter state (state only: QEMU's reset values). */
   readonly ics: IcsState;
-  readonly icp: IcpServer = {
-    xirr: 0, pending_priority: 0xff, mfrr: 0xff, xirr_owner: false,
-    output: (level) => this.cpu.setExternalIrq(level),
-  };
-  /** The interrupt controller over `ics` and `icp` (vCPU 0's presenter). */
+  /** vCPU 0's presenter (cores[0].icp). */
+  readonly icp: IcpServer;
+  /** The interrupt controller over `ics` and one presenter per present vCPU (by vCPU id). */
   readonly xics: Xics;
-  /** SpaprCpuState of vCPU 0: VPA, SLB shadow and DTL registrations. */
-  readonly spaprCpu: SpaprCpuState = { vpa_addr: 0n, slb_shadow_addr: 0n, slb_shadow_size: 0, dtl_addr: 0n, dtl_size: 0 };
+  /** SpaprCpuState of vCPU 0 (cores[0].spaprCpu). */
+  readonly spaprCpu: SpaprCpuState;
   /** spapr->pending_events: RTAS event log entries the guest has not fetched yet. */
   readonly pending_events: Array<{ summary: number; extended_length: number; extended_log: Uint8Array }> = [];
   /** spapr->irq_map: the MSI allocation bitmap (bit i = MSI i in use); null when absent. */
@@ -190,19 +243,27 @@ export class SpaprMachine implements VirtualHypervisor {
     this.compat = machineVersion(opts.machineType ?? 'pseries');
     this.machineType = this.compat.name;
     this.ram = new GuestRam(opts.ramSize ?? DEFAULT_RAM_SIZE);
-    this.cpu = new PowerPCCPU(this.ram, this, opts.cpuModel ?? POWER8, 0);
+    this.maxCpus = opts.maxCpus ?? 1;
+    if (!Number.isInteger(this.maxCpus) || this.maxCpus < 1) throw new Error(`Invalid SMP CPUs ${this.maxCpus}`);
+    // spapr_init_cpus: machine types before CPU hotplug need maxcpus == cpus
+    if (this.maxCpus > 1 && !this.compat.hotplugCpus) throw new Error('This machine version does not support CPU hotplug');
+    this.cpuModel = opts.cpuModel ?? POWER8;
+    this.xics = new Xics(icsReset(this.compat.legacyIrqs ? XICS_IRQS_LEGACY : XICS_IRQS_SPAPR), new Array(nrServers(this.compat, this.maxCpus)));
+    this.ics = this.xics.ics;
+    const boot = this.createCore(0, false);
+    this.cpu = boot.cpu;
+    this.icp = boot.icp;
+    this.spaprCpu = boot.spaprCpu;
     this.irqs = spaprIrqLayout(this.compat, SPAPR_VIO_REG_BASE, [SPAPR_VIO_REG_BASE + 1]);
     this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, this.irqs.vio.get(SPAPR_VIO_REG_BASE)!);
     this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, this.irqs.vio.get(SPAPR_VIO_REG_BASE + 1)!);
-    spaprCreateDrcs(this.compat, this.drcs);
+    spaprCreateDrcs(this.compat, this.drcs, this.maxCpus);
     this.rngSeed = opts.rngSeed ?? deterministicRngSeed();
     this.vofEnabled = opts.vof ?? true;
     this.htabShift = htabShiftForRam(this.ram.size);
     this.caps.defaults = [...this.compat.capsDefaults];
     this.caps.mig = [...this.compat.capsDefaults];
     setOvBits(this.ov5, platformOv5(this.compat));
-    this.ics = icsReset(this.compat.legacyIrqs ? XICS_IRQS_LEGACY : XICS_IRQS_SPAPR);
-    this.xics = new Xics(this.ics, [this.icp]);
     // spapr_irq_claim: what the machine and its devices claim at creation
     this.xics.claim(this.irqs.epow, false);
     if (this.irqs.hotplug !== undefined) this.xics.claim(this.irqs.hotplug, false);
@@ -212,6 +273,162 @@ export class SpaprMachine implements VirtualHypervisor {
     this.vty.onIrqPulse = () => this.xics.pulse(this.vty.irq);
     this.registerHypercalls();
     this.registerRtas();
+    // -device <core type>,core-id=K on the command line: cold-plugged, ready at reset
+    for (const coreId of (opts.coreIds ?? [0]).filter((k) => k !== 0)) {
+      const err = this.coreAdd(coreId, false);
+      if (err) throw new Error(`-device ${SPAPR_CPU_CORE_TYPE},core-id=${coreId}: ${err}`);
+    }
+  }
+
+  /** The CPU model of every core (-cpu). */
+  readonly cpuModel: CpuModel;
+
+  /** The vCPU whose hypercall (or RTAS call) is being handled: RTAS's `callcpu`. */
+  currentCpu: PowerPCCPU | undefined;
+
+  /**
+   * One slice for every vCPU but the first that RTAS start-cpu started (round-robin, in core
+   * order); halted ones wake when they have work. vCPU 0 is run by the main loop itself.
+   */
+  runSecondaryVcpus(sliceInsns: number): void {
+    for (let i = 1; i < this.cores.length; i++) {
+      const cpu = this.cores[i].cpu;
+      cpu.updateTimers();
+      if (cpu.state.halted && !cpu.hasWork()) continue;
+      cpu.run(sliceInsns);
+    }
+  }
+
+  /** A core's vCPU, presenter and SpaprCpuState (spapr_cpu_core_realize). */
+  private createCore(coreId: number, hotplugged: boolean, id?: string): SpaprCpuCore {
+    const cpuIndex = coreId;
+    const vcpuId = coreId * (this.compat.smpThreadsVsmt ? 1 : 8);
+    const cpu = new PowerPCCPU(this.ram, this, this.cpuModel, cpuIndex);
+    if (this.cpus.length) cpu.hpt = this.cpu.hpt;
+    const icp: IcpServer = {
+      xirr: 0, pending_priority: 0xff, mfrr: 0xff, xirr_owner: false,
+      output: (level) => cpu.setExternalIrq(level),
+    };
+    const core: SpaprCpuCore = {
+      coreId, cpuIndex, vcpuId, cpu, icp, hotplugged, id,
+      spaprCpu: { vpa_addr: 0n, slb_shadow_addr: 0n, slb_shadow_size: 0, dtl_addr: 0n, dtl_size: 0 },
+    };
+    this.cpus.push(cpu);
+    this.cores.push(core);
+    this.xics.icps[vcpuId] = icp;
+    return core;
+  }
+
+  /** The core (and its presenter and SpaprCpuState) of a vCPU. */
+  coreOf(cpu: PowerPCCPU): SpaprCpuCore {
+    return this.cores.find((c) => c.cpu === cpu) ?? this.cores[0];
+  }
+
+  /** spapr_find_cpu: the present vCPU with this vCPU id. */
+  findCpu(vcpuId: number): PowerPCCPU | undefined {
+    return this.cores.find((c) => c.vcpuId === vcpuId)?.cpu;
+  }
+
+  /** spapr_get_vcpu_id */
+  vcpuId(cpu: PowerPCCPU): number {
+    return this.coreOf(cpu).vcpuId;
+  }
+
+  /**
+   * device_add of a CPU core at run time (qdev_device_add + spapr_core_pre_plug/plug): null,
+   * or the error QEMU 7.2 reports (HMP prints it after "Error: "). The core's vCPU exists halted
+   * (stopped until RTAS start-cpu), its DRC is attached but not ready (the guest configures it
+   * through ibm,configure-connector, or the next machine reset makes it cold-plugged), a hotplug
+   * event is queued and the event interrupt pulsed; the device tree is not rebuilt.
+   */
+  deviceAdd(driver: string, props: DeviceAddProps = {}): string | null {
+    // the -cpu spelling of the type (QEMU itself knows only the lower-case type name)
+    if (driver === 'POWER8_v2.0-spapr-cpu-core') driver = SPAPR_CPU_CORE_TYPE;
+    if (!SPAPR_CPU_CORE_TYPES.includes(driver)) {
+      return `'${driver}' is not a valid device model name`;
+    }
+    const id = props.id === undefined ? undefined : String(props.id);
+    if (id !== undefined && this.cores.some((c) => c.id === id)) {
+      return `Duplicate device ID '${id}'`;
+    }
+    for (const k of Object.keys(props)) {
+      if (k !== 'id' && k !== 'core-id' && props[k] !== undefined) return `Property '${driver}.${k}' not found`;
+    }
+    const raw = props['core-id'] ?? 0;
+    const coreId = typeof raw === 'number' ? raw : raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isInteger(coreId)) return `Parameter 'core-id' expects integer`;
+    if (coreId < 0) return `Invalid core id ${coreId}`;
+    if (!this.compat.hotplugCpus) return 'CPU hotplug not supported for this machine';
+    if (driver !== SPAPR_CPU_CORE_TYPE) return `CPU core type should be ${SPAPR_CPU_CORE_TYPE}`;
+    return this.coreAdd(coreId, true, id);
+  }
+
+  /** spapr_core_pre_plug checks, then realize and spapr_core_plug. */
+  private coreAdd(coreId: number, hotplugged: boolean, id?: string): string | null {
+    if (coreId < 0) return `Invalid core id ${coreId}`;
+    if (coreId >= this.maxCpus) return `core id ${coreId} out of range`;
+    if (this.cores.some((c) => c.coreId === coreId)) return `core ${coreId} already populated`;
+    const core = this.createCore(coreId, hotplugged, id);
+    const cpu = core.cpu;
+    // realize: a vCPU other than the first starts halted (spapr_reset_vcpu)
+    cpu.reset();
+    secondaryVcpuReset(cpu);
+    const drc = this.drcs.get(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: core.vcpuId, owner: 'machine' }));
+    if (drc) {
+      // spapr_drc_attach
+      this.host.trace('spapr_drc_attach', `drc: 0x${drcIndex(drc).toString(16).padStart(8, '0')}`);
+      drc.dev = true;
+      if (hotplugged) this.hotplugReqAddByIndex(drc);
+      else drcReset(drc);
+    }
+    // hot-plugged threads take the boot CPU's compat mode (CAS or reset set it)
+    if (hotplugged) cpu.state.compatPvr = this.cpu.state.compatPvr;
+    return null;
+  }
+
+  /**
+   * spapr_hotplug_req_add_by_index: an RTAS hotplug event (v6 log: Main-A, Main-B, HP) queued
+   * on pending_events and the event source's interrupt pulsed: the hot-plug source once the
+   * guest negotiated OV5_HP_EVT at CAS, else the EPOW source (legacy hotplug notification).
+   */
+  private hotplugReqAddByIndex(drc: SpaprDrc): void {
+    const log = new Uint8Array(108);
+    const dv = new DataView(log.buffer);
+    // rtas_event_log_v6
+    log[0] = 0x80 | 0x04 | 0x02; // VALID | NEW_LOG | BIGENDIAN
+    log[2] = 0x80 | 0x0e; // POWERPC_FORMAT | PLATFORM_EVENT
+    dv.setUint32(12, 0x49424d00); // "IBM\0"
+    // Main-A at 16: creation date and time (BCD) from the guest RTC
+    dv.setUint16(16, 0x5048);
+    dv.setUint16(18, 48);
+    const d = new Date(Number((this.rtcHostNs() + this.rtcNsOffset) / 1_000_000_000n) * 1000);
+    const bcd = (v: number) => ((Math.floor(v / 10) % 10) << 4) | (v % 10);
+    const year = d.getUTCFullYear();
+    dv.setUint32(24, ((bcd(Math.floor(year / 100)) << 24) | (bcd(year % 100) << 16) | (bcd(d.getUTCMonth() + 1) << 8) | bcd(d.getUTCDate())) >>> 0);
+    dv.setUint32(28, ((bcd(d.getUTCHours()) << 24) | (bcd(d.getUTCMinutes()) << 16) | (bcd(d.getUTCSeconds()) << 8)) >>> 0);
+    log[40] = 0x48; // creator_id 'H'
+    log[43] = 3; // section_count
+    dv.setUint32(56, this.nextPlid++ >>> 0, true); // plid, host byte order (x86-64)
+    // Main-B at 64
+    dv.setUint16(64, 0x5548);
+    dv.setUint16(66, 24);
+    log[72] = 0x80; // subsystem: external environment
+    // HP at 88
+    dv.setUint16(88, 0x4850);
+    dv.setUint16(90, 20);
+    log[92] = 1; // section_version
+    log[96] = RTAS_LOG_V6_HP_TYPE[drc.type] ?? 0;
+    log[97] = 1; // RTAS_LOG_V6_HP_ACTION_ADD
+    log[98] = 2; // RTAS_LOG_V6_HP_ID_DRC_INDEX
+    dv.setUint32(100, drcIndex(drc));
+    this.pending_events.push({
+      // VERSION_6 | SEVERITY_EVENT | DISPOSITION_NOT_RECOVERED | OPTIONAL_PART_PRESENT | INITIATOR_HOTPLUG | TYPE_HOTPLUG
+      summary: (0x06000000 | 0x00200000 | 0x00100000 | 0x00040000 | 0x00006000 | 0xe5) >>> 0,
+      extended_length: log.length,
+      extended_log: log,
+    });
+    const irq = testOvBit(this.ov5_cas, OV5.HP_EVT) && this.irqs.hotplug !== undefined ? this.irqs.hotplug : this.irqs.epow;
+    this.xics.pulse(irq);
   }
 
   // ---- VirtualHypervisor -------------------------------------------------------------
@@ -220,13 +437,30 @@ export class SpaprMachine implements VirtualHypervisor {
     return nsToTB(this.host.clock.ns()) + this.tbOffset;
   }
 
+  /** The machine's VM change-state handlers (qemu_add_vm_change_state_handler). */
+  vmStateChange(running: boolean): void {
+    spaprCasChangeStateHandler(this, running);
+  }
+
   hypercall(cpu: PowerPCCPU): void {
+    this.currentCpu = cpu;
     const opcode = Number(cpu.state.getGpr(3) & 0xffffffffn);
     const r = this.hcalls.dispatch(this, cpu, opcode, (msg) => this.host.log(msg));
     cpu.state.setGpr(3, r);
   }
 
   // ---- boot and reset ----------------------------------------------------------------
+
+  /** -kernel / -initrd / -append as given (a destination is started with the same). */
+  bootImages(): { kernel: Uint8Array | null; initrd: Uint8Array | null; cmdline: string } {
+    return { kernel: this.kernelImage, initrd: this.initrdImage, cmdline: this.kernelCmdline };
+  }
+
+  setBootImages(b: { kernel: Uint8Array | null; initrd: Uint8Array | null; cmdline: string }): void {
+    this.kernelImage = b.kernel;
+    this.initrdImage = b.initrd;
+    this.kernelCmdline = b.cmdline;
+  }
 
   /** -kernel: keep the image; it is loaded at every machine reset. */
   setKernel(image: Uint8Array): void {
@@ -238,19 +472,30 @@ export class SpaprMachine implements VirtualHypervisor {
    * reload the kernel and set the entry state the guest observes when VOF enters it.
    */
   reset(): void {
+    // 2.8-5.0: a CAS reboot keeps what CAS negotiated (ov5_cas, compat mode)
+    const casKept = casRebootKeeps(this);
     this.ov5_cas.fill(0);
+    if (casKept) this.ov5_cas.set(casKept.ov5_cas);
     this.patb_entry = 0n;
     Object.assign(this.fwnmi, { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 });
     this.hpt.reset();
-    this.cpu.reset();
-    this.host.trace('guest_cpu_reset', `cpu=${cpuTraceId(0)}`);
+    // spapr_cpu_core_reset_handler of every core, in realize order; all vCPUs but the
+    // first stay halted (MSR[SF] clear) until RTAS start-cpu
+    for (const core of this.cores) {
+      core.cpu.reset();
+      // the vcpu trace property prints "cpu=%p " (with its trailing space)
+      this.host.trace('guest_cpu_reset', `cpu=${cpuTraceId(core.cpuIndex)} `);
+      if (core !== this.cores[0]) secondaryVcpuReset(core.cpu);
+    }
     this.xics.reset();
-    spaprCpuStateReset(this.spaprCpu);
+    for (const core of this.cores) spaprCpuStateReset(core.spaprCpu);
     // ppc_set_compat_all(max_compat_pvr): no max-cpu-compat, so raw mode until CAS
-    this.cpu.state.compatPvr = 0;
+    this.cpu.state.compatPvr = casKept ? casKept.compatPvr : 0;
+    for (const cpu of this.cpus) cpu.state.compatPvr = this.cpu.state.compatPvr;
     this.cas_reboot = false;
     this.vofBootargs = undefined;
     for (const d of this.drcs.list()) drcReset(d); // spapr_drc_reset_all
+    this.pending_events.length = 0; // spapr_clear_pending_events
     this.vty.reset();
     vofInstallTrampolines(this.ram);
     // the ROM reset reloads -kernel / -initrd; the tree then announces them
@@ -494,6 +739,22 @@ export function htabShiftForRam(ramSize: number): number {
   let shift = 18;
   while (2 ** (shift + 7) < ramSize) shift++;
   return shift;
+}
+
+/** LPCR_PECE0..4 of POWER8 (pcc->lpcr_pm): power-saving exit enables, set when a vCPU starts. */
+export const LPCR_PM_POWER8 = 0x1f000n;
+
+/**
+ * spapr_reset_vcpu for a vCPU the machine does not enter itself: halted until RTAS start-cpu,
+ * MSR[SF] clear, LPCR without the power-saving exit enables, and PIR 0 (what QEMU 7.2 under
+ * TCG sends for such a vCPU).
+ */
+export function secondaryVcpuReset(cpu: PowerPCCPU): void {
+  const s = cpu.state;
+  s.setMsr(0n);
+  s.setSpr(SPR_LPCR, s.getSpr(SPR_LPCR) & ~LPCR_PM_POWER8);
+  s.setSpr(SPR_PIR, 0n);
+  s.halted = 1;
 }
 
 /** guest_cpu_reset prints a CPUState pointer in QEMU; we print a stable per-vCPU id. */

@@ -11,7 +11,8 @@ import {
   SPAPR_DRC_STATE_LOGICAL_UNISOLATE, SPAPR_DRC_STATE_LOGICAL_UNUSABLE, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED,
   SPAPR_DRC_STATE_PHYSICAL_POWERON, SPAPR_DRC_STATE_PHYSICAL_UNISOLATE, type SpaprDrc,
 } from './drc';
-import type { SpaprMachine } from './machine';
+import { LPCR_PM_POWER8, type SpaprMachine } from './machine';
+import { SPR_LPCR } from '../cpu/state';
 
 type M = SpaprMachine;
 
@@ -82,9 +83,9 @@ function rtas_system_reboot(m: M, c: RtasCall): void {
   c.ret(0, RTAS_OUT_SUCCESS);
 }
 
-/** spapr_find_cpu: the vCPU with this id (only vCPU 0 exists). */
+/** spapr_find_cpu: the present vCPU with this id. */
 function findCpu(m: M, id: number) {
-  return id === 0 ? m.cpu : undefined;
+  return m.findCpu(id);
 }
 
 function rtas_query_cpu_stopped_state(m: M, c: RtasCall): void {
@@ -99,13 +100,29 @@ function rtas_start_cpu(m: M, c: RtasCall): void {
   if (c.nargs !== 3 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
   const cpu = findCpu(m, c.arg(0));
   if (!cpu) return c.ret(0, RTAS_OUT_PARAM_ERROR);
-  // the only vCPU is the caller, which is running
-  c.ret(0, RTAS_OUT_HW_ERROR);
+  const s = cpu.state;
+  if (!s.halted) return c.ret(0, RTAS_OUT_HW_ERROR);
+  // MSR = SF | ME; LPCR[ILE] and [AIL] as the caller's
+  s.setMsr((1n << 63n) | (1n << 12n));
+  const ILE_AIL = (1n << 25n) | (3n << 23n);
+  const caller = m.currentCpu ?? m.cpu;
+  s.setSpr(SPR_LPCR, (s.getSpr(SPR_LPCR) & ~ILE_AIL) | (caller.state.getSpr(SPR_LPCR) & ILE_AIL));
+  // spapr_cpu_set_entry_state(newcpu, start, 0, r3, 0)
+  s.setNip(BigInt(c.arg(1) >>> 0));
+  s.setGpr(1, 0n);
+  s.setGpr(3, BigInt(c.arg(2) >>> 0));
+  s.setGpr(4, 0n);
+  s.setSpr(SPR_LPCR, s.getSpr(SPR_LPCR) | LPCR_PM_POWER8);
+  s.halted = 0;
+  c.ret(0, RTAS_OUT_SUCCESS);
 }
 
 function rtas_stop_self(m: M, _c: RtasCall): void {
-  m.cpu.state.halted = 1;
-  m.cpu.requestExit();
+  const cpu = m.currentCpu ?? m.cpu;
+  const s = cpu.state;
+  s.setSpr(SPR_LPCR, s.getSpr(SPR_LPCR) & ~LPCR_PM_POWER8);
+  s.halted = 1;
+  cpu.requestExit();
 }
 
 const RTAS_SYSPARM_SPLPAR_CHARACTERISTICS = 20;

@@ -22,12 +22,14 @@ import {
 } from '../vmstate/vmstate';
 import { RamMigration, register_ram } from '../migration/ram';
 import { HtabMigration, register_htab } from '../migration/htab';
+import { FDT_MAX_SIZE } from './cas';
 import { fdtParse } from './fdt';
 import {
   SPAPR_DRC_STATE_LOGICAL_CONFIGURED, SPAPR_DRC_STATE_LOGICAL_UNUSABLE, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED,
   SPAPR_DRC_STATE_PHYSICAL_POWERON, type SpaprDrc,
 } from './drc';
-import { testOvBit, type SpaprMachine, type SpaprNvram } from './machine';
+import { testOvBit, type SpaprCpuCore, type SpaprMachine, type SpaprNvram } from './machine';
+import { nrServers } from './dt';
 import type { MachineCompat } from './versions';
 import type { SpaprVioDevice, SpaprVty } from './vty';
 
@@ -151,8 +153,8 @@ const vmstate_spapr_dtb: VMStateDescription<SpaprMachine> = {
   fields: [
     VMSTATE_UINT32('fdt_initial_size', prop('fdtInitialSize')),
     VMSTATE_UINT32('fdt_size', fn((m: SpaprMachine) => m.fdtBlob.length, (m, v) => {
-      // FDT_MAX_SIZE
-      if (v > 0x100000) throw new VMStateError(-EINVAL, [`spapr_dtb: fdt_size 0x${v.toString(16)} exceeds 0x100000`]);
+      // FDT_MAX_SIZE (include/hw/ppc/spapr.h): x-vof streams carry a tree of exactly that size
+      if (v > FDT_MAX_SIZE) throw new VMStateError(-EINVAL, [`spapr_dtb: fdt_size 0x${v.toString(16)} exceeds 0x${FDT_MAX_SIZE.toString(16)}`]);
       m.fdtBlob = new Uint8Array(v);
     })),
     VMSTATE_VBUFFER('fdt_blob', (m: SpaprMachine) => m.fdtBlob.length, fn((m: SpaprMachine) => m.fdtBlob, (m, v) => { m.fdtBlob.set(v); })),
@@ -206,14 +208,16 @@ function qtailqInfo<E>(vmsd: VMStateDescription<E>, create: () => E): VMStateInf
         loaded.push(e);
         if (loaded.length > 1 << 16) return -EINVAL;
       }
-      if (!ctx.dry) list.push(...loaded);
+      // a destination's list is empty (reset clears it); a decode-only machine is reused
+      if (!ctx.dry) list.splice(0, list.length, ...loaded);
       return 0;
     },
-    put(w, o, f, i) {
+    put(w, o, f, i, vmdesc) {
       const list: E[] = f.acc!.get(o, i);
       for (const e of list) {
         w.u8(1);
-        const ret = vmstate_save_state(w, vmsd, e);
+        // put_qtailq hands the field's vmdesc to every element: the struct is described in it
+        const ret = vmstate_save_state(w, vmsd, e, vmdesc ?? null);
         if (ret) return ret;
       }
       w.u8(0);
@@ -273,8 +277,8 @@ export const vmstate_spapr: VMStateDescription<SpaprMachine> = {
   minimum_version_id: 1,
   pre_load: (m) => { m.caps.mig = [...m.caps.defaults]; },
   post_load: (m) => {
-    // The cpu section was loaded before the TB offset: redo its timer hand-over.
-    m.cpu.postLoad();
+    // The cpu sections were loaded before the TB offset: redo their timer hand-over.
+    for (const cpu of m.cpus) cpu.postLoad();
     // spapr_irq_post_load: re-raise the vCPU's interrupt line from the loaded ICP state.
     m.xics.postLoad();
   },
@@ -711,25 +715,34 @@ const pre_2_10_vmstate_dummy_icp: VMStateDescription<number> = {
 
 // ---- registration --------------------------------------------------------------------------
 
-/** spapr_max_server_number() for one vCPU: the pre-2.10 dummy ICPs (vsmt 8). */
-const DUMMY_ICPS = 8;
 const SPAPR_MAX_PHBS = 31;
 const PCI_DRCS = 256;
 const SPAPR_WDT_MAX = 4;
 
 /**
- * QEMU 7.2's section ids for `-M <type> -cpu POWER8 -nodefaults -device spapr-vty`: the
- * per-process counter in registration order (ids 1 and 3 belong to live handlers that never
- * send). Checked against QEMU's own pseries-7.2 and pseries-2.6 streams and their
- * savevm_section_skip traces.
+ * QEMU 7.2's section ids for `-M <type> -cpu POWER8 -smp 1,maxcpus=N -nodefaults -device
+ * spapr-vty [-device <core>,core-id=K ...]`: the per-process counter in registration order
+ * (ids 1 and 3 belong to live handlers that never send). spapr_init_cpus registers the
+ * pre-2.10 dummy ICPs (one per possible server), then for every possible core its DRC, the
+ * boot core's vCPU sections right after its DRC; cores of -device come after the vty (before
+ * globalstate), cores hot-plugged later take the next ids of the counter. Checked against
+ * QEMU's own streams (pseries-7.2, pseries-2.6, and with maxcpus=2 a core cold-plugged or
+ * hot-plugged with device_add) and their savevm_section_skip traces.
  */
-export function spaprSectionIds(c: MachineCompat) {
+export function spaprSectionIds(c: MachineCompat, maxCpus = 1, coldCores = 0) {
   let id = 5;
   const dummyIcps = c.pre_2_10_migration ? id : -1;
-  if (c.pre_2_10_migration) id += DUMMY_ICPS;
-  const cpuDrc = c.hotplugCpus ? id++ : -1;
-  const cpu_common = id++, cpu = id++, icp = id++;
-  const spapr_cpu = c.pre_3_0_migration ? -1 : id++;
+  if (c.pre_2_10_migration) id += nrServers(c, maxCpus);
+  const cpuDrcs: number[] = [];
+  let cpu_common = -1, cpu = -1, icp = -1, spapr_cpu = -1;
+  for (let i = 0; i < maxCpus; i++) {
+    if (c.hotplugCpus) cpuDrcs.push(id++);
+    if (i === 0) {
+      cpu_common = id++; cpu = id++; icp = id++;
+      if (!c.pre_3_0_migration) spapr_cpu = id++;
+    }
+  }
+  const cpuDrc = c.hotplugCpus ? cpuDrcs[0] : -1;
   const rtc = id++, nvram = id++;
   const phbDrcs = c.drPhbEnabled ? id : -1;
   if (c.drPhbEnabled) id += SPAPR_MAX_PHBS;
@@ -740,10 +753,18 @@ export function spaprSectionIds(c: MachineCompat) {
   const pci = id++, pcibus = id++, spapr = id++, htab = id++;
   const watchdogs = id;
   id += SPAPR_WDT_MAX;
-  const vty = id++, globalstate = id++;
+  const vty = id++;
+  // sections per core: cpu_common, cpu, icp/server (+ spapr_cpu from pseries-3.0)
+  const perCore = c.pre_3_0_migration ? 3 : 4;
+  const coldCoreBase = id;
+  id += coldCores * perCore;
+  const globalstate = id++;
   return {
-    timer: 0, ram: 2, ics: 4, dummyIcps, cpuDrc, cpu_common, cpu, icp, spapr_cpu, rtc, nvram,
-    phbDrcs, pciDrcs, iommu0, iommu1, pci, pcibus, spapr, htab, watchdogs, vty, globalstate,
+    timer: 0, ram: 2, ics: 4, dummyIcps, cpuDrc, cpuDrcs, cpu_common, cpu, icp, spapr_cpu, rtc, nvram,
+    phbDrcs, pciDrcs, iommu0, iommu1, pci, pcibus, spapr, htab, watchdogs, vty, perCore, coldCoreBase,
+    globalstate,
+    /** the first id of hot-plugged cores' sections (the counter after globalstate) */
+    hotCoreBase: id,
   };
 }
 
@@ -764,7 +785,10 @@ export interface SpaprMigrationState {
   ram: RamMigration;
   htab: HtabMigration;
   globalState: GlobalState;
+  /** vCPU 0's cpu / cpu_common view */
   cpuVm: PowerPCCPUVm;
+  /** every present vCPU's view, in the machine's core order (cpuVms[0] === cpuVm) */
+  cpuVms: PowerPCCPUVm[];
   devices: SpaprStateOnlyDevices;
 }
 
@@ -777,22 +801,28 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     get cpu_clock_offset() { return BigInt(Math.round(m.host.clock.ns())); },
     set cpu_clock_offset(v: bigint) { m.host.clock.set(Number(v)); },
   };
-  const cpuVm: PowerPCCPUVm = {
-    state: m.cpu.state,
-    pvr: m.cpu.model.pvr,
-    cpu_index: 0,
-    pre_2_8_migration: m.compat.pre_2_8_migration,
-    pre_2_10_migration: m.compat.pre_2_10_migration,
-    pre_3_0_migration: m.compat.pre_3_0_migration,
-    preSave: () => m.cpu.preSave(),
-    postLoad: () => m.cpu.postLoad(),
-    wakeArmed: () => m.cpu.nextTimerTB() !== Infinity,
+  const cpuVmOf = (core: SpaprCpuCore): PowerPCCPUVm => {
+    const cpu = core.cpu;
+    const vm: PowerPCCPUVm = {
+      state: cpu.state,
+      pvr: cpu.model.pvr,
+      cpu_index: core.cpuIndex,
+      pre_2_8_migration: m.compat.pre_2_8_migration,
+      pre_2_10_migration: m.compat.pre_2_10_migration,
+      pre_3_0_migration: m.compat.pre_3_0_migration,
+      preSave: () => cpu.preSave(),
+      postLoad: () => cpu.postLoad(),
+      wakeArmed: () => cpu.nextTimerTB() !== Infinity,
+    };
+    if (m.cpuMigCompat) {
+      // a release profile: its model's values (a fresh copy: a load stores what it read here)
+      vm.mig = { ...m.cpuMigCompat.mig };
+      vm.sanity_equal = m.cpuMigCompat.sanity_equal;
+    }
+    return vm;
   };
-  if (m.cpuMigCompat) {
-    // a release profile: its model's values (a fresh copy: a load stores what it read here)
-    cpuVm.mig = { ...m.cpuMigCompat.mig };
-    cpuVm.sanity_equal = m.cpuMigCompat.sanity_equal;
-  }
+  const cpuVms = m.cores.map(cpuVmOf);
+  const cpuVm = cpuVms[0];
   const ram = new RamMigration(m.ram);
   const htab = new HtabMigration({
     htabShift: m.hpt.htabShift,
@@ -802,7 +832,10 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   });
   const globalState = new GlobalState();
   const c = m.compat;
-  const ids = spaprSectionIds(c);
+  const boot = m.cores[0];
+  const coldCores = m.cores.filter((k) => k !== boot && !k.hotplugged);
+  const hotCores = m.cores.filter((k) => k.hotplugged);
+  const ids = spaprSectionIds(c, m.maxCpus, coldCores.length);
   icsClaimDefaults(m.ics, m);
   const devices: SpaprStateOnlyDevices = {
     tce: [new SpaprTceTable(SPAPR_PCI_LIOBN, SPAPR_PCI_DMA32_SIZE >> SPAPR_TCE_PAGE_SHIFT, SPAPR_TCE_PAGE_SHIFT, 0n, true)],
@@ -818,17 +851,27 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   register_ram(reg, ram, { section_id: ids.ram });
   reg.vmstate_register(0, vmstate_ics, m.ics, { section_id: ids.ics });
   if (c.pre_2_10_migration) {
-    // dummies 1..7 stay; dummy 0 gave way to the real ICP of vCPU 0
-    for (let i = 1; i < DUMMY_ICPS; i++) reg.vmstate_register(i, pre_2_10_vmstate_dummy_icp, i, { section_id: ids.dummyIcps + i });
+    // one dummy per possible server; each present vCPU's real ICP took its cpu_index's place
+    for (let i = 0; i < nrServers(c, m.maxCpus); i++) {
+      if (m.cores.some((k) => k.cpuIndex === i)) continue;
+      reg.vmstate_register(i, pre_2_10_vmstate_dummy_icp, i, { section_id: ids.dummyIcps + i });
+    }
   }
-  if (c.hotplugCpus) {
-    const d = drcView(0x10000000, false, m.drcs.get(0x10000000));
-    devices.drcs.push(d);
-    reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.cpuDrc });
+  /** A core's vCPU sections: cpu_common, cpu, icp/server, spapr_cpu from `first` on. */
+  const registerCore = (core: SpaprCpuCore, vm: PowerPCCPUVm, first: number) => {
+    register_cpu_vmstate(reg, vm, { common: { section_id: first }, cpu: { section_id: first + 1 } });
+    reg.vmstate_register(core.cpuIndex, vmstate_icp_server, core.icp, { section_id: first + 2 });
+    if (!c.pre_3_0_migration) reg.vmstate_register(core.cpuIndex, vmstate_spapr_cpu_state, m, { section_id: first + 3 });
+  };
+  for (let i = 0; i < (c.hotplugCpus ? m.maxCpus : 1); i++) {
+    if (c.hotplugCpus) {
+      const index = (0x10000000 | (i * (c.smpThreadsVsmt ? 1 : 8))) >>> 0;
+      const d = drcView(index, false, m.drcs.get(index));
+      devices.drcs.push(d);
+      reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.cpuDrcs[i] });
+    }
+    if (i === 0) registerCore(boot, cpuVm, ids.cpu_common);
   }
-  register_cpu_vmstate(reg, cpuVm, { common: { section_id: ids.cpu_common }, cpu: { section_id: ids.cpu } });
-  reg.vmstate_register(0, vmstate_icp_server, m.icp, { section_id: ids.icp });
-  if (!c.pre_3_0_migration) reg.vmstate_register(0, vmstate_spapr_cpu_state, m, { section_id: ids.spapr_cpu });
   reg.vmstate_register(0, vmstate_spapr_rtc, m, { section_id: ids.rtc });
   reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: ids.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });
   if (c.drPhbEnabled) {
@@ -856,8 +899,11 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
     reg.vmstate_register(i, vmstate_spapr_watchdog, w, { section_id: ids.watchdogs + i });
   }
   reg.vmstate_register(0, vmstate_spapr_vty, m.vty, { section_id: ids.vty, idstr: `${m.vty.dtName}/spapr_vty` });
+  // -device cores (cold-plugged), then globalstate, then the cores device_add plugged
+  coldCores.forEach((k, j) => registerCore(k, cpuVms[m.cores.indexOf(k)], ids.coldCoreBase + j * ids.perCore));
   register_global_state(reg, globalState, { section_id: ids.globalstate });
-  return { registry: reg, ram, htab, globalState, cpuVm, devices };
+  hotCores.forEach((k, j) => registerCore(k, cpuVms[m.cores.indexOf(k)], ids.hotCoreBase + j * ids.perCore));
+  return { registry: reg, ram, htab, globalState, cpuVm, cpuVms, devices };
 }
 
 // ---- decoders for analyze ------------------------------------------------------------------

@@ -33,11 +33,16 @@ const CPPR = (icp: IcpState): number => icp.xirr >>> 24;
 export class Xics {
   readonly offset = XICS_IRQ_BASE;
 
-  /** `icps[server]`: one presenter per vCPU id. */
-  constructor(readonly ics: IcsState, readonly icps: IcpServer[]) {}
+  /** `icps[server]`: one presenter per present vCPU, by vCPU id (holes for absent cores). */
+  constructor(readonly ics: IcsState, readonly icps: Array<IcpServer | undefined>) {}
 
   icpGet(server: number): IcpServer | undefined {
     return server >= 0 && server < this.icps.length ? this.icps[server] : undefined;
+  }
+
+  /** The present presenters in server order. */
+  presenters(): IcpServer[] {
+    return this.icps.filter((i): i is IcpServer => i !== undefined);
   }
 
   validIrq(nr: number): boolean {
@@ -203,7 +208,7 @@ export class Xics {
       irq.priority = 0xff;
       irq.saved_priority = 0xff;
     }
-    for (const icp of this.icps) {
+    for (const icp of this.presenters()) {
       icp.xirr = 0;
       icp.pending_priority = 0xff;
       icp.mfrr = 0xff;
@@ -214,6 +219,6 @@ export class Xics {
 
   /** After an incoming migration: the vCPU's input follows the presenter's state. */
   postLoad(): void {
-    for (const icp of this.icps) icp.output(XISR(icp) !== 0);
+    for (const icp of this.presenters()) icp.output(XISR(icp) !== 0);
   }
 }

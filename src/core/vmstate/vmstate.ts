@@ -114,8 +114,12 @@ export interface VMStateInfo {
   name: string;
   /** Read element i of `field` into `o`; 0 or a negative errno. Use vmstate_assign() to set. */
   get(r: QEMUFileReader, o: any, field: VMStateField<any>, i: number, ctx: LoadContext): number;
-  /** Write element i of `field` from `o`; nothing or 0 for success, a negative errno otherwise. */
-  put(w: QEMUFileWriter, o: any, field: VMStateField<any>, i: number): number | void;
+  /**
+   * Write element i of `field` from `o`; nothing or 0 for success, a negative errno otherwise.
+   * `vmdesc` is the field's vmdesc entry when one is being written (QEMU hands its JSON writer
+   * to put: a QTAILQ describes its element struct there).
+   */
+  put(w: QEMUFileWriter, o: any, field: VMStateField<any>, i: number, vmdesc?: VmdescNode | null): number | void;
   /**
    * Optional whole-array codecs for large arrays (e.g. a TCE table): used instead of n calls
    * of get/put when the field is an array. Same wire bytes, same vmdesc (one entry with
@@ -815,7 +819,7 @@ export function vmstate_save_state<O>(w: QEMUFileWriter, vmsd: VMStateDescriptio
       if (f.vmsd) {
         ret = vmstate_save_state(w, f.vmsd, f.elem!(o, i), entry ? (entry.struct as VmdescNode) : null, errors);
       } else {
-        ret = f.info!.put(w, o, f, i) ?? 0;
+        ret = f.info!.put(w, o, f, i, entry) ?? 0;
       }
       if (ret) {
         errors.report(`Save of field ${vmsd.name}/${f.name} failed`);
