@@ -76,6 +76,33 @@ describe('the profile table', () => {
     expect(cpuSanityValues(getProfile('qemu-7.2'))).toMatchObject({ insns_flags: p26.insns_flags, insns_flags2: p26.insns_flags2 });
   });
 
+  it('carries each release\'s TCG interrupt routing: LPES0 and the HV sanity check from 2.7', () => {
+    const p26 = getProfile('qemu-2.6').excp, p27 = getProfile('qemu-2.7').excp, p72 = getProfile('qemu-7.2').excp;
+    expect(p26.routing).toBeNull();
+    expect(p26.lpcr & 0x8).toBe(0); // LPCR[LPES0]
+    expect(p27.lpcr & 0x8).toBe(0x8);
+    expect(p27.routing).toMatchObject({ has_hv_mode: true, abortFormat: 'Trying to deliver HV exception %d with no HV support' });
+    expect(p27.routing!.msr_mask & (1n << 60n)).toBe(0n); // PAPR mode: no MSR_HV
+    expect(p72.routing!.abortFormat).toBe('Trying to deliver HV exception (HSRR) %d with no HV support');
+    // applied at the next reset
+    const inst = new Instance({ name: 'z', deterministic: true, profile: 'qemu-2.6' });
+    inst.boot(ELF);
+    expect(inst.machine.cpu.state.getSpr(318) & 0x8n).toBe(0n);
+  });
+
+  it('offers QEMU 2.7 with each fix the 2016 thread discussed, outside the release list', () => {
+    for (const name of ['qemu-2.7+vmstate-unused', 'qemu-2.7+post-load-compare', 'qemu-2.7+per-machine-flags', 'qemu-2.7+pvr-check', 'qemu-2.7+skip-insns-check'] as const) {
+      const p = getProfile(name);
+      expect(p.release).toBe('2.7');
+      expect(p.cas).toBe(getProfile('qemu-2.7').cas);
+      expect(PROFILES).not.toContain(p);
+    }
+    // the per-machine-type flags: 2.6's values on pseries-2.6, 2.7's elsewhere
+    const pm = getProfile('qemu-2.7+per-machine-flags');
+    expect(cpuSanityValues(pm, 'pseries-2.6').insns_flags).toBe(getProfile('qemu-2.6').power8.insns_flags);
+    expect(cpuSanityValues(pm, 'pseries-2.7').insns_flags).toBe(getProfile('qemu-2.7').power8.insns_flags);
+  });
+
   it('refuses a machine type the release did not have, with QEMU\'s lines', () => {
     let err: unknown;
     try { new Instance({ name: 'x', profile: 'qemu-2.6', machineType: 'pseries-7.2' }); } catch (e) { err = e; }

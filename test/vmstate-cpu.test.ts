@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CpuState } from '../src/core/cpu/state';
-import { register_cpu_vmstate, vmstate_cpu_common, vmstate_ppc_cpu, type PowerPCCPUVm } from '../src/core/vmstate/cpu';
+import { register_cpu_vmstate, vmstate_cpu_common, vmstate_ppc_cpu, vmstate_ppc_cpu_for, type CpuSanityMode, type PowerPCCPUVm } from '../src/core/vmstate/cpu';
 import { GlobalState, vmstate_globalstate } from '../src/core/vmstate/globalstate';
 import { QEMUFileReader, QEMUFileWriter } from '../src/core/vmstate/qemufile';
 import {
@@ -114,6 +114,71 @@ describe('cpu vmstate (QEMU 7.2 layout)', () => {
     r.eof = true;
     expect(vmstate_load_state(r, vmstate_ppc_cpu, d, 5, loadContext())).toBe(0);
     expect((d as typeof o).mig).toBeUndefined(); // received values go to scratch storage, as QEMU ignores them
+  });
+
+  describe('the QEMU <= 2.7 sanity fields and the 2016 thread\'s variants of them', () => {
+    const P8_26 = { msr_mask: 0x800000010280ff37n, insns_flags: 0x8000600fe1ff3a21n, insns_flags2: 0x10fb6n, nb_BATs: 0, slb_nr: 32 };
+    const P8_27 = { ...P8_26, insns_flags: 0x8000600fe1ff7ae1n, insns_flags2: 0x50fb6n };
+    /** A section written by a 2.6 CPU and loaded by a 2.7 one declared with `mode`. */
+    const load = (mode: CpuSanityMode | undefined, local = P8_27, stream = P8_26) => {
+      const src = { ...cpu(), sanity_equal: 'none' as const, mig: { ...stream } };
+      src.state.setSpr(287, 0x004d0200n);
+      const { bytes } = vmstate_save_with_desc(vmstate_ppc_cpu, src);
+      const d = { ...cpu(), sanity_equal: 'decimal' as const, mig: { ...local, sanity: mode } };
+      const r = new QEMUFileReader(bytes);
+      r.eof = true;
+      const ctx = loadContext();
+      const ret = vmstate_load_state(r, vmstate_ppc_cpu_for(mode ?? 'equal'), d, 5, ctx);
+      return { ret, lines: ctx.errors.lines, remaining: r.remaining, d };
+    };
+
+    it('_EQUAL: 2.7 refuses 2.6\'s insns_flags with the thread\'s decimal line', () => {
+      expect(load(undefined)).toMatchObject({ ret: -22, lines: ['9223477658187168481 != 9223477658187151905', 'Failed to load cpu:env.insns_flags'] });
+      expect(load('equal', P8_26)).toMatchObject({ ret: 0, lines: [], remaining: 0 });
+    });
+
+    it('every variant reads the same 28 bytes and accepts the 2.6 stream', () => {
+      for (const mode of ['unused-flags', 'post-load-compare', 'skip-insns-check'] as const) {
+        expect(load(mode), mode).toMatchObject({ ret: 0, lines: [], remaining: 0 });
+      }
+    });
+
+    it('names the fields as each patch declared them', () => {
+      const names = (mode: CpuSanityMode) => (vmstate_save_with_desc(vmstate_ppc_cpu_for(mode), { ...cpu(), sanity_equal: 'decimal', mig: { ...P8_27, sanity: mode } }).desc.fields as { name: string }[]).map((f) => f.name).slice(-4);
+      expect(names('equal')).toEqual(['env.msr_mask', 'env.insns_flags', 'env.insns_flags2', 'env.nb_BATs']);
+      expect(names('unused-flags')).toEqual(['env.msr_mask', 'unused[1]', 'unused[2]', 'env.nb_BATs']);
+      expect(names('post-load-compare')).toEqual(['env.msr_mask', 'env.src_insns_flags', 'env.src_insns_flags2', 'env.nb_BATs']);
+      expect(names('skip-insns-check')).toEqual(['env.msr_mask', 'env.insns_flags', 'env.insns_flags2', 'env.nb_BATs']);
+      // QEMU 7.2's description is untouched by the variants
+      expect(vmstate_ppc_cpu_for('equal')).toBe(vmstate_ppc_cpu);
+    });
+
+    it('post-load-compare refuses a source with a flag this CPU lacks (2.7 -> 2.6)', () => {
+      const r = load('post-load-compare', P8_26, P8_27);
+      expect(r.ret).toBe(-22);
+      expect(r.lines[0]).toBe("cpu: the source's insns_flags 8000600fe1ff7ae1 has bits this CPU lacks (00000000000040c0)");
+    });
+
+    it('msr_mask stays _EQUAL in every variant', () => {
+      for (const mode of ['unused-flags', 'post-load-compare', 'skip-insns-check'] as const) {
+        expect(load(mode, { ...P8_27, msr_mask: P8_27.msr_mask | (1n << 60n) }).lines[1], mode).toBe('Failed to load cpu:env.msr_mask');
+      }
+    });
+
+    it('before 2.10 post_load replaced the migrated PVR with the local model\'s, unchecked', () => {
+      const o = cpu(0x004b0201);
+      o.mig = { ...P8_27, pvr_on_load: 'overwrite' };
+      o.state.setSpr(287, 0x004d0200n);
+      const { bytes } = vmstate_save_with_desc(vmstate_ppc_cpu, o);
+      const r = new QEMUFileReader(bytes);
+      r.eof = true;
+      expect(vmstate_load_state(r, vmstate_ppc_cpu, o, 5, loadContext())).toBe(0);
+      expect(o.state.getSpr(287)).toBe(0x004b0201n);
+      o.mig = { ...P8_27, pvr_on_load: 'check' };
+      const r2 = new QEMUFileReader(bytes);
+      r2.eof = true;
+      expect(vmstate_load_state(r2, vmstate_ppc_cpu, o, 5, loadContext())).toBe(-22);
+    });
   });
 
   it('round-trips any register state', () => {

@@ -37,6 +37,8 @@ export class Instance {
   onRunstate: (s: RunState) => void = () => {};
   onMigration: (info: MigrationInfo) => void = () => {};
   onError: (message: string) => void = () => {};
+  /** cpu_abort()'s output, line breaks included (not prefixed like error_report lines). */
+  onAbort: (message: string) => void = () => {};
   onWake: () => void = () => {};
   private outgoing: OutgoingMigration | null = null;
   private incomingMig: IncomingMigration | null = null;
@@ -61,6 +63,7 @@ export class Instance {
     this.loop.migrationActive = () => this.outgoing?.active ?? false;
     this.loop.machine.vty.onOutput = (b) => this.onSerial(this.decoder.decode(b, { stream: true }));
     this.loop.onRunstate = (s) => this.onRunstate(s);
+    this.loop.onAbort = (m) => this.onAbort(m);
     this.loop.onLog = (line) => {
       if (this.profile && !profilePrintsLine(this.profile, line)) return;
       this.onError(line);

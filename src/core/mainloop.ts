@@ -41,6 +41,8 @@ export class MainLoop implements MachineHost {
   fatal: string | null = null;
   onLog: (line: string) => void = () => {};
   onRunstate: (s: RunState) => void = () => {};
+  /** What cpu_abort() prints on stderr ("qemu: fatal: ..." and the register dump). */
+  onAbort: (message: string) => void = () => {};
   /** migration_is_active(): the instance that owns this loop says. */
   migrationActive: () => boolean = () => false;
 
@@ -133,6 +135,12 @@ export class MainLoop implements MachineHost {
       this.vmStateNotify(false, state);
       this.clock.stop();
     }
+  }
+
+  /** cpu_abort(): the machine stops; its lines (message, register dump) go to onAbort as they are. */
+  abort(message: string): void {
+    this.die(message, false);
+    this.onAbort(message);
   }
 
   die(message: string, report = true): void {

@@ -68,6 +68,7 @@ function createInstance(cfg: Config): void {
   inst.onRunstate = (state: RunState) => { if (mine()) postRunstate(state); };
   inst.onMigration = (info: MigrationInfo) => { if (mine()) queueMigration(info); };
   inst.onError = (message: string) => { if (mine()) reportError(message); };
+  inst.onAbort = (message: string) => { if (mine()) reportError(message); };
   inst.onWake = () => { if (mine()) scheduleTurn(0); };
   inst.tracer.on((ev: TraceEvent) => { if (mine()) queueTrace(ev); });
   instance = inst;

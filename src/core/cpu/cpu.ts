@@ -47,7 +47,7 @@ import {
 import {
   deliverInterrupt, deliverFacilityUnavailable, EXCP_PROGRAM, EXCP_SYSCALL, EXCP_DECR, EXCP_EXTERNAL,
   EXCP_FPU, EXCP_VPU, EXCP_VSXU, EXCP_ALIGN, EXCP_DSI, EXCP_ISI, SRR1_ILLEGAL, SRR1_PRIV, SRR1_TRAP, MSR_MASK_HI, MSR_MASK_LO,
-  LPCR_P8_PECE2, LPCR_P8_PECE3,
+  LPCR_P8_PECE2, LPCR_P8_PECE3, LPCR_LPES0,
 } from './interrupts';
 import {
   Acc, SPRS, UNREG, SPR_U_READ, SPR_U_WRITE, SPR_S_READ, SPR_S_WRITE, unregisteredAccess, Unreg,
@@ -73,6 +73,25 @@ const SPLIT = -3;
 const MMU_FAULT = { mmuFault: true };
 
 export const POWER8: CpuModel = { name: 'POWER8', pvr: 0x004d0200 };
+
+/**
+ * A release's routing of interrupts to the hypervisor under TCG (powerpc_excp of QEMU 2.7+,
+ * after the 2016 rework of the POWER7/POWER8 exception model), as profile data.
+ */
+export interface HvRouting {
+  /** env->has_hv_mode: the CPU class's msr_mask has MSR_HV (before PAPR mode removes it). */
+  has_hv_mode: boolean;
+  /** The vCPU's env->msr_mask (a pseries vCPU: without MSR_HV). */
+  msr_mask: bigint;
+  /** cpu_abort's message for an interrupt bound for HSRR0 without MSR_HV in msr_mask (%d = excp). */
+  abortFormat: string;
+}
+
+/** MSR[HV] (bit 60) as a 64-bit mask, and in the high word. */
+const MSR_HVB = 1n << 60n;
+const MSR_HV_HI = 1 << 28;
+/** QEMU's POWERPC_EXCP_EXTERNAL (the number cpu_abort prints). */
+const EXCP_NUM_EXTERNAL = 4;
 
 /** PAPR H_PRIVILEGE, returned in r3 for `sc 1` from problem state. */
 const H_PRIVILEGE = -3;
@@ -371,6 +390,18 @@ export class PowerPCCPU {
   /** External interrupt line (XICS), level. */
   private extLevel = false;
 
+  /** The LPCR this vCPU gets at reset (a release profile can change it; see reset()). */
+  lpcrReset = 0x1f008;
+  /**
+   * How interrupts are routed to the hypervisor, as a release's TCG did it (profiles.ts);
+   * null: never (a pseries guest's interrupts always go to SRR0/SRR1, the default here).
+   */
+  hvRouting: HvRouting | null = null;
+  /** cpu_abort(): the machine's owner stops it (QEMU aborts the process). */
+  onAbort: (message: string) => void = () => {};
+  /** The cpu_abort() message once the vCPU hit one (the vCPU no longer runs). */
+  aborted: string | null = null;
+
   constructor(ram: GuestRam, vhyp: VirtualHypervisor, model: CpuModel, cpuIndex = 0) {
     this.ram = ram;
     this.vhyp = vhyp;
@@ -421,7 +452,7 @@ export class PowerPCCPU {
     }
     st.spr[2 * SPR_PVR + 1] = this.model.pvr;
     st.spr[2 * SPR_PIR + 1] = this.cpuIndex;
-    st.spr[2 * SPR_LPCR + 1] = 0x1f008;
+    st.spr[2 * SPR_LPCR + 1] = this.lpcrReset;
     st.spr[2 * SPR_AMOR] = -1;
     st.spr[2 * SPR_AMOR + 1] = -1;
     st.spr[2 * 855 + 1] = 0x100000;
@@ -447,7 +478,81 @@ export class PowerPCCPU {
       const lpcr = st.spr[2 * SPR_LPCR + 1];
       return (this.extLevel && (lpcr & LPCR_P8_PECE2) !== 0) || (this.decPending && (lpcr & LPCR_P8_PECE3) !== 0);
     }
+    if (this.extLevel && this.externalToHv()) return true;
     return (st.msr[1] & MSR_EE_BIT) !== 0 && (this.extLevel || this.decPending);
+  }
+
+  /**
+   * The external interrupt goes to the hypervisor (HSRR0/HSRR1, MSR[HV] set): on a CPU with HV
+   * mode, running with MSR[HV] clear, when LPCR[LPES0] is clear. Such an interrupt is taken
+   * whatever MSR[EE] says (ppc_hw_interrupt: "External interrupt can ignore MSR:EE under some
+   * circumstances").
+   */
+  private externalToHv(): boolean {
+    const r = this.hvRouting;
+    if (!r || !r.has_hv_mode) return false;
+    const st = this.state;
+    if (st.msr[0] & MSR_HV_HI) return false;
+    return (st.spr[2 * SPR_LPCR + 1] & LPCR_LPES0) === 0;
+  }
+
+  /**
+   * powerpc_excp's sanity check for an interrupt bound for HSRR0/HSRR1 on a CPU whose msr_mask
+   * has no MSR_HV (a pseries vCPU: PAPR mode removes it): cpu_abort() with the release's
+   * message, then the register dump cpu_abort prints (cpu_dump_state). `excp` is QEMU's
+   * POWERPC_EXCP_* number (4 = external input). Returns false when msr_mask has MSR_HV (a
+   * delivery to the hypervisor, which this pseries interpreter does not model).
+   */
+  private hvSanityAbort(excp: number): boolean {
+    const r = this.hvRouting!;
+    if (r.msr_mask & MSR_HVB) return false;
+    const msg = [`qemu: fatal: ${r.abortFormat.replace('%d', String(excp))}`, '', ...this.dumpState()].join('\n');
+    this.aborted = msg;
+    this.exitRequested = true;
+    this.onAbort(msg);
+    return true;
+  }
+
+  /**
+   * The first lines of QEMU's ppc_cpu_dump_state() (the part the 2016 thread quotes, then the
+   * GPRs and CR; QEMU goes on with FPRs and SPRs, not reproduced): NIP/LR/CTR/XER, MSR/HID0/
+   * hflags/MMU indexes (TCG's hreg_compute_hflags and hreg_compute_mem_idx of the time), TB
+   * (upper word, then the whole 64-bit value, both decimal) and DECR (decimal).
+   */
+  dumpState(): string[] {
+    const st = this.state;
+    const h16 = (hi: number, lo: number) => (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
+    const spr = (n: number) => h16(st.spr[2 * n], st.spr[2 * n + 1]);
+    const msrHi = st.msr[0], msrLo = st.msr[1];
+    // hflags = msr & (SF | CM | HV | VR | AP | SA | PR | FP | LE | VSX | IR | DR)
+    // (QEMU's bit numbers: SF 63, HV 60, CM 31, VR 25, AP = VSX 23, SA 22, PR 14, FP 13, IR 5, DR 4, LE 0)
+    const hfHi = msrHi & ((0x80000000 | 0) | MSR_HV_HI);
+    const hfLo = msrLo & ((0x80000000 | 0) | MSR_VEC_BIT | MSR_VSX_BIT | MSR_S_BIT | MSR_PR_BIT | MSR_FP_BIT | MSR_IR_BIT | MSR_DR_BIT | MSR_LE_BIT);
+    const base = (msrLo & MSR_PR_BIT) ? 0 : 1;
+    const hv = (msrHi & MSR_HV_HI) ? 4 : 0;
+    const iidx = base + ((msrLo & MSR_IR_BIT) ? 0 : 2) + hv;
+    const didx = base + ((msrLo & MSR_DR_BIT) ? 0 : 2) + hv;
+    const tb = BigInt(Math.floor(this.vhyp.readTB()));
+    const lines = [
+      `NIP ${h16(st.nip[0], st.nip[1])}   LR ${spr(SPR_LR)} CTR ${spr(SPR_CTR)} XER ${spr(SPR_XER)} CPU#${this.cpuIndex}`,
+      `MSR ${h16(msrHi, msrLo)} HID0 ${spr(1008)}  HF ${h16(hfHi, hfLo)} iidx ${iidx} didx ${didx}`,
+      `TB ${(tb >> 32n).toString().padStart(8, '0')} ${tb.toString().padStart(8, '0')} DECR ${(this.readDec() >>> 0).toString().padStart(8, '0')}`,
+    ];
+    for (let i = 0; i < 32; i += 4) {
+      let l = `GPR${String(i).padStart(2, '0')}`;
+      for (let j = i; j < i + 4; j++) l += ` ${h16(st.gpr[2 * j], st.gpr[2 * j + 1])}`;
+      lines.push(l);
+    }
+    let cr = 'CR ';
+    for (let i = 0; i < 8; i++) cr += (st.crf[i] & 0xf).toString(16);
+    cr += '  [';
+    for (let i = 0; i < 8; i++) {
+      const c = st.crf[i];
+      const a = c & 8 ? 'L' : c & 4 ? 'G' : c & 2 ? 'E' : '-';
+      cr += ` ${a}${c & 1 ? 'O' : ' '}`;
+    }
+    lines.push(`${cr} ]             RES ${h16(st.reserveAddr[0], st.reserveAddr[1])}`);
+    return lines;
   }
 
   nextTimerTB(): number {
@@ -547,6 +652,9 @@ export class PowerPCCPU {
   /** Whether an interrupt can be taken now; delivers the highest-priority one. */
   private takeInterrupt(): boolean {
     const st = this.state;
+    if (this.extLevel && this.externalToHv()) {
+      if (this.hvSanityAbort(EXCP_NUM_EXTERNAL)) return true;
+    }
     if ((st.msr[1] & MSR_EE_BIT) === 0) return false;
     if (this.extLevel) {
       deliverInterrupt(st, EXCP_EXTERNAL, st.nip[0], st.nip[1], 0);
@@ -562,6 +670,7 @@ export class PowerPCCPU {
   run(budget: number): number {
     const st = this.state;
     const start = st.insnCount;
+    if (this.aborted) return 0;
     this.exitRequested = false;
     this.updateTimers();
     if (st.halted) {
@@ -570,6 +679,7 @@ export class PowerPCCPU {
     }
     while (st.insnCount - start < budget) {
       this.takeInterrupt();
+      if (this.aborted) break;
       const left = budget - (st.insnCount - start);
       const slice = this.decArmed && (st.msr[1] & MSR_EE_BIT) !== 0 ? TIMER_SLICE : MAX_SLICE;
       this.execute(left < slice ? left : slice);

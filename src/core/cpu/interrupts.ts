@@ -1,7 +1,9 @@
 // Interrupt delivery for POWER8 under a pseries virtual hypervisor, following QEMU 7.2's
 // powerpc_excp_books (target/ppc/excp_helper.c): the guest never has MSR[HV], so every interrupt
 // goes to SRR0/SRR1 (the hypervisor-emulation interrupt becomes a program interrupt), and the
-// new MSR keeps only ME, with SF set and LE taken from LPCR[ILE].
+// new MSR keeps only ME, with SF set and LE taken from LPCR[ILE]. (A release profile can make
+// the external interrupt bound for the hypervisor instead, which a pseries vCPU cannot take:
+// PowerPCCPU.hvRouting and its cpu_abort, profiles.ts.)
 
 import { CpuState, SPR_SRR0, SPR_SRR1, SPR_LPCR, SPR_FSCR } from './state';
 

@@ -30,7 +30,7 @@ import {
   VMSTATE_STRUCT_VARRAY, VMSTATE_UINT32, VMSTATE_UINT32_ARRAY, VMSTATE_UINT64, VMSTATE_UINTTL,
   VMSTATE_UINTTL_ARRAY, VMSTATE_UNUSED, VMStateDescription, VMStateError, constant, elems, fn, hiLo,
   vmstate_info_named, vmstate_info_uint32, vmstate_info_words, type Accessor,
-  vmstate_info_equal_fmt, type EqualMessageFormat,
+  vmstate_info_equal_fmt, vmstate_info_uint64, type EqualMessageFormat, type VMStateField, type VMStateInfo,
 } from './vmstate';
 
 /** Values of the pre-2.8 compatibility fields (filled by the CPU model; received ones land here). */
@@ -40,7 +40,33 @@ export interface PpcMigCompat {
   insns_flags2: bigint;
   nb_BATs: number;
   slb_nr: number;
+  /**
+   * How a QEMU <= 2.7 build declares the sanity fields (see CpuSanityMode; default 'equal').
+   * It rides with the values because the machine gives every vCPU's opaque a copy of them.
+   */
+  sanity?: CpuSanityMode;
+  /**
+   * What post_load does with the PVR that arrived in env.spr[]: 'check' (QEMU 2.10+,
+   * d5fc133eed: it must pvr_match() the local model, default) or 'overwrite' (QEMU <= 2.9:
+   * the local model's PVR replaces it, nothing is checked).
+   */
+  pvr_on_load?: 'check' | 'overwrite';
 }
+
+/**
+ * The four "Sanity checking" fields of QEMU <= 2.7 (msr_mask, insns_flags, insns_flags2,
+ * nb_BATs; 8+8+8+4 bytes on the wire whatever the variant) and the fixes the 2016 thread
+ * discussed for them, as a 2.7 destination would have declared them:
+ *   'equal'             VMSTATE_*_EQUAL on all four (a90db1584a, QEMU 1.6 ... 2.7)
+ *   'unused-flags'      Nikunj's patch: the two insns fields become VMSTATE_UNUSED(8), skipped
+ *   'post-load-compare' Ben's / Paolo's idea: the insns fields are plain env.src_insns_flags /
+ *                       env.src_insns_flags2, and post_load compares them with the local model:
+ *                       the source must not have an instruction flag this CPU lacks
+ *   'skip-insns-check'  Nikunj's experiment: the insns fields keep their place but a mismatch
+ *                       is ignored ("insns equal" codec)
+ * msr_mask and nb_BATs stay _EQUAL in all of them.
+ */
+export type CpuSanityMode = 'equal' | 'unused-flags' | 'post-load-compare' | 'skip-insns-check';
 
 /** The "cpu" section's opaque: the CPU as the vmstate layer sees it. */
 export interface PowerPCCPUVm {
@@ -99,6 +125,9 @@ export function pvr_match(localPvr: number, pvr: number): boolean {
 /** State QEMU migrates that CpuState does not hold (never non-zero on a TCG POWER8 here). */
 interface Scratch {
   mig: PpcMigCompat;
+  /** 'post-load-compare': the source's insns flags as received. */
+  src_insns_flags: bigint;
+  src_insns_flags2: bigint;
   sr: Int32Array;
   tm_gpr: Int32Array;
   tm_vsr: Int32Array;
@@ -114,6 +143,7 @@ function scratch(o: PowerPCCPUVm): Scratch {
   if (!s) {
     s = {
       mig: { msr_mask: 0n, insns_flags: 0n, insns_flags2: 0n, nb_BATs: 0, slb_nr: 0 },
+      src_insns_flags: 0n, src_insns_flags2: 0n,
       sr: new Int32Array(64), tm_gpr: new Int32Array(64), tm_vsr: new Int32Array(256),
       tm: new Int32Array(18), tm_vscr: 0, nb_tlb: 0, tgpr: new Int32Array(8),
     };
@@ -289,16 +319,74 @@ const vmstate_compat: VMStateDescription<PowerPCCPUVm> = {
 
 // ---- cpu ----------------------------------------------------------------------------------
 
+/**
+ * Nikunj's experimental codec from the 2016 thread: reads the value and accepts it whatever it
+ * is (his version printed "Did not match, ignore <local> != <stream>" to stdout and went on).
+ */
+const vmstate_info_insns_equal: VMStateInfo = {
+  name: 'insns equal',
+  get(r) { r.be64(); return 0; },
+  put(w, o, f, i) { w.be64(f.acc!.get(o, i) as bigint); },
+};
+
 const pre_2_8 = { field_exists: (o: PowerPCCPUVm) => !!o.pre_2_8_migration && !o.sanity_equal };
 const sanityEqual = { field_exists: (o: PowerPCCPUVm) => !!o.sanity_equal };
+const sanityMode = (o: PowerPCCPUVm): CpuSanityMode | null => (o.sanity_equal ? mig(o).sanity ?? 'equal' : null);
 const eqFmt = (o: PowerPCCPUVm): EqualMessageFormat => o.sanity_equal ?? 'hex';
 const eq64 = vmstate_info_equal_fmt<PowerPCCPUVm>(8, eqFmt);
 const eq32 = vmstate_info_equal_fmt<PowerPCCPUVm>(4, eqFmt);
 const localMig = <K extends keyof PpcMigCompat>(k: K): Accessor<PowerPCCPUVm, PpcMigCompat[K]> =>
   ({ get: (o) => mig(o)[k], set: () => {} });
 
+const u64 = (get: (o: PowerPCCPUVm) => bigint, set: (o: PowerPCCPUVm, v: bigint) => void): Accessor<PowerPCCPUVm, bigint> => ({ get: (o) => get(o), set: (o, _i, v) => set(o, v) });
+
+/** The two insns fields of each CpuSanityMode (all present only with `sanity_equal`). */
+const INSNS_FIELDS: Record<CpuSanityMode, VMStateField<PowerPCCPUVm>[]> = {
+  'equal': [
+    VMSTATE_SINGLE('env.insns_flags', eq64, 8, localMig('insns_flags'), sanityEqual),
+    VMSTATE_SINGLE('env.insns_flags2', eq64, 8, localMig('insns_flags2'), sanityEqual),
+  ],
+  'unused-flags': [
+    VMSTATE_UNUSED(8, sanityEqual), // was _EQUAL(env.insns_flags)
+    VMSTATE_UNUSED(8, sanityEqual), // was _EQUAL(env.insns_flags2)
+  ],
+  'post-load-compare': [
+    VMSTATE_SINGLE('env.src_insns_flags', vmstate_info_uint64, 8, u64((o) => scratch(o).src_insns_flags, (o, v) => { scratch(o).src_insns_flags = v; }), sanityEqual),
+    VMSTATE_SINGLE('env.src_insns_flags2', vmstate_info_uint64, 8, u64((o) => scratch(o).src_insns_flags2, (o, v) => { scratch(o).src_insns_flags2 = v; }), sanityEqual),
+  ],
+  'skip-insns-check': [
+    VMSTATE_SINGLE('env.insns_flags', vmstate_info_insns_equal, 8, localMig('insns_flags'), sanityEqual),
+    VMSTATE_SINGLE('env.insns_flags2', vmstate_info_insns_equal, 8, localMig('insns_flags2'), sanityEqual),
+  ],
+};
+
+/**
+ * 'post-load-compare': the check a post_load can make with the source's flags at hand. An
+ * equality test would refuse 2.6 -> 2.7 exactly as the _EQUAL fields did; what matters for the
+ * guest is that every instruction the source offered exists here, so the source's flags must be
+ * a subset of this model's. (The wording of the refusal is this project's: the patch was never
+ * written.)
+ */
+function comparePostLoad(o: PowerPCCPUVm): void {
+  const sc = scratch(o), local = mig(o);
+  const hex = (v: bigint) => v.toString(16).padStart(16, '0');
+  for (const [name, src, here] of [
+    ['insns_flags', sc.src_insns_flags, local.insns_flags],
+    ['insns_flags2', sc.src_insns_flags2, local.insns_flags2],
+  ] as const) {
+    const missing = src & ~here;
+    if (missing) throw new VMStateError(-EINVAL, [`cpu: the source's ${name} ${hex(src)} has bits this CPU lacks (${hex(missing)})`]);
+  }
+}
+
 function cpu_post_load(o: PowerPCCPUVm): number {
   const s = env(o);
+  if (sanityMode(o) === 'post-load-compare') comparePostLoad(o);
+  if (mig(o).pvr_on_load === 'overwrite') {
+    // QEMU <= 2.9: the local model's PVR replaces the migrated one, unchecked
+    s.spr[2 * SPR_PVR] = 0;
+    s.spr[2 * SPR_PVR + 1] = o.pvr | 0;
+  }
   if (s.compatPvr) {
     // ppc_set_compat()
     const c = s.compatPvr >>> 0;
@@ -332,10 +420,10 @@ export const vmstate_ppc_cpu: VMStateDescription<PowerPCCPUVm> = {
     VMSTATE_UINT64('mig_insns_flags', (o: PowerPCCPUVm) => mig(o).insns_flags, (o, v) => { mig(o).insns_flags = v; }, pre_2_8),
     VMSTATE_UINT64('mig_insns_flags2', (o: PowerPCCPUVm) => mig(o).insns_flags2, (o, v) => { mig(o).insns_flags2 = v; }, pre_2_8),
     VMSTATE_UINT32('mig_nb_BATs', (o: PowerPCCPUVm) => mig(o).nb_BATs, (o, v) => { mig(o).nb_BATs = v; }, pre_2_8),
-    // the same bytes as QEMU <= 2.7 declared them ("Sanity checking")
+    // the same bytes as QEMU <= 2.7 declared them ("Sanity checking"), and the 2016 thread's
+    // variants of the two insns fields (CpuSanityMode)
     VMSTATE_SINGLE('env.msr_mask', eq64, 8, localMig('msr_mask'), sanityEqual),
-    VMSTATE_SINGLE('env.insns_flags', eq64, 8, localMig('insns_flags'), sanityEqual),
-    VMSTATE_SINGLE('env.insns_flags2', eq64, 8, localMig('insns_flags2'), sanityEqual),
+    ...INSNS_FIELDS.equal,
     VMSTATE_SINGLE('env.nb_BATs', eq32, 4, localMig('nb_BATs'), sanityEqual),
   ],
   subsections: [
@@ -385,8 +473,25 @@ export const vmstate_cpu_common: VMStateDescription<PowerPCCPUVm> = {
   subsections: [vmstate_cpu_common_exception_index, vmstate_cpu_common_crash_occurred],
 };
 
+const cpuVmsdByMode = new Map<CpuSanityMode, VMStateDescription<PowerPCCPUVm>>([['equal', vmstate_ppc_cpu]]);
+
+/**
+ * The "cpu" description a QEMU <= 2.7 build with sanity mode `mode` declares: vmstate_ppc_cpu
+ * with its two insns fields replaced (same wire size; vmdesc names as that build's).
+ */
+export function vmstate_ppc_cpu_for(mode: CpuSanityMode): VMStateDescription<PowerPCCPUVm> {
+  let d = cpuVmsdByMode.get(mode);
+  if (!d) {
+    const eq = INSNS_FIELDS.equal;
+    d = { ...vmstate_ppc_cpu, fields: vmstate_ppc_cpu.fields.flatMap((f) => (f === eq[0] ? INSNS_FIELDS[mode] : f === eq[1] ? [] : [f])) };
+    cpuVmsdByMode.set(mode, d);
+  }
+  return d;
+}
+
 /** cpu_exec_realizefn's registrations: "cpu_common" then "cpu", instance = cpu_index. */
 export function register_cpu_vmstate(reg: SaveVMRegistry, cpu: PowerPCCPUVm, opts: { common?: RegisterOpts; cpu?: RegisterOpts } = {}): [SaveStateEntry, SaveStateEntry] {
   const idx = cpu.cpu_index ?? 0;
-  return [reg.vmstate_register(idx, vmstate_cpu_common, cpu, opts.common), reg.vmstate_register(idx, vmstate_ppc_cpu, cpu, opts.cpu)];
+  const vmsd = vmstate_ppc_cpu_for(sanityMode(cpu) ?? 'equal');
+  return [reg.vmstate_register(idx, vmstate_cpu_common, cpu, opts.common), reg.vmstate_register(idx, vmsd, cpu, opts.cpu)];
 }
