@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { UnknownMachineError } from '../core/spapr/versions';
 import { cpuModelByName, parseRamSize, smpOptions, takeDashOptions, type SmpOptions } from './dtb';
 import { Instance } from '../core/instance';
+import { LineSplitter } from '../core/lines';
 import { MemoryLink } from '../core/migration/transport';
 import { formatInfoMigrate } from '../core/migration/precopy';
 import type { MigrationInfo } from '../worker/protocol';
@@ -14,26 +15,19 @@ type Out = (s: string) => void;
 
 /** Splits console output into lines and prints each with a prefix as soon as it is complete. */
 export class LinePrinter {
-  private partial = '';
+  private splitter = new LineSplitter();
   readonly lines: string[] = [];
   constructor(private prefix: string, private out: Out) {}
   write(text: string): void {
-    this.partial += text;
-    let i: number;
-    while ((i = this.partial.indexOf('\n')) >= 0) {
-      const line = this.partial.slice(0, i).replace(/\r$/, '');
-      this.partial = this.partial.slice(i + 1);
-      this.lines.push(line);
-      this.out(`${this.prefix}${line}\n`);
-    }
+    for (const line of this.splitter.push(text)) this.emit(line);
   }
   flush(): void {
-    if (this.partial) {
-      const line = this.partial.replace(/\r$/, '');
-      this.lines.push(line);
-      this.out(`${this.prefix}${line}\n`);
-      this.partial = '';
-    }
+    const line = this.splitter.flush();
+    if (line !== null) this.emit(line);
+  }
+  private emit(line: string): void {
+    this.lines.push(line);
+    this.out(`${this.prefix}${line}\n`);
   }
 }
 
@@ -41,6 +35,7 @@ function attach(inst: Instance, prefix: string, out: Out, err: Out, traces: bool
   const console = new LinePrinter(prefix, out);
   inst.onSerial = (t) => console.write(t);
   inst.onError = (m) => err(`${prefix}${m}\n`);
+  inst.onAbort = (m) => { for (const l of m.split('\n')) err(`${prefix}${l}\n`); };
   if (traces) inst.tracer.on((ev) => out(`${prefix}${formatTrace(ev)}\n`));
   return console;
 }

@@ -5,6 +5,7 @@
 //   load FILE [--max-insns N] [--input TEXT]
 //   analyze FILE [--dump state|desc] [--extract DIR]
 //   dump-vmstate FILE.json [--machine pseries-X]
+//   scenario list | ID [--variant NAME] [--trace EVENTS] [--steps] [--sweep N]
 
 import { analyze } from './analyze';
 import { parseArgs, UsageError } from './args';
@@ -13,6 +14,7 @@ import { dtbCommand } from './dtb';
 import { dumpVmstateCommand } from './dump-vmstate';
 import { loadCommand } from './load';
 import { saveCommand } from './save';
+import { scenarioCommand } from './scenario';
 
 const USAGE = `usage: npm run -s cli -- <command> [options]
   run [ELF] [--max-insns N] [--input TEXT] [--trace]
@@ -32,7 +34,13 @@ const USAGE = `usage: npm run -s cli -- <command> [options]
       list the sections of a migration stream (raw or gzip'd), dump it as JSON, or
       write its RAM blocks and JSON into DIR (analyze-migration.py -x)
   dump-vmstate FILE.json [--machine pseries-X]
-      every section's description in QEMU's -dump-vmstate JSON schema`;
+      every section's description in QEMU's -dump-vmstate JSON schema
+  scenario list
+      the guided scenarios and their variants
+  scenario ID [--variant NAME] [--trace EVENT[,EVENT...]] [--steps] [--sweep N]
+      run a scenario deterministically: both machines' traces (src:/dst:), guest console
+      and QEMU's messages, then the outcome line; --steps adds the guided explanations,
+      --sweep N runs it with the stop-and-copy at N points across its window`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -49,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return saveCommand(p, out);
     case 'load':
       return loadCommand(p, out);
+    case 'scenario':
+      return scenarioCommand(p, out);
     case 'dump-vmstate':
       return dumpVmstateCommand(p, out);
     case 'analyze': {

@@ -140,6 +140,11 @@ function subsectionReason(m: SpaprMachine, name: string, needed: boolean): strin
     case 'spapr_patb_entry': return `patb_entry = 0x${m.patb_entry.toString(16)}`;
     case 'spapr_dtb': return needed ? `update_dt_enabled (${m.machineType})` : `!update_dt_enabled (${m.machineType})`;
     case 'spapr_fwnmi': return `fwnmi machine_check_addr = ${m.fwnmi.machine_check_addr === -1n ? '-1 (not registered)' : '0x' + m.fwnmi.machine_check_addr.toString(16)}`;
+    case 'spapr_cas_reboot':
+      return needed
+        ? `cas_reboot is set: CAS requested a reset the main loop has not performed yet (${m.host.resetPending ?? 'none'} pending)`
+        : 'cas_reboot is clear: no CAS reboot owed';
+    case 'spapr_pending_events': return `${m.pending_events.length} RTAS event(s) queued for the guest`;
     case 'spapr/cap/hpt_maxpagesize': if (needed && !m.compat.pre_4_1_migration) return 'always sent on pseries >= 4.1';
   }
   if (name.startsWith('spapr/cap/')) return needed ? 'set to a value other than the machine default' : 'machine default';

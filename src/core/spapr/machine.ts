@@ -50,6 +50,8 @@ export interface MachineHost {
   log(message: string): void;
   /** migration_is_active(): an outgoing migration is under way. */
   migrationActive?(): boolean;
+  /** The reset requested and not performed yet, if any. */
+  readonly resetPending?: ShutdownCause | null;
 }
 
 export interface SpaprOptions {
