@@ -202,63 +202,6 @@ function recording(tx: StreamSender): StreamSender {
   };
 }
 
-// ---- max-bandwidth: the outgoing stream is rate limited like QEMU's migration file ---------
-
-/** QEMU's BUFFER_DELAY: the bandwidth budget is spent in windows of 100 ms. */
-const RATE_WINDOW_MS = 100;
-
-/** The limiter of the outgoing migration in progress (its max-bandwidth can change). */
-let rateLimit: { setBandwidth(bytesPerSec: number): void } | null = null;
-
-/**
- * A sender that lets at most max-bandwidth / 10 bytes through per 100 ms window (as QEMU's
- * qemu_file_rate_limit does); when the budget is spent it says it cannot send and wakes the
- * migration when the next window opens.
- */
-function rateLimited(tx: StreamSender, bytesPerSec: number): StreamSender {
-  let windowStart = performance.now();
-  let sent = 0;
-  let wake: () => void = () => {};
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const budget = () => Math.max(1, (bytesPerSec * RATE_WINDOW_MS) / 1000);
-  const roll = () => {
-    const now = performance.now();
-    if (now - windowStart >= RATE_WINDOW_MS) {
-      // Bytes beyond the budget of a window count against the following ones.
-      const windows = Math.floor((now - windowStart) / RATE_WINDOW_MS);
-      sent = Math.max(0, sent - windows * budget());
-      windowStart += windows * RATE_WINDOW_MS;
-    }
-  };
-  const arm = () => {
-    if (timer !== null) return;
-    const wait = Math.max(1, windowStart + RATE_WINDOW_MS - performance.now());
-    timer = setTimeout(() => { timer = null; wake(); }, wait);
-  };
-  const stop = () => { if (timer !== null) { clearTimeout(timer); timer = null; } };
-  const limiter = {
-    setBandwidth(v: number) { bytesPerSec = v; if (timer !== null) { stop(); wake(); } },
-  };
-  rateLimit = limiter;
-  const done = () => { stop(); if (rateLimit === limiter) rateLimit = null; };
-  return {
-    send(chunk) { sent += chunk.length; tx.send(chunk); },
-    canSend() {
-      if (!tx.canSend()) return false;
-      roll();
-      if (sent < budget()) return true;
-      arm();
-      return false;
-    },
-    close() { done(); tx.close(); },
-    fail(reason) { done(); tx.fail(reason); },
-    get onWritable() { return wake; },
-    set onWritable(f) { wake = f; tx.onWritable = f; },
-    get onPeerError() { return tx.onPeerError; },
-    set onPeerError(f) { tx.onPeerError = (m) => { done(); f(m); }; },
-  };
-}
-
 function lastStreamBytes(): Uint8Array | null {
   if (!lastStream.length) return null;
   const out = new Uint8Array(lastStream.reduce((a, c) => a + c.length, 0));
@@ -330,9 +273,7 @@ function handle(msg: ToWorker): void {
     case 'migrate':
       guarded('migrate', () => {
         const params: Partial<MigrationParams> = { ...msg.params };
-        const port = recording(new MessagePortTransport(msg.port));
-        const tx = params.maxBandwidth !== undefined ? rateLimited(port, params.maxBandwidth) : port;
-        inst.migrate(tx, params);
+        inst.migrate(recording(new MessagePortTransport(msg.port)), params);
       });
       break;
     case 'migrate-cancel':
@@ -341,7 +282,6 @@ function handle(msg: ToWorker): void {
     case 'migrate-set-parameter':
       guarded('migrate_set_parameter', () => {
         inst.setMigrationParameter(msg.name, msg.value);
-        if (msg.name === 'max-bandwidth') rateLimit?.setBandwidth(msg.value);
       });
       break;
     case 'query': {

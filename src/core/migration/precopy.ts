@@ -17,6 +17,7 @@ import {
   qemu_savevm_state_complete_precopy, qemu_savevm_state_header, qemu_savevm_state_iterate,
   qemu_savevm_state_pending, qemu_savevm_state_setup,
 } from '../vmstate/savevm';
+import { RateLimiter } from './ratelimit';
 import type { StreamReceiver, StreamSender } from './transport';
 
 export interface MigrationParameters {
@@ -97,10 +98,21 @@ export class OutgoingMigration extends MigrationBase {
   private lastRound = { rounds: 0, t: 0, dirtied: 0 };
   private dirtyRate = 0;
 
+  /**
+   * max-bandwidth paces the sending in wall time (real-time runs only: a deterministic run's
+   * scenario decides itself where the stop-and-copy happens, and its virtual clock may stand
+   * still while the VM is stopped).
+   */
+  private limiter: RateLimiter | null = null;
+
   /** migrate_set_parameter downtime-limit (ms) / max-bandwidth (bytes/s), also while migrating. */
   setParameter(name: 'downtime-limit' | 'max-bandwidth', value: number): void {
     if (name === 'downtime-limit') this.params.downtimeLimitMs = value;
-    else this.params.maxBandwidth = value;
+    else {
+      this.params.maxBandwidth = value;
+      this.limiter?.setBandwidth(value);
+      this.onWake();
+    }
     this.publish();
   }
 
@@ -130,6 +142,7 @@ export class OutgoingMigration extends MigrationBase {
 
   constructor(loop: MainLoop, private tx: StreamSender, params: Partial<MigrationParameters> = {}) {
     super(loop, params, 'outgoing');
+    if (!loop.deterministic) this.limiter = new RateLimiter(this.params.maxBandwidth, nowMs);
     tx.onWritable = () => this.onWake();
     tx.onPeerError = (m) => this.fail(`destination: ${m}`);
   }
@@ -151,13 +164,18 @@ export class OutgoingMigration extends MigrationBase {
   }
 
   private flush(): void {
-    if (this.w.length) this.tx.send(this.w.take());
+    if (!this.w.length) return;
+    const chunk = this.w.take();
+    this.limiter?.note(chunk.length);
+    this.tx.send(chunk);
   }
 
   /** One migration step; returns 0 when it has more to do now, Infinity when it waits. */
   step(): number {
     if (this.status !== 'active') return Infinity;
     if (!this.tx.canSend()) return Infinity;
+    const wait = this.limiter?.waitMs() ?? 0;
+    if (wait > 0) return wait;
     const pending = qemu_savevm_state_pending(this.mig.registry);
     const threshold = (this.params.maxBandwidth * this.params.downtimeLimitMs) / 1000;
     const hold = this.params.completeAtNs;
