@@ -17,7 +17,7 @@ import {
   qemu_savevm_state_complete_precopy, qemu_savevm_state_header, qemu_savevm_state_iterate,
   qemu_savevm_state_pending, qemu_savevm_state_setup,
 } from '../vmstate/savevm';
-import { RateLimiter } from './ratelimit';
+import { RATE_WINDOW_MS, RateLimiter } from './ratelimit';
 import type { StreamReceiver, StreamSender } from './transport';
 
 export interface MigrationParameters {
@@ -104,6 +104,13 @@ export class OutgoingMigration extends MigrationBase {
    * still while the VM is stopped).
    */
   private limiter: RateLimiter | null = null;
+  /** Stream bytes written so far. */
+  private sentBytes = 0;
+  /**
+   * migration_update_counters (real-time runs): every BUFFER_DELAY the bandwidth measured
+   * since the previous update times downtime-limit gives threshold_size, 0 until then.
+   */
+  private counters = { t0: 0, bytes0: 0, threshold: 0 };
 
   /** migrate_set_parameter downtime-limit (ms) / max-bandwidth (bytes/s), also while migrating. */
   setParameter(name: 'downtime-limit' | 'max-bandwidth', value: number): void {
@@ -149,6 +156,7 @@ export class OutgoingMigration extends MigrationBase {
 
   start(): void {
     this.startMs = nowMs();
+    this.counters = { t0: this.startMs, bytes0: 0, threshold: 0 };
     this.lastRound = { rounds: 0, t: this.startMs, dirtied: 0 };
     this.register();
     this.setStatus('setup');
@@ -166,6 +174,7 @@ export class OutgoingMigration extends MigrationBase {
   private flush(): void {
     if (!this.w.length) return;
     const chunk = this.w.take();
+    this.sentBytes += chunk.length;
     this.limiter?.note(chunk.length);
     this.tx.send(chunk);
   }
@@ -177,7 +186,7 @@ export class OutgoingMigration extends MigrationBase {
     const wait = this.limiter?.waitMs() ?? 0;
     if (wait > 0) return wait;
     const pending = qemu_savevm_state_pending(this.mig.registry);
-    const threshold = (this.params.maxBandwidth * this.params.downtimeLimitMs) / 1000;
+    const threshold = this.thresholdSize();
     const hold = this.params.completeAtNs;
     if (hold === undefined ? pending <= threshold : this.loop.clock.ns() >= hold) {
       this.complete();
@@ -202,6 +211,24 @@ export class OutgoingMigration extends MigrationBase {
     this.flush();
     this.publish();
     return 0;
+  }
+
+  /**
+   * The pending size under which the stop-and-copy starts. Deterministic runs use
+   * max-bandwidth (their virtual clock does not measure the transfer); real-time runs measure
+   * the bandwidth as QEMU does.
+   */
+  private thresholdSize(): number {
+    if (this.loop.deterministic) return (this.params.maxBandwidth * this.params.downtimeLimitMs) / 1000;
+    const c = this.counters;
+    const now = nowMs();
+    if (now - c.t0 >= RATE_WINDOW_MS) {
+      const bandwidth = (this.sentBytes - c.bytes0) / (now - c.t0); // bytes per ms
+      c.threshold = bandwidth * this.params.downtimeLimitMs;
+      c.t0 = now;
+      c.bytes0 = this.sentBytes;
+    }
+    return c.threshold;
   }
 
   /** migration_completion() */
