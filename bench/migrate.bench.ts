@@ -31,7 +31,7 @@ function once(afterInsns: number, deterministic = true) {
 }
 
 once(1_000_000); // warm-up
-const runs = [1_000_000, 3_000_000, 6_000_000].map(once);
+const runs = [1_000_000, 3_000_000, 6_000_000].map((n) => once(n));
 for (const [i, r] of runs.entries()) {
   console.log(`migrate after ${[1, 3, 6][i]}M insns: ${r.ms.toFixed(1)} ms wall, stream ${(r.bytes / 1048576).toFixed(2)} MiB, ` +
     `${r.pages} pages (${r.zero} zero), ${r.iterations} iterations, source ran ${r.srcInsns} insns during precopy, ` +
