@@ -146,14 +146,34 @@ export interface StreamAnalysis {
 
 class WalkError extends Error {}
 
+const HEX2 = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
+
+const HEX_ASCII = new TextEncoder().encode('0123456789abcdef');
+const asciiDecoder = new TextDecoder();
+
+/** "xx xx ...": built as ASCII bytes and decoded once (buffers can be megabytes). */
 function hexBytes(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += (i ? ' ' : '') + (b[i] < 16 ? '0' : '') + b[i].toString(16);
-  return s;
+  if (b.length === 0) return '';
+  const out = new Uint8Array(b.length * 3 - 1);
+  for (let i = 0, o = 0; i < b.length; i++, o += 3) {
+    const x = b[i];
+    out[o] = HEX_ASCII[x >> 4];
+    out[o + 1] = HEX_ASCII[x & 15];
+    if (o + 2 < out.length) out[o + 2] = 0x20;
+  }
+  return asciiDecoder.decode(out);
 }
 
 const SIGNED = new Set(['int8', 'int16', 'int32', 'int32 equal', 'int32 le', 'int64', 'int64 equal', 'uint8 equal', 'uint16 equal']);
 const UNSIGNED = new Set(['uint8', 'uint16', 'uint32', 'uint32 equal', 'uint64']);
+
+/** An integer field as the script prints it: 0x<all digits>, and the signed value when negative. */
+function intField(b: Uint8Array, signed: boolean): string {
+  let digits = '';
+  for (let i = 0; i < b.length; i++) digits += HEX2[b[i]];
+  if (!signed || b.length === 0 || !(b[0] & 0x80)) return `0x${digits}`;
+  return `0x${digits} (${BigInt.asIntN(b.length * 8, BigInt(`0x${digits}`))})`;
+}
 
 function readField(r: QEMUFileReader, f: VmdescNode): unknown {
   const type = String(f.type);
@@ -164,42 +184,27 @@ function readField(r: QEMUFileReader, f: VmdescNode): unknown {
   const b = r.bytes(size);
   if (type === 'bool') return b[0] !== 0;
   if (type === 'nullptr') return 'nullptr';
-  if (SIGNED.has(type) || UNSIGNED.has(type)) {
-    let u = 0n;
-    for (const x of b) u = (u << 8n) | BigInt(x);
-    const digits = u.toString(16).padStart(size * 2, '0');
-    if (SIGNED.has(type) && size > 0 && b[0] & 0x80) {
-      return `0x${digits} (${BigInt.asIntN(size * 8, u)})`;
-    }
-    return `0x${digits}`;
-  }
+  if (SIGNED.has(type)) return intField(b, true);
+  if (UNSIGNED.has(type)) return intField(b, false);
   return hexBytes(b);
-}
-
-/** Unfold "array_len" entries into one entry per element, as the script does. */
-function unfold(fields: VmdescNode[]): VmdescNode[] {
-  const out: VmdescNode[] = [];
-  for (const f of fields) {
-    if (!('array_len' in f)) { out.push(f); continue; }
-    const n = Number(f.array_len);
-    const { array_len: _drop, ...rest } = f;
-    for (let i = 0; i < n; i++) out.push({ ...rest, index: i });
-  }
-  return out;
 }
 
 function walkStruct(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
   if (!desc || !Array.isArray(desc.fields)) throw new WalkError(`No fields in struct. VMSD: ${qjson(desc)}`);
   const data = new Map<string, unknown>();
-  for (const f of unfold(desc.fields as VmdescNode[])) {
+  for (const f of desc.fields as VmdescNode[]) {
     const name = String(f.name);
-    const v = readField(r, f);
-    // a repeated name (array elements, or duplicate fields) becomes a list
-    if (!data.has(name)) data.set(name, v);
-    else {
-      const cur = data.get(name);
-      if (Array.isArray(cur)) cur.push(v);
-      else data.set(name, [cur, v]);
+    // "array_len" entries are read once per element, as the script unfolds them
+    const n = 'array_len' in f ? Number(f.array_len) : 1;
+    for (let i = 0; i < n; i++) {
+      const v = readField(r, f);
+      // a repeated name (array elements, or duplicate fields) becomes a list
+      if (!data.has(name)) data.set(name, v);
+      else {
+        const cur = data.get(name);
+        if (Array.isArray(cur)) cur.push(v);
+        else data.set(name, [cur, v]);
+      }
     }
   }
   for (const sub of (desc.subsections as VmdescNode[] | undefined) ?? []) {
@@ -509,35 +514,53 @@ export function formatSummary(a: StreamAnalysis): string[] {
   return out;
 }
 
-/** Python's json.dumps(indent=4, ensure_ascii=True) of the state dictionary. */
-function pyjson(v: unknown, indent: string): string {
-  const inner = indent + '    ';
-  if (v instanceof Map) {
-    if (v.size === 0) return '{}';
-    const parts = [...v].map(([k, x]) => `${inner}${pystr(String(k))}: ${pyjson(x, inner)}`);
-    return `{\n${parts.join(',\n')}\n${indent}}`;
+/**
+ * Python's json.dumps(indent=4, ensure_ascii=True), as lines: `head` is what precedes the value
+ * on its first line (indentation and key), `tail` what follows its last (a comma or nothing).
+ */
+function pyjsonLines(v: unknown, indent: string, head: string, tail: string, out: string[]): void {
+  if (v instanceof Map || Array.isArray(v)) {
+    const isMap = v instanceof Map;
+    const size = isMap ? v.size : v.length;
+    const [open, close] = isMap ? ['{', '}'] : ['[', ']'];
+    if (size === 0) { out.push(`${head}${open}${close}${tail}`); return; }
+    out.push(head + open);
+    const inner = indent + '    ';
+    let i = 0;
+    if (isMap) for (const [k, x] of v) pyjsonLines(x, inner, `${inner}${pystr(String(k))}: `, ++i < size ? ',' : '', out);
+    else for (const x of v) pyjsonLines(x, inner, inner, ++i < size ? ',' : '', out);
+    out.push(indent + close + tail);
+    return;
   }
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    return `[\n${v.map((x) => inner + pyjson(x, inner)).join(',\n')}\n${indent}]`;
-  }
-  if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (typeof v === 'number') return String(v);
-  if (v === null || v === undefined) return 'null';
-  return pystr(String(v));
+  let scalar: string;
+  if (typeof v === 'boolean') scalar = v ? 'true' : 'false';
+  else if (typeof v === 'number') scalar = String(v);
+  else if (v === null || v === undefined) scalar = 'null';
+  else scalar = pystr(String(v));
+  out.push(head + scalar + tail);
 }
 
+function pyjson(v: unknown): string[] {
+  const out: string[] = [];
+  pyjsonLines(v, '', '', '', out);
+  return out;
+}
+
+/** Printable ASCII without quote or backslash: the string is its own JSON. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function pystr(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
 }
 
 export function formatState(a: StreamAnalysis): string[] {
-  return pyjson(a.state ?? new Map(), '').split('\n');
+  return pyjson(a.state ?? new Map());
 }
 
 export function formatDesc(a: StreamAnalysis): string[] {
   if (a.vmdescText === undefined) return [];
-  return pyjson(toMaps(JSON.parse(a.vmdescText)), '').split('\n');
+  return pyjson(toMaps(JSON.parse(a.vmdescText)));
 }
 
 function toMaps(v: unknown): unknown {
