@@ -253,6 +253,7 @@ export function cpuSanityValues(p: QemuProfile, machineType?: string): PpcMigCom
  */
 export function applyProfile(loop: MainLoop, p: QemuProfile): void {
   const m = loop.machine;
+  m.qemuRelease = p.release;
   m.casProfile = p.cas;
   m.casRebootMigrated = p.cas.migrateFlag;
   m.cpuMigCompat = {

@@ -28,6 +28,7 @@ import {
   SPAPR_DRC_STATE_LOGICAL_CONFIGURED, SPAPR_DRC_STATE_LOGICAL_UNUSABLE, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED,
   SPAPR_DRC_STATE_PHYSICAL_POWERON, type SpaprDrc,
 } from './drc';
+import { spaprSubsectionExists } from './releases';
 import { testOvBit, type SpaprCpuCore, type SpaprMachine, type SpaprNvram } from './machine';
 import { nrServers } from './dt';
 import type { MachineCompat } from './versions';
@@ -95,6 +96,7 @@ const vmstate_spapr_ov5_cas: VMStateDescription<SpaprMachine> = {
   name: 'spapr_option_vector_ov5_cas',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_option_vector_ov5_cas'),
   // Tests the platform set (spapr->ov5), not ov5_cas: sent even before CAS on pseries >= 2.8.
   needed: (m) => ov5BitsOutsideCasMask(m.ov5).length > 0,
   fields: [VMSTATE_STRUCT('ov5_cas', vmstate_spapr_ovec, (m: SpaprMachine) => m.ov5_cas)],
@@ -104,6 +106,7 @@ const vmstate_spapr_patb_entry: VMStateDescription<SpaprMachine> = {
   name: 'spapr_patb_entry',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_patb_entry'),
   needed: (m) => m.patb_entry !== 0n,
   fields: [VMSTATE_UINT64('patb_entry', prop('patb_entry'))],
 };
@@ -125,6 +128,7 @@ function capSubsection(index: number): VMStateDescription<SpaprMachine> {
     name: `spapr/cap/${name}`,
     version_id: 1,
     minimum_version_id: 1,
+    exists: spaprSubsectionExists(`spapr/cap/${name}`),
     needed: (m) => (name === 'hpt_maxpagesize' && !m.compat.pre_4_1_migration ? true : m.caps.user[index] !== undefined && m.caps.user[index] !== m.caps.defaults[index]),
     post_load: (m) => {
       const got = m.caps.mig[index];
@@ -142,6 +146,7 @@ const vmstate_spapr_dtb: VMStateDescription<SpaprMachine> = {
   name: 'spapr_dtb',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_dtb'),
   needed: (m) => m.compat.updateDtEnabled,
   post_load: (m) => {
     try {
@@ -165,6 +170,7 @@ const vmstate_spapr_fwnmi: VMStateDescription<SpaprMachine> = {
   name: 'spapr_fwnmi',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_fwnmi'),
   needed: (m) => m.fwnmi.machine_check_addr !== -1n,
   fields: [
     VMSTATE_UINT64('fwnmi_system_reset_addr', fn((m: SpaprMachine) => m.fwnmi.system_reset_addr, (m, v) => { m.fwnmi.system_reset_addr = v; })),
@@ -230,6 +236,7 @@ const vmstate_spapr_pending_events: VMStateDescription<SpaprMachine> = {
   name: 'spapr_pending_events',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_pending_events'),
   needed: (m) => m.pending_events.length > 0,
   fields: [{
     name: 'pending_events',
@@ -249,6 +256,7 @@ const vmstate_spapr_irq_map: VMStateDescription<SpaprMachine> = {
   name: 'spapr_irq_map',
   version_id: 1,
   minimum_version_id: 1,
+  exists: spaprSubsectionExists('spapr_irq_map'),
   needed: (m) => m.irq_map !== null && m.irq_map.some((w) => w !== 0),
   fields: [VMSTATE_BITMAP('irq_map', irqMapNr, fn(
     (m: SpaprMachine) => m.irq_map ?? new Uint32Array(Math.ceil(irqMapNr(m) / 32)),
