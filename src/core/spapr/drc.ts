@@ -39,6 +39,16 @@ export interface SpaprDrc {
   unplug_requested?: boolean;
   /** physical DRCs: the DR indicator */
   dr_indicator?: number;
+  /**
+   * drc->fdt: the device's tree fragment (a packed blob) built by the first
+   * ibm,configure-connector and kept until the device is released; not migrated.
+   */
+  fdt?: Uint8Array | null;
+  /** drc->fdt_start_offset: the device node's offset in the fragment's structure block */
+  fdt_start_offset?: number;
+  /** configure-connector's walk: offset of the next tag (-1: none) and node depth */
+  ccs_offset?: number;
+  ccs_depth?: number;
 }
 
 /** PCI slots are physical DRCs; CPU, PHB, LMB, PMEM are logical. */
@@ -51,7 +61,10 @@ export function drcReadyState(d: SpaprDrc): number {
   return drcIsPhysical(d) ? SPAPR_DRC_STATE_PHYSICAL_CONFIGURED : SPAPR_DRC_STATE_LOGICAL_CONFIGURED;
 }
 
-/** spapr_drc_reset: a DRC with a device becomes ready (configured), one without is empty. */
+/**
+ * spapr_drc_reset: a DRC with a device becomes ready (configured), one without is empty; the
+ * configure-connector walk restarts at the fragment's start (or has none without a device).
+ */
 export function drcReset(d: SpaprDrc): void {
   if (drcIsPhysical(d)) {
     d.state = d.dev ? SPAPR_DRC_STATE_PHYSICAL_CONFIGURED : SPAPR_DRC_STATE_PHYSICAL_POWERON;
@@ -60,6 +73,13 @@ export function drcReset(d: SpaprDrc): void {
     d.state = d.dev ? SPAPR_DRC_STATE_LOGICAL_CONFIGURED : SPAPR_DRC_STATE_LOGICAL_UNUSABLE;
   }
   d.unplug_requested = false;
+  drcCcsRestart(d, !!d.dev);
+}
+
+/** ccs_offset = fdt_start_offset, ccs_depth = 0 (or -1 / -1 for an empty DRC). */
+export function drcCcsRestart(d: SpaprDrc, present = true): void {
+  d.ccs_offset = present ? d.fdt_start_offset ?? 0 : -1;
+  d.ccs_depth = present ? 0 : -1;
 }
 
 export function drcIndex(d: SpaprDrc): number {

@@ -216,6 +216,17 @@ function dtCpus(m: FdtSource): FdtNode {
   ], nodes);
 }
 
+/**
+ * spapr_core_dt_populate: a core's node as ibm,configure-connector hands it out, the node
+ * spapr_dt_cpu builds plus a "name" property written last (so listed first, as QEMU adds
+ * properties at the front of a node).
+ */
+export function spaprCoreDtNode(m: FdtSource, vcpuId: number, cpuIndex: number): FdtNode {
+  const n = dtCpu(m, vcpuId, cpuIndex);
+  n.props.unshift(['name', str(n.name)]);
+  return n;
+}
+
 /** spapr_dt_cpu for the vCPU `vcpuId` (its compat mode is the boot vCPU's: ppc_set_compat_all). */
 function dtCpu(m: FdtSource, vcpuId: number, cpuIndex: number): FdtNode {
   const c = m.compat;

@@ -18,6 +18,7 @@ import {
   KVMPPC_H_CAS, KVMPPC_H_RTAS, KVMPPC_H_VOF_CLIENT, type HcallArgs,
 } from './hcall';
 import { RtasTable } from './rtas';
+import { spaprEventRtcDate } from './events';
 import { registerRtasServices } from './rtas-services';
 import { registerPlatformHcalls, spaprCpuStateReset, type SpaprCpuState } from './hcall-misc';
 import { SpaprHpt, registerMmuHcalls } from './hpt';
@@ -180,6 +181,11 @@ export class SpaprMachine implements VirtualHypervisor {
    * exists, and a destination that starts running with cas_reboot set requests the reset.
    */
   casRebootMigrated = false;
+  /**
+   * The QEMU release this machine plays (a release profile's "x.y"); null: QEMU 7.2, no
+   * profile. Decides which vmstate subsections exist (spapr/releases.ts).
+   */
+  qemuRelease: string | null = null;
   /** What CAS does about reboots in the release this machine plays (default QEMU 7.2's). */
   casProfile: CasProfile = CAS_PROFILE_72;
   /**
@@ -400,10 +406,10 @@ export class SpaprMachine implements VirtualHypervisor {
     log[0] = 0x80 | 0x04 | 0x02; // VALID | NEW_LOG | BIGENDIAN
     log[2] = 0x80 | 0x0e; // POWERPC_FORMAT | PLATFORM_EVENT
     dv.setUint32(12, 0x49424d00); // "IBM\0"
-    // Main-A at 16: creation date and time (BCD) from the guest RTC
+    // Main-A at 16: creation date and time (BCD) from the guest RTC (spaprEventRtcDate)
     dv.setUint16(16, 0x5048);
     dv.setUint16(18, 48);
-    const d = new Date(Number((this.rtcHostNs() + this.rtcNsOffset) / 1_000_000_000n) * 1000);
+    const d = spaprEventRtcDate(this);
     const bcd = (v: number) => ((Math.floor(v / 10) % 10) << 4) | (v % 10);
     const year = d.getUTCFullYear();
     dv.setUint32(24, ((bcd(Math.floor(year / 100)) << 24) | (bcd(year % 100) << 16) | (bcd(d.getUTCMonth() + 1) << 8) | bcd(d.getUTCDate())) >>> 0);

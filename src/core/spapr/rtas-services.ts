@@ -1,17 +1,21 @@
 // The RTAS services a pseries machine registers (hw/ppc/spapr_rtas.c, spapr_rtc.c,
-// spapr_events.c, spapr_drc.c, hw/nvram/spapr_nvram.c, hw/intc/xics_spapr.c), with QEMU
-// 7.2's argument checks and return statuses. One line per service in `registerRtasServices`.
+// spapr_events.c (in events.ts), spapr_drc.c, hw/nvram/spapr_nvram.c, hw/intc/xics_spapr.c),
+// with QEMU 7.2's argument checks and return statuses. One line per service in
+// `registerRtasServices`.
 
 import {
-  RTAS_OUT_HW_ERROR, RTAS_OUT_NO_ERRORS_FOUND, RTAS_OUT_NOT_AUTHORIZED, RTAS_OUT_NOT_SUPPORTED,
+  RTAS_OUT_HW_ERROR, RTAS_OUT_NOT_AUTHORIZED, RTAS_OUT_NOT_SUPPORTED,
   RTAS_OUT_PARAM_ERROR, RTAS_OUT_SUCCESS, RTAS_OUT_SYSPARM_PARAM_ERROR, type RtasCall, type RtasTable,
 } from './rtas';
 import {
-  drcIsPhysical, SPAPR_DR_CONNECTOR_TYPE_LMB, SPAPR_DRC_STATE_LOGICAL_AVAILABLE, SPAPR_DRC_STATE_LOGICAL_CONFIGURED,
+  drcCcsRestart, drcIndex, drcIsPhysical, drcReadyState, SPAPR_DR_CONNECTOR_TYPE_CPU, SPAPR_DR_CONNECTOR_TYPE_LMB, SPAPR_DRC_STATE_LOGICAL_AVAILABLE, SPAPR_DRC_STATE_LOGICAL_CONFIGURED,
   SPAPR_DRC_STATE_LOGICAL_UNISOLATE, SPAPR_DRC_STATE_LOGICAL_UNUSABLE, SPAPR_DRC_STATE_PHYSICAL_CONFIGURED,
   SPAPR_DRC_STATE_PHYSICAL_POWERON, SPAPR_DRC_STATE_PHYSICAL_UNISOLATE, type SpaprDrc,
 } from './drc';
 import { LPCR_PM_POWER8, type SpaprMachine } from './machine';
+import { check_exception, event_scan } from './events';
+import { spaprCoreDtNode } from './dt';
+import { fdtPack } from './fdt';
 import { SPR_LPCR } from '../cpu/state';
 
 type M = SpaprMachine;
@@ -292,17 +296,7 @@ function rtas_nvram_store(m: M, c: RtasCall): void {
   c.ret(1, len);
 }
 
-// ---- spapr_events.c (no event is ever queued yet) ---------------------------------------------
-
-function check_exception(_m: M, c: RtasCall): void {
-  if (c.nargs < 6 || c.nargs > 7 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
-  c.ret(0, RTAS_OUT_NO_ERRORS_FOUND);
-}
-
-function event_scan(_m: M, c: RtasCall): void {
-  if (c.nargs !== 4 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
-  c.ret(0, RTAS_OUT_NO_ERRORS_FOUND);
-}
+// ---- spapr_events.c: check_exception and event_scan live in events.ts ---------------------
 
 // ---- spapr_drc.c ------------------------------------------------------------------------------
 
@@ -350,6 +344,7 @@ function setIsolation(d: SpaprDrc, isolated: boolean): number {
     if (st === SPAPR_DRC_STATE_PHYSICAL_UNISOLATE || st === SPAPR_DRC_STATE_PHYSICAL_CONFIGURED) return RTAS_OUT_SUCCESS;
     if (!d.dev) return RTAS_OUT_NO_SUCH_INDICATOR;
     d.state = SPAPR_DRC_STATE_PHYSICAL_UNISOLATE;
+    drcCcsRestart(d);
     return RTAS_OUT_SUCCESS;
   }
   if (isolated) {
@@ -362,6 +357,7 @@ function setIsolation(d: SpaprDrc, isolated: boolean): number {
   if (st === SPAPR_DRC_STATE_LOGICAL_UNISOLATE || st === SPAPR_DRC_STATE_LOGICAL_CONFIGURED) return RTAS_OUT_SUCCESS;
   if (st === SPAPR_DRC_STATE_LOGICAL_UNUSABLE) return RTAS_OUT_NO_SUCH_INDICATOR;
   d.state = SPAPR_DRC_STATE_LOGICAL_UNISOLATE;
+  drcCcsRestart(d);
   return RTAS_OUT_SUCCESS;
 }
 
@@ -384,21 +380,28 @@ function rtas_set_indicator(m: M, c: RtasCall): void {
   if (c.nargs !== 3 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
   const [type, idx, state] = [c.arg(0), c.arg(1), c.arg(2)];
   const drc = m.drcs.get(idx);
+  const hex = (v: number) => (v >>> 0).toString(16);
   let ret: number;
   switch (type) {
     case RTAS_SENSOR_TYPE_ISOLATION_STATE:
-      if (!drc) ret = RTAS_OUT_NO_SUCH_INDICATOR;
-      else if (state === 0 || state === 1) ret = setIsolation(drc, state === 0);
+      if (!drc) { ret = RTAS_OUT_NO_SUCH_INDICATOR; break; }
+      m.host.trace('spapr_drc_set_isolation_state', `drc: 0x${hex(drcIndex(drc))}, state: 0x${hex(state)}`);
+      if (state === 0 || state === 1) ret = setIsolation(drc, state === 0);
       else ret = RTAS_OUT_PARAM_ERROR;
       break;
     case RTAS_SENSOR_TYPE_DR:
       if (!drc || !drcIsPhysical(drc)) ret = RTAS_OUT_NO_SUCH_INDICATOR;
       else if (state > 3) ret = RTAS_OUT_PARAM_ERROR;
-      else { drc.dr_indicator = state; ret = RTAS_OUT_SUCCESS; }
+      else {
+        m.host.trace('spapr_drc_set_dr_indicator', `drc: 0x${hex(idx)}, state: 0x${hex(state)}`);
+        drc.dr_indicator = state;
+        ret = RTAS_OUT_SUCCESS;
+      }
       break;
     case RTAS_SENSOR_TYPE_ALLOCATION_STATE:
-      if (!drc || drcIsPhysical(drc)) ret = RTAS_OUT_NO_SUCH_INDICATOR;
-      else if (state === 0 || state === 1) ret = setAllocation(drc, state === 1);
+      if (!drc || drcIsPhysical(drc)) { ret = RTAS_OUT_NO_SUCH_INDICATOR; break; }
+      m.host.trace('spapr_drc_set_allocation_state', `drc: 0x${hex(drcIndex(drc))}, state: 0x${hex(state)}`);
+      if (state === 0 || state === 1) ret = setAllocation(drc, state === 1);
       else ret = RTAS_OUT_PARAM_ERROR;
       break;
     default:
@@ -407,15 +410,101 @@ function rtas_set_indicator(m: M, c: RtasCall): void {
   c.ret(0, ret);
 }
 
+/** SpaprDRCCResponse */
+/** never answered (siblings are reached through PREV_PARENT then NEXT_CHILD) */
+export const SPAPR_DR_CC_RESPONSE_NEXT_SIB = 1;
+export const SPAPR_DR_CC_RESPONSE_NEXT_CHILD = 2;
+export const SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY = 3;
+export const SPAPR_DR_CC_RESPONSE_PREV_PARENT = 4;
+export const SPAPR_DR_CC_RESPONSE_SUCCESS = 0;
+export const SPAPR_DR_CC_RESPONSE_ERROR = -1;
+export const SPAPR_DR_CC_RESPONSE_CONTINUE = -2;
+
+/** configure-connector work area: int32 indexes of fields, byte offsets of values (PAPR 13.5.3.5) */
+const CC_IDX_NODE_NAME_OFFSET = 2;
+const CC_IDX_PROP_NAME_OFFSET = 2;
+const CC_IDX_PROP_LEN = 3;
+const CC_IDX_PROP_DATA_OFFSET = 4;
+const CC_VAL_DATA_OFFSET = (CC_IDX_PROP_DATA_OFFSET + 1) * 4;
+const CC_WA_LEN = 4096;
+
+const FDT_BEGIN_NODE = 1;
+const FDT_END_NODE = 2;
+const FDT_PROP = 3;
+const FDT_NOP = 4;
+const FDT_END = 9;
+
+/** ppc64_phys_to_real */
+const physToReal = (a: number): number => a % 2 ** 60;
+
+/** The fragment blob: create_device_tree's empty root with the device's node under it. */
+interface DrcFragment { blob: Uint8Array; struct: number; strings: number; structSize: number }
+
+function fragmentOf(d: { fdt?: Uint8Array | null }): DrcFragment {
+  const blob = d.fdt!;
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  return { blob, struct: dv.getUint32(8), strings: dv.getUint32(12), structSize: dv.getUint32(36) };
+}
+
+function cstrAt(b: Uint8Array, off: number): string {
+  let e = off;
+  while (e < b.length && b[e] !== 0) e++;
+  return new TextDecoder().decode(b.subarray(off, e));
+}
+
+/** fdt_next_tag: the tag at `offset` (in the structure block) and the offset after it. */
+function fdtNextTag(f: DrcFragment, offset: number): { tag: number; next: number } {
+  if (offset < 0 || offset + 4 > f.structSize) return { tag: FDT_END, next: -1 };
+  const dv = new DataView(f.blob.buffer, f.blob.byteOffset, f.blob.byteLength);
+  const tag = dv.getUint32(f.struct + offset);
+  let next = offset + 4;
+  if (tag === FDT_BEGIN_NODE) {
+    while (next < f.structSize && f.blob[f.struct + next] !== 0) next++;
+    next = (next + 1 + 3) & ~3;
+  } else if (tag === FDT_PROP) {
+    const len = dv.getUint32(f.struct + offset + 4);
+    next = (offset + 12 + len + 3) & ~3;
+  } else if (tag === FDT_END) {
+    next = -1;
+  }
+  return { tag, next };
+}
+
 /**
- * ibm,configure-connector: the work area's first word is the DRC index. Walking a device's
- * tree fragment (CPU core, PHB) is not modelled: a DRC that could be configured answers
- * RTAS_OUT_HW_ERROR instead of the fragment.
+ * drck->dt_populate: the device's fragment, or null when this device kind's fragment is not
+ * modelled (only CPU cores are; PHBs and PCI devices are not).
+ */
+function drcDtPopulate(m: M, d: SpaprDrc): { blob: Uint8Array; start: number } | null {
+  if (d.type !== SPAPR_DR_CONNECTOR_TYPE_CPU) return null;
+  const core = m.cores.find((c) => c.vcpuId === d.id);
+  if (!core) return null;
+  const blob = fdtPack({ name: '', props: [], children: [spaprCoreDtNode(m, core.vcpuId, core.cpuIndex)] });
+  // the device node follows the root's FDT_BEGIN_NODE and its empty name
+  return { blob, start: 8 };
+}
+
+/**
+ * ibm,configure-connector(work area, high half): the work area's first word is the DRC
+ * index. Each call hands out the next step of the walk over the device's tree fragment:
+ * NEXT_CHILD with the node's name at work area offset 20, NEXT_PROPERTY with the property's
+ * name at 20 and its value right after the name (length in word 3, offset in word 4),
+ * PREV_PARENT at the end of a child node, and SUCCESS at the end of the device's node, which
+ * moves the DRC to its ready state and rewinds the walk so that it can be replayed.
  */
 function rtas_ibm_configure_connector(m: M, c: RtasCall): void {
   if (c.nargs !== 2 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
   const wa = c.arg(1) * 2 ** 32 + c.arg(0);
-  const idx = m.ram.contains(wa, 4) ? m.ram.ld32(wa, false) >>> 0 : 0;
+  const rtasSt = (idx: number, v: number): void => {
+    const a = physToReal(wa + 4 * idx);
+    if (m.ram.contains(a, 4)) m.ram.st32(a, v, false);
+  };
+  const ccSt = (offset: number, data: Uint8Array): void => {
+    const n = Math.max(0, Math.min(data.length, CC_WA_LEN - offset));
+    const a = physToReal(wa + offset);
+    for (let i = 0; i < n; i++) if (m.ram.contains(a + i, 1)) m.ram.st8(a + i, data[i]);
+  };
+  const waReal = physToReal(wa);
+  const idx = m.ram.contains(waReal, 4) ? m.ram.ld32(waReal, false) >>> 0 : 0;
   const drc = m.drcs.get(idx);
   if (!drc) return c.ret(0, RTAS_OUT_PARAM_ERROR);
   const st = drc.state;
@@ -423,8 +512,69 @@ function rtas_ibm_configure_connector(m: M, c: RtasCall): void {
     && st !== SPAPR_DRC_STATE_LOGICAL_CONFIGURED && st !== SPAPR_DRC_STATE_PHYSICAL_CONFIGURED) {
     return c.ret(0, SPAPR_DR_CC_RESPONSE_NOT_CONFIGURABLE);
   }
-  m.host.log(`ibm,configure-connector: tree fragment of DRC 0x${idx.toString(16)} not modelled`);
-  c.ret(0, RTAS_OUT_HW_ERROR);
+  if (!drc.fdt) {
+    const frag = drcDtPopulate(m, drc);
+    if (!frag) {
+      m.host.log(`ibm,configure-connector: tree fragment of DRC 0x${drcIndex(drc).toString(16)} not modelled`);
+      return c.ret(0, SPAPR_DR_CC_RESPONSE_ERROR);
+    }
+    drc.fdt = frag.blob;
+    drc.fdt_start_offset = frag.start;
+    drcCcsRestart(drc);
+  }
+  const f = fragmentOf(drc);
+  const enc = new TextEncoder();
+  let resp = SPAPR_DR_CC_RESPONSE_CONTINUE;
+  do {
+    const cur = drc.ccs_offset ?? -1;
+    let { tag, next } = fdtNextTag(f, cur);
+    switch (tag) {
+      case FDT_BEGIN_NODE: {
+        drc.ccs_depth = (drc.ccs_depth ?? 0) + 1;
+        const name = cstrAt(f.blob, f.struct + cur + 4);
+        rtasSt(CC_IDX_NODE_NAME_OFFSET, CC_VAL_DATA_OFFSET);
+        ccSt(CC_VAL_DATA_OFFSET, enc.encode(name + '\0'));
+        resp = SPAPR_DR_CC_RESPONSE_NEXT_CHILD;
+        break;
+      }
+      case FDT_END_NODE:
+        drc.ccs_depth = (drc.ccs_depth ?? 0) - 1;
+        if (drc.ccs_depth === 0) {
+          // done sending the device tree: the DRC is configured, and the walk can be replayed
+          m.host.trace('spapr_drc_set_configured', `drc: 0x${drcIndex(drc).toString(16)}`);
+          drc.state = drcReadyState(drc);
+          drcCcsRestart(drc);
+          next = drc.fdt_start_offset ?? 0;
+          resp = SPAPR_DR_CC_RESPONSE_SUCCESS;
+        } else {
+          resp = SPAPR_DR_CC_RESPONSE_PREV_PARENT;
+        }
+        break;
+      case FDT_PROP: {
+        const dv = new DataView(f.blob.buffer, f.blob.byteOffset, f.blob.byteLength);
+        const len = dv.getUint32(f.struct + cur + 4);
+        const name = cstrAt(f.blob, f.strings + dv.getUint32(f.struct + cur + 8));
+        const nameBytes = enc.encode(name + '\0');
+        rtasSt(CC_IDX_PROP_NAME_OFFSET, CC_VAL_DATA_OFFSET);
+        ccSt(CC_VAL_DATA_OFFSET, nameBytes);
+        const dataOff = CC_VAL_DATA_OFFSET + nameBytes.length;
+        rtasSt(CC_IDX_PROP_LEN, len);
+        rtasSt(CC_IDX_PROP_DATA_OFFSET, dataOff);
+        ccSt(dataOff, f.blob.subarray(f.struct + cur + 12, f.struct + cur + 12 + len));
+        resp = SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY;
+        break;
+      }
+      case FDT_END:
+        resp = SPAPR_DR_CC_RESPONSE_ERROR;
+        break;
+      case FDT_NOP:
+      default:
+        // keep seeking for an actionable tag
+        break;
+    }
+    if ((drc.ccs_offset ?? -1) >= 0) drc.ccs_offset = next;
+  } while (resp === SPAPR_DR_CC_RESPONSE_CONTINUE);
+  c.ret(0, resp);
 }
 
 // ---- spapr_pci.c -----------------------------------------------------------------------------
