@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { GuestRam } from '../mem/ram';
 import { assembleBytes } from '../asm/asm';
 import { PowerPCCPU, POWER8 } from './cpu';
-import { diffProgramSource, diffSystemSource, diffLineNames, DIFF_LOAD_ADDR, H_PUT_TERM_CHAR } from './qemu-diff';
+import { diffProgramSource, diffSystemSource, diffLineNames, diffFpSource, FP_INSNS, DIFF_LOAD_ADDR, H_PUT_TERM_CHAR } from './qemu-diff';
 import fixture from './qemu-diff.fixture.json';
 
 /**
@@ -60,5 +60,13 @@ describe('differential test against QEMU 7.2 TCG (fixture from qemu-diff.gen.ts)
     expect(first === -1 ? null : { line: first, got: lines.slice(first, first + 6), want: expected.slice(first, first + 6) })
       .toBeNull();
     expect(lines.length).toBe(expected.length);
+  });
+
+  it('floating point: every FP instruction hashes like QEMU over operand pairs, rounding modes and enabled exceptions', () => {
+    const lines = runHere(diffFpSource());
+    const expected = (fixture as { fp: Record<string, string> }).fp;
+    expect(lines.length).toBe(FP_INSNS.length);
+    const mismatches = FP_INSNS.filter((n, i) => lines[i] !== expected[n]);
+    expect(mismatches).toEqual([]);
   });
 });
