@@ -5,22 +5,12 @@
         .set    SPR_DEC, 22
         .set    SPR_SPRG0, 272
 
+#include "../common/entry.S"
+
         .section .text.start, "ax"
         .globl  _start
 _start:
-        li      r0, 1
-        sldi    r0, r0, 63
-        ori     r0, r0, 0x1000          # MSR = SF | ME: 64-bit mode, EE off
-        mtmsrd  r0
-        isync
-        lis     r1, stack_top@ha
-        addi    r1, r1, stack_top@l
-        li      r0, 0
-        stdu    r0, -64(r1)
-        lis     r2, .TOC.@ha
-        addi    r2, r2, .TOC.@l
-        lis     r6, vof_entry@ha
-        std     r5, vof_entry@l(r6)
+        guest_entry
         # no decrementer interrupt until a sleep arms it
         lis     r3, 0x7fff
         ori     r3, r3, 0xffff

@@ -1,20 +1,11 @@
 # Entry and the three ways out of the guest (as papr-services): hcall (sc 1), the VOF client
 # interface (call the entry VOF passed in r5) and RTAS (KVMPPC_H_RTAS).
+#include "../common/entry.S"
+
         .section .text.start, "ax"
         .globl  _start
 _start:
-        li      r0, 1
-        sldi    r0, r0, 63
-        ori     r0, r0, 0x1000          # MSR = SF | ME: 64-bit mode
-        mtmsrd  r0
-        lis     r1, stack_top@ha
-        addi    r1, r1, stack_top@l
-        li      r0, 0
-        stdu    r0, -64(r1)
-        lis     r2, .TOC.@ha
-        addi    r2, r2, .TOC.@l
-        lis     r6, vof_entry@ha
-        std     r5, vof_entry@l(r6)
+        guest_entry
         bl      main
         b       .
 
