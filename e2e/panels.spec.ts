@@ -166,3 +166,26 @@ test('the panels show the live machine', async ({ page }) => {
 
   expect(pageErrors).toEqual([]);
 });
+
+test('the monitor migrates: migrate_set_parameter, migrate, info migrate', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto('./');
+  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await expect.poll(async () => [...(await consoleText(page, 'left')).matchAll(COUNT)].length, { timeout: 60_000 })
+    .toBeGreaterThan(0);
+  await tab(page, 'monitor');
+  const out = page.getByTestId('monitor-out-left');
+  await monitor(page, 'left', 'migrate_set_parameter downtime-limit 5000000');
+  await expect(out).toContainText("Error: Parameter 'downtime_limit' expects an integer in the range of 0 to 2000 seconds");
+  await monitor(page, 'left', 'migrate_set_parameter downtime-limit 100');
+  await monitor(page, 'left', 'migrate -d tcp:localhost:4444');
+  await expect(page.getByTestId('migration-status')).toHaveText('completed', { timeout: 120_000 });
+  await expect(page.getByTestId('runstate-right')).toHaveText('running');
+  await expect(page.getByTestId('runstate-left')).toHaveText('postmigrate');
+  await monitor(page, 'left', 'info migrate');
+  await expect(out).toContainText('Migration status: completed');
+  await expect(out).toContainText('downtime-limit: 100 ms');
+  await shot(page, 'panel-10-monitor-migrate');
+  expect(pageErrors).toEqual([]);
+});

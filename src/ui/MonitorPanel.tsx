@@ -42,6 +42,19 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
         const err = await lab.control(column, action.op);
         return err ? [`Error: ${err}`] : [];
       }
+      case 'migrate': {
+        // the page's one destination: the other column, started afresh with -incoming
+        if (!lab.canMigrate(column)) {
+          return [lab.session.getState().active ? "Error: There's a migration process in progress" : 'Error: this machine cannot be migrated now (it must be running or paused, with no migration under way)'];
+        }
+        lab.migrate(column);
+        return [`(migrating to the other column's machine; ${action.uri} names it here)`];
+      }
+      case 'migrate_cancel':
+        lab.cancel();
+        return [];
+      case 'migrate_set_parameter':
+        return lab.setParameter(action.name, action.value) ? [] : [`Error: Parameter '${action.name}' has an invalid value`];
       case 'device_add': {
         const err = await lab.deviceAdd(column, action.driver, action.props);
         return err ? [`Error: ${err}`] : [];

@@ -3,7 +3,7 @@
 // snapshots; the Monitor panel does the I/O.
 
 import type { RunState } from '../core/runstate';
-import type { MigrationInfo, Snapshot } from '../worker/protocol';
+import type { MigrationInfo, MigrationParamName, Snapshot } from '../worker/protocol';
 
 export type CpuSnapshot = Extract<Snapshot, { kind: 'cpu' }>;
 
@@ -12,6 +12,9 @@ export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
   ['device_add driver[,prop=value][,...]', 'add device, like -device on the command line'],
   ['help|? [cmd]', 'show the help'],
   ['info [subcommand]', 'show various information about the system state'],
+  ['migrate [-d] uri', 'migrate to URI (on this page: the other column\'s machine, started with -incoming)'],
+  ['migrate_cancel  ', 'cancel the current VM migration'],
+  ['migrate_set_parameter parameter value', 'Set the parameter for migration (downtime-limit in ms, max-bandwidth in bytes/s, with k/M/G suffixes)'],
   ['stop|s  ', 'stop emulation'],
   ['system_reset  ', 'reset the system'],
 ];
@@ -35,7 +38,10 @@ export type HmpAction =
   | { kind: 'print'; lines: string[] }
   | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
   | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'cpus' }
-  | { kind: 'device_add'; driver: string; props: Record<string, string> };
+  | { kind: 'device_add'; driver: string; props: Record<string, string> }
+  | { kind: 'migrate'; uri: string }
+  | { kind: 'migrate_cancel' }
+  | { kind: 'migrate_set_parameter'; name: MigrationParamName; value: number };
 
 export function parseHmp(line: string): HmpAction | null {
   const words = line.trim().split(/\s+/).filter(Boolean);
@@ -47,6 +53,13 @@ export function parseHmp(line: string): HmpAction | null {
     case 'cont': case 'c': return { kind: 'control', op: 'cont' };
     case 'system_reset': return { kind: 'control', op: 'system_reset' };
     case 'device_add': return parseDeviceAdd(args.join(' '));
+    case 'migrate': {
+      const rest = args.filter((a) => a !== '-d' && a !== '-b' && a !== '-i');
+      if (rest.length !== 1) return { kind: 'print', lines: ['migrate: missing or extra argument: migrate [-d] uri'] };
+      return { kind: 'migrate', uri: rest[0] };
+    }
+    case 'migrate_cancel': return { kind: 'migrate_cancel' };
+    case 'migrate_set_parameter': return parseSetParameter(args);
     case 'info': {
       const sub = args[0];
       if (!sub) return { kind: 'print', lines: helpText('info') };
@@ -55,6 +68,27 @@ export function parseHmp(line: string): HmpAction | null {
     }
   }
   return { kind: 'print', lines: [`unknown command: '${cmd}'`] };
+}
+
+/** The migration parameters this page's migration has (QEMU has many more). */
+const SET_PARAMETERS: readonly MigrationParamName[] = ['downtime-limit', 'max-bandwidth'];
+
+/** hmp_migrate_set_parameter for downtime-limit (ms) and max-bandwidth (a size: k/M/G/T, default bytes). */
+function parseSetParameter(args: string[]): HmpAction {
+  if (args.length !== 2) return { kind: 'print', lines: ['migrate_set_parameter: missing or extra argument: migrate_set_parameter parameter value'] };
+  const [param, text] = args;
+  if (!(SET_PARAMETERS as readonly string[]).includes(param)) {
+    return { kind: 'print', lines: [`Error: parameter '${param}' is not modelled here (this page has: ${SET_PARAMETERS.join(', ')})`] };
+  }
+  const name = param as MigrationParamName;
+  const m = /^(\d+(?:\.\d+)?)([bkmgt]?)$/i.exec(text);
+  if (!m || (name === 'downtime-limit' && m[2])) return { kind: 'print', lines: [`Error: Parameter '${name}' expects ${name === 'downtime-limit' ? 'uint64' : 'a size value'}`] };
+  const mult = { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'b' | 'k' | 'm' | 'g' | 't'];
+  const value = Math.round(Number(m[1]) * mult);
+  if (name === 'downtime-limit' && (value < 0 || value > 2000000)) {
+    return { kind: 'print', lines: ["Error: Parameter 'downtime_limit' expects an integer in the range of 0 to 2000 seconds"] };
+  }
+  return { kind: 'migrate_set_parameter', name, value };
 }
 
 /** device_add's QemuOpts: DRIVER then `prop=value` pairs separated by commas. */

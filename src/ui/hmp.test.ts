@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { helpText, parseHmp } from './hmp';
+
+describe('HMP migration commands', () => {
+  it('migrate takes a URI (with -d), migrate_cancel none', () => {
+    expect(parseHmp('migrate -d tcp:localhost:4444')).toEqual({ kind: 'migrate', uri: 'tcp:localhost:4444' });
+    expect(parseHmp('migrate')).toEqual({ kind: 'print', lines: ['migrate: missing or extra argument: migrate [-d] uri'] });
+    expect(parseHmp('migrate_cancel')).toEqual({ kind: 'migrate_cancel' });
+  });
+
+  it('migrate_set_parameter: downtime-limit in ms, max-bandwidth as a size, QEMU\'s errors', () => {
+    expect(parseHmp('migrate_set_parameter downtime-limit 100')).toEqual({ kind: 'migrate_set_parameter', name: 'downtime-limit', value: 100 });
+    expect(parseHmp('migrate_set_parameter max-bandwidth 10M')).toEqual({ kind: 'migrate_set_parameter', name: 'max-bandwidth', value: 10 * 1024 * 1024 });
+    expect(parseHmp('migrate_set_parameter max-bandwidth 4096')).toEqual({ kind: 'migrate_set_parameter', name: 'max-bandwidth', value: 4096 });
+    expect(parseHmp('migrate_set_parameter downtime-limit 3000000')).toEqual({
+      kind: 'print', lines: ["Error: Parameter 'downtime_limit' expects an integer in the range of 0 to 2000 seconds"],
+    });
+    expect(parseHmp('migrate_set_parameter downtime-limit fast')).toEqual({ kind: 'print', lines: ["Error: Parameter 'downtime-limit' expects uint64"] });
+    expect(parseHmp('migrate_set_parameter max-bandwidth lots')).toEqual({ kind: 'print', lines: ["Error: Parameter 'max-bandwidth' expects a size value"] });
+    expect(parseHmp('migrate_set_parameter xbzrle-cache-size 1M')).toMatchObject({ kind: 'print' });
+  });
+
+  it('help lists them', () => {
+    const h = helpText().join('\n');
+    for (const c of ['migrate [-d] uri', 'migrate_cancel', 'migrate_set_parameter']) expect(h).toContain(c);
+  });
+});
