@@ -17,7 +17,10 @@ import { vmstate_save_needed, vmstate_subsections_needed, type SubsectionStatus 
 
 /** The device tree blob the guest was given (spapr->fdt_blob). */
 export function fdtSnapshot(m: SpaprMachine): Extract<Snapshot, { kind: 'fdt' }> {
-  return { kind: 'fdt', blob: m.fdtBlob.slice(), initialSize: m.fdtInitialSize, machineType: m.machineType };
+  return {
+    kind: 'fdt', blob: m.fdtBlob.slice(), initialSize: m.fdtInitialSize, machineType: m.machineType,
+    beforeCas: m.fdtBeforeCas ? m.fdtBeforeCas.slice() : undefined,
+  };
 }
 
 /** Every section a migration started now would send, with sizes and subsections' needed(). */

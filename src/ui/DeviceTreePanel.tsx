@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import { fdtParse } from '../core/spapr/fdt';
 import type { Column } from '../store/session';
-import { decodeTree, toDts, type DecodedProp, type TreeNode } from './fdtView';
+import { decodeTree, dtsDiff, toDts, type DecodedProp, type TreeNode } from './fdtView';
 import type { Lab } from './lab';
 import { useSnapshot } from './useSnapshot';
 
@@ -61,14 +61,17 @@ function Node({ n, depth }: { n: TreeNode; depth: number }) {
 
 export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
   const { snap, error } = useSnapshot(lab, column, { kind: 'fdt' }, 2000);
-  const [view, setView] = useState<'tree' | 'dts'>('tree');
+  const [view, setView] = useState<'tree' | 'dts' | 'cas'>('tree');
   const parsed = useMemo(() => {
     if (!snap) return null;
     try {
       const root = fdtParse(snap.blob);
-      return { tree: decodeTree(root), dts: toDts(root), error: null };
+      const dts = toDts(root);
+      // the tree the guest had before CAS rebuilt it, against the current one
+      const casDiff = snap.beforeCas ? dtsDiff(toDts(fdtParse(snap.beforeCas)), dts) : null;
+      return { tree: decodeTree(root), dts, casDiff, error: null };
     } catch (e) {
-      return { tree: null, dts: '', error: (e as Error).message };
+      return { tree: null, dts: '', casDiff: null, error: (e as Error).message };
     }
   }, [snap]);
   const name = lab.store(column).getState().name;
@@ -79,6 +82,8 @@ export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
         <div className="seg">
           <button type="button" className={view === 'tree' ? 'on' : ''} onClick={() => setView('tree')}>tree</button>
           <button type="button" className={view === 'dts' ? 'on' : ''} onClick={() => setView('dts')} data-testid={`dt-dts-button-${column}`}>DTS</button>
+          <button type="button" className={view === 'cas' ? 'on' : ''} onClick={() => setView('cas')} data-testid={`dt-cas-button-${column}`}
+            title="the tree before the last CAS against the tree now">before/after CAS</button>
         </div>
         {snap && <span className="muted">{snap.machineType} · fdt_size {snap.blob.length} bytes (initial {snap.initialSize})</span>}
         <button type="button" className="tool" disabled={!snap || snap.blob.length === 0}
@@ -91,6 +96,16 @@ export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
       <div className="panel-scroll">
         {parsed?.tree && view === 'tree' && <ul className="dt-tree"><Node n={parsed.tree} depth={0} /></ul>}
         {parsed?.tree && view === 'dts' && <pre className="dts" data-testid={`dts-${column}`}>{parsed.dts}</pre>}
+        {parsed?.tree && view === 'cas' && !parsed.casDiff && (
+          <div className="panel-empty" data-testid={`dt-cas-${column}`}>no CAS since the last reset: the guest has the tree built at reset</div>
+        )}
+        {parsed?.casDiff && view === 'cas' && (
+          <pre className="dts dts-diff" data-testid={`dt-cas-${column}`}>
+            {parsed.casDiff.map((l, i) => (
+              <div key={i} className={`d-${l.kind}`}>{l.kind === 'added' ? '+ ' : l.kind === 'removed' ? '- ' : '  '}{l.text}</div>
+            ))}
+          </pre>
+        )}
       </div>
     </div>
   );

@@ -174,3 +174,50 @@ export function decodeTree(root: FdtNode): TreeNode {
 export function toDts(root: FdtNode): string {
   return fdtToDts(root);
 }
+
+export interface DiffLine {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+}
+
+/**
+ * A line diff of two DTS texts (longest common subsequence), for the tree before and after CAS.
+ * Unchanged runs longer than 2 × `context` lines keep `context` lines each side and become one
+ * `same` line saying how many were left out.
+ */
+export function dtsDiff(before: string, after: string, context = 2): DiffLine[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  const n = a.length, m = b.length;
+  // lcs[i][j]: LCS length of a[i..] and b[j..], in one flat array
+  const lcs = new Uint32Array((n + 1) * (m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      lcs[i * (m + 1) + j] = a[i] === b[j] ? lcs[(i + 1) * (m + 1) + j + 1] + 1
+        : Math.max(lcs[(i + 1) * (m + 1) + j], lcs[i * (m + 1) + j + 1]);
+    }
+  }
+  const full: DiffLine[] = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { full.push({ kind: 'same', text: a[i] }); i++; j++; }
+    else if (j < m && (i === n || lcs[i * (m + 1) + j + 1] > lcs[(i + 1) * (m + 1) + j])) { full.push({ kind: 'added', text: b[j] }); j++; }
+    else { full.push({ kind: 'removed', text: a[i] }); i++; }
+  }
+  const out: DiffLine[] = [];
+  for (let k = 0; k < full.length;) {
+    if (full[k].kind !== 'same') { out.push(full[k++]); continue; }
+    let e = k;
+    while (e < full.length && full[e].kind === 'same') e++;
+    const run = full.slice(k, e);
+    const head = k === 0 ? 0 : context;
+    const tail = e === full.length ? 0 : context;
+    if (run.length > head + tail + 1) {
+      out.push(...run.slice(0, head));
+      out.push({ kind: 'same', text: `… ${run.length - head - tail} unchanged lines …` });
+      out.push(...run.slice(run.length - tail));
+    } else out.push(...run);
+    k = e;
+  }
+  return out;
+}

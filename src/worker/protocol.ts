@@ -140,7 +140,8 @@ export interface CpuRegister { name: string; num?: number; value: string }
 export interface DisasmLine { addr: string; word: string; text: string; current: boolean }
 
 export type Snapshot =
-  | { kind: 'fdt'; blob: Uint8Array; initialSize: number; machineType: string }
+  /** beforeCas: the tree the guest had until the last CAS rebuilt it (absent before any CAS). */
+  | { kind: 'fdt'; blob: Uint8Array; initialSize: number; machineType: string; beforeCas?: Uint8Array }
   | { kind: 'vmstate'; machineType: string; sections: VmstateSectionInfo[] }
   | {
     kind: 'cpu'; cpuIndex: number; model: string; halted: boolean; insns: number;

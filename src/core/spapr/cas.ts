@@ -162,7 +162,9 @@ export function doClientArchitectureSupport(m: SpaprMachine, cpu: PowerPCCPU, ve
     for (const d of m.drcs.list()) drcReset(d);
     clearPendingHotplugEvents(m);
   }
-  // spapr_build_fdt; only the VOF path then runs spapr_vof_client_dt_finalize
+  // spapr_build_fdt; only the VOF path then runs spapr_vof_client_dt_finalize. The tree the
+  // guest had until now is kept for the debugger's before/after view.
+  m.fdtBeforeCas = m.fdtBlob.slice();
   m.rebuildFdt(true, vofFinalize);
   m.fdtInitialSize = m.fdtBlob.length;
   return { ret: H_SUCCESS, casReboot: false, fdtUpdate: true };

@@ -206,6 +206,8 @@ export class SpaprMachine implements VirtualHypervisor {
   /** The device tree given to the guest, and its packed blob (spapr_dtb). */
   fdt!: FdtNode;
   fdtBlob: Uint8Array = new Uint8Array(0);
+  /** The tree as it was just before the last CAS rebuilt it (null until a CAS; reset clears it). */
+  fdtBeforeCas: Uint8Array | null = null;
   /** The blob's memory reservation map (kernel, initrd). */
   memReserve: Array<[bigint, bigint]> = [];
   fdtInitialSize = 0;
@@ -480,6 +482,7 @@ export class SpaprMachine implements VirtualHypervisor {
    * reload the kernel and set the entry state the guest observes when VOF enters it.
    */
   reset(): void {
+    this.fdtBeforeCas = null;
     // 2.8-5.0: a CAS reboot keeps what CAS negotiated (ov5_cas, compat mode)
     const casKept = casRebootKeeps(this);
     this.ov5_cas.fill(0);
