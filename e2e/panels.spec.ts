@@ -185,6 +185,7 @@ test('the monitor migrates: migrate_set_parameter, migrate, info migrate', async
   await expect(page.getByTestId('runstate-left')).toHaveText('postmigrate');
   await monitor(page, 'left', 'info migrate');
   await expect(out).toContainText('Migration status: completed');
+  await monitor(page, 'left', 'info migrate_parameters');
   await expect(out).toContainText('downtime-limit: 100 ms');
   await shot(page, 'panel-10-monitor-migrate');
   expect(pageErrors).toEqual([]);

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { Column } from '../store/session';
-import { infoCpus, infoMigrate, infoRegisters, infoStatus, parseHmp, type CpuSnapshot } from './hmp';
+import { infoCpus, infoMigrate, infoMigrateParameters, infoRegisters, infoStatus, parseHmp, type CpuSnapshot } from './hmp';
 import type { Lab } from './lab';
 
 interface Line { id: number; text: string; input?: boolean }
@@ -70,6 +70,7 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
               ? Date.now() - mine.startedMs : undefined;
             return infoMigrate(m, { totalMs });
           }
+          case 'migrate_parameters': return infoMigrateParameters(lab.session.getState().params);
           case 'registers': case 'cpus': {
             const snap = await lab.query(column, { kind: 'cpu' }) as CpuSnapshot | null;
             if (!snap) return ['No CPU available'];

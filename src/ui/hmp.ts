@@ -3,7 +3,8 @@
 // snapshots; the Monitor panel does the I/O.
 
 import type { RunState } from '../core/runstate';
-import type { MigrationInfo, MigrationParamName, Snapshot } from '../worker/protocol';
+import { formatInfoMigrate, formatMigrateParameters } from '../core/migration/precopy';
+import type { MigrationInfo, MigrationParamName, MigrationParams, Snapshot } from '../worker/protocol';
 
 export type CpuSnapshot = Extract<Snapshot, { kind: 'cpu' }>;
 
@@ -22,6 +23,7 @@ export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
 export const HMP_INFO: ReadonlyArray<[string, string]> = [
   ['info cpus  ', 'show infos for each CPU'],
   ['info migrate  ', 'show migration status'],
+  ['info migrate_parameters  ', 'show current migration parameters'],
   ['info registers [-a] [vcpu]', 'show the cpu registers (-a: all - show register info for all cpus; vcpu: specific vCPU to query; show the current CPU\'s registers if omitted)'],
   ['info status  ', 'show the current VM status (running|paused)'],
 ];
@@ -37,7 +39,7 @@ export function helpText(topic?: string): string[] {
 export type HmpAction =
   | { kind: 'print'; lines: string[] }
   | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
-  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'cpus' }
+  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'migrate_parameters' | 'cpus' }
   | { kind: 'device_add'; driver: string; props: Record<string, string> }
   | { kind: 'migrate'; uri: string }
   | { kind: 'migrate_cancel' }
@@ -63,7 +65,7 @@ export function parseHmp(line: string): HmpAction | null {
     case 'info': {
       const sub = args[0];
       if (!sub) return { kind: 'print', lines: helpText('info') };
-      if (sub === 'status' || sub === 'registers' || sub === 'migrate' || sub === 'cpus') return { kind: 'info', what: sub };
+      if (sub === 'status' || sub === 'registers' || sub === 'migrate' || sub === 'migrate_parameters' || sub === 'cpus') return { kind: 'info', what: sub };
       return { kind: 'print', lines: [`unknown command: '${line.trim().replace(/\s+/g, ' ')}'`] };
     }
   }
@@ -121,6 +123,10 @@ export function infoCpus(cpu: CpuSnapshot, threadId: number): string[] {
 }
 
 /** hmp_info_migrate: the globals, then what query-migrate reports. */
+/**
+ * HMP `info migrate`: the globals, then the migration's own lines as the core formats them
+ * (one formatter for the CLI and the monitor). `totalMs` replaces the page's total time.
+ */
 export function infoMigrate(m: MigrationInfo | null, extra: { totalMs?: number } = {}): string[] {
   const out = [
     'globals:',
@@ -132,21 +138,15 @@ export function infoMigrate(m: MigrationInfo | null, extra: { totalMs?: number }
     'clear-bitmap-shift: 18',
   ];
   if (!m || m.status === 'none') return out;
-  out.push(`Migration status: ${m.status}${m.status === 'failed' && m.error ? ` (${m.error})` : ''}`);
-  if (m.direction === 'incoming') return out;
-  if (extra.totalMs !== undefined) out.push(`total time: ${Math.round(extra.totalMs)} ms`);
-  if (m.downtimeMs !== undefined) out.push(`downtime: ${Math.round(m.downtimeMs)} ms`);
-  const normal = m.pagesSent - m.zeroPages;
-  out.push(
-    `transferred ram: ${Math.floor(m.bytes / 1024)} kbytes`,
-    `duplicate: ${m.zeroPages} pages`,
-    'skipped: 0 pages',
-    `normal: ${normal} pages`,
-    `normal bytes: ${normal * 4} kbytes`,
-    `dirty sync count: ${m.dirtyPerIteration.length}`,
-    'page size: 4 kbytes',
-  );
-  return out;
+  if (m.direction === 'incoming') return [...out, `Migration status: ${m.status}${m.status === 'failed' && m.error ? ` (${m.error})` : ''}`];
+  const lines = formatInfoMigrate({ ...m, totalTimeMs: extra.totalMs ?? m.totalTimeMs });
+  if (m.status === 'failed' && m.error) lines[0] = `Migration status: failed (${m.error})`;
+  return [...out, ...lines];
+}
+
+/** HMP `info migrate_parameters`. */
+export function infoMigrateParameters(p: MigrationParams): string[] {
+  return formatMigrateParameters(p);
 }
 
 const big = (h: string) => BigInt(`0x${h}`);

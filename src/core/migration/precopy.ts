@@ -372,8 +372,8 @@ export function formatInfoMigrate(i: MigrationInfo): string[] {
   if (i.status === 'completed' && i.downtimeMs !== undefined) out.push(`downtime: ${Math.round(i.downtimeMs)} ms`);
   if (i.status === 'active' && i.expectedDowntimeMs !== undefined) out.push(`expected downtime: ${Math.round(i.expectedDowntimeMs)} ms`);
   if (i.setupTimeMs !== undefined) out.push(`setup: ${Math.round(i.setupTimeMs)} ms`);
-  if (i.ramTransferred !== undefined) {
-    out.push(`transferred ram: ${kb(i.ramTransferred)}`);
+  if (i.pagesSent > 0 || i.ramTransferred !== undefined) {
+    out.push(`transferred ram: ${kb(i.ramTransferred ?? i.bytes)}`);
     out.push(`throughput: ${(i.mbps ?? 0).toFixed(2)} mbps`);
     out.push(`remaining ram: ${kb(i.ramRemaining)}`);
     out.push(`total ram: ${kb(i.ramTotal)}`);
@@ -385,6 +385,10 @@ export function formatInfoMigrate(i: MigrationInfo): string[] {
     out.push('page size: 4 kbytes');
     if (i.dirtyPagesRate) out.push(`dirty pages rate: ${i.dirtyPagesRate} pages`);
   }
-  if (i.downtimeLimitMs !== undefined) out.push(`downtime-limit: ${i.downtimeLimitMs} ms`, `max-bandwidth: ${i.maxBandwidth} bytes/second`);
   return out;
+}
+
+/** HMP `info migrate_parameters`, the lines for the parameters this migration has. */
+export function formatMigrateParameters(p: { downtimeLimitMs: number; maxBandwidth: number }): string[] {
+  return [`downtime-limit: ${p.downtimeLimitMs} ms`, `max-bandwidth: ${p.maxBandwidth} bytes/second`];
 }
