@@ -3,17 +3,20 @@ import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import { Lab } from './ui/lab';
 import { installTestHook } from './ui/testHook';
+import { ScenarioHost } from './ui/scenarioHost';
 import { bindLayoutToHash } from './store/layout';
 import './ui/app.css';
 
 // The machines live outside React: a re-render never restarts a worker.
 const lab = new Lab();
-installTestHook(lab);
+// The guided scenarios: their workers start when the view is first opened.
+const scenarios = new ScenarioHost();
+installTestHook(lab, scenarios);
 bindLayoutToHash(lab.layout);
 void lab.boot('left');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App lab={lab} />
+    <App lab={lab} scenarios={scenarios} />
   </StrictMode>,
 );

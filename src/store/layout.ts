@@ -1,5 +1,6 @@
-// Which panel each instance column shows and whether the stream inspector is open, kept in
-// the URL hash (`#left=cpu&right=dt&inspector`) so a layout can be bookmarked and shared.
+// Which panel each instance column shows, whether the stream inspector is open and which view
+// the page shows (the live lab or the guided scenarios), kept in the URL hash
+// (`#left=cpu&right=dt&inspector`, `#scenarios`) so a layout can be bookmarked and shared.
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Column } from './session';
@@ -17,14 +18,18 @@ export const TAB_LABELS: Record<Tab, string> = {
   memory: 'memory',
 };
 
+/** The live lab (two machines) or the guided scenarios. */
+export type View = 'lab' | 'scenarios';
+
 export interface LayoutState {
   tabs: Record<Column, Tab>;
   inspector: boolean;
+  view: View;
 }
 
 export type LayoutStore = StoreApi<LayoutState>;
 
-const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false };
+const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false, view: 'lab' };
 
 function isTab(v: string | null): v is Tab {
   return v !== null && (TABS as readonly string[]).includes(v);
@@ -37,6 +42,7 @@ export function parseHash(hash: string): LayoutState {
   return {
     tabs: { left: isTab(left) ? left : DEFAULT.tabs.left, right: isTab(right) ? right : DEFAULT.tabs.right },
     inspector: p.has('inspector'),
+    view: p.has('scenarios') ? 'scenarios' : 'lab',
   };
 }
 
@@ -45,11 +51,12 @@ export function formatHash(s: LayoutState): string {
   if (s.tabs.left !== DEFAULT.tabs.left) parts.push(`left=${s.tabs.left}`);
   if (s.tabs.right !== DEFAULT.tabs.right) parts.push(`right=${s.tabs.right}`);
   if (s.inspector) parts.push('inspector');
+  if (s.view === 'scenarios') parts.push('scenarios');
   return parts.length ? `#${parts.join('&')}` : '';
 }
 
 export function createLayoutStore(initial: LayoutState = DEFAULT): LayoutStore {
-  return createStore<LayoutState>()(() => ({ tabs: { ...initial.tabs }, inspector: initial.inspector }));
+  return createStore<LayoutState>()(() => ({ tabs: { ...initial.tabs }, inspector: initial.inspector, view: initial.view }));
 }
 
 export function selectTab(store: LayoutStore, column: Column, tab: Tab): void {
@@ -58,6 +65,10 @@ export function selectTab(store: LayoutStore, column: Column, tab: Tab): void {
 
 export function setInspector(store: LayoutStore, open: boolean): void {
   store.setState({ inspector: open });
+}
+
+export function setView(store: LayoutStore, view: View): void {
+  store.setState({ view });
 }
 
 /**

@@ -2,29 +2,48 @@ import type { Lab } from './lab';
 import { InstanceColumn } from './InstanceColumn';
 import { MigrationBar } from './MigrationBar';
 import { useStore } from 'zustand';
-import { setInspector } from '../store/layout';
+import { setInspector, setView } from '../store/layout';
 import { StreamInspector } from './StreamInspector';
+import type { ScenarioHost } from './scenarioHost';
+import { ScenariosView } from './ScenariosView';
 
-export function App({ lab }: { lab: Lab }) {
+export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
   const inspector = useStore(lab.layout, (s) => s.inspector);
+  const view = useStore(lab.layout, (s) => s.view);
   return (
     <div className="app">
       <header className="app-head">
         <h1>pseries-lab</h1>
-        <p className="subtitle">QEMU sPAPR (pseries) machine · POWER8 · live migration between two instances</p>
-        <button type="button" className={`tool head-tool${inspector ? ' on' : ''}`} data-testid="open-inspector"
-          onClick={() => {
-            setInspector(lab.layout, !inspector);
-            // It opens below the columns: bring it into view.
-            if (!inspector) requestAnimationFrame(() => document.querySelector('.inspector')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
-          }}>stream inspector</button>
+        <nav className="seg view-switch" aria-label="view">
+          <button type="button" className={view === 'lab' ? 'on' : ''} aria-pressed={view === 'lab'} data-testid="view-lab"
+            onClick={() => setView(lab.layout, 'lab')}>live lab</button>
+          <button type="button" className={view === 'scenarios' ? 'on' : ''} aria-pressed={view === 'scenarios'} data-testid="view-scenarios"
+            onClick={() => setView(lab.layout, 'scenarios')}>scenarios</button>
+        </nav>
+        <p className="subtitle">
+          {view === 'lab'
+            ? 'QEMU sPAPR (pseries) machine · POWER8 · live migration between two instances'
+            : 'guided scenarios · the qemu-devel threads replayed deterministically, step by step'}
+        </p>
+        {view === 'lab' && (
+          <button type="button" className={`tool head-tool${inspector ? ' on' : ''}`} data-testid="open-inspector"
+            onClick={() => {
+              setInspector(lab.layout, !inspector);
+              // It opens below the columns: bring it into view.
+              if (!inspector) requestAnimationFrame(() => document.querySelector('.inspector')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+            }}>stream inspector</button>
+        )}
       </header>
-      <MigrationBar lab={lab} />
-      <main className="columns">
-        <InstanceColumn lab={lab} column="left" />
-        <InstanceColumn lab={lab} column="right" />
-      </main>
-      {inspector && <StreamInspector lab={lab} />}
+      {/* The live lab stays mounted while the scenarios are shown: its machines keep running. */}
+      <div className="lab-view" hidden={view !== 'lab'} data-testid="lab-view">
+        <MigrationBar lab={lab} />
+        <main className="columns">
+          <InstanceColumn lab={lab} column="left" />
+          <InstanceColumn lab={lab} column="right" />
+        </main>
+        {inspector && <StreamInspector lab={lab} />}
+      </div>
+      {view === 'scenarios' && <ScenariosView host={scenarios} />}
     </div>
   );
 }

@@ -125,7 +125,7 @@ describe('memory view and layout hash', () => {
 
   it('round-trips the layout through the hash', () => {
     const s = parseHash('#left=cpu&right=dt&inspector');
-    expect(s).toEqual({ tabs: { left: 'cpu', right: 'dt' }, inspector: true });
+    expect(s).toEqual({ tabs: { left: 'cpu', right: 'dt' }, inspector: true, view: 'lab' });
     expect(formatHash(s)).toBe('#left=cpu&right=dt&inspector');
     expect(parseHash('#left=bogus').tabs.left).toBe('trace');
     expect(formatHash(parseHash(''))).toBe('');
