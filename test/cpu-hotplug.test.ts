@@ -3,12 +3,13 @@
 // error messages, and its migration stream after `device_add power8_v2.0-spapr-cpu-core,core-id=1`
 // (test/fixtures/regen-stream-hotplug-qemu.sh).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { qemuIncoming } from './qemu-incoming';
 import { parseArgs } from '../src/cli/args';
 import { counters, runCommand } from '../src/cli/commands';
 import { dtbCommand, machineForDt, smpOptions, takeDashOptions } from '../src/cli/dtb';
@@ -262,24 +263,8 @@ describe.skipIf(!hasQemu)('qemu-system-ppc64 -incoming with our stream after a h
     const last = counters(con.split(/\r?\n/)).at(-1)!;
     const file = join(mkdtempSync(join(tmpdir(), 'hotplug-')), 's.bin');
     writeFileSync(file, bytes);
-    const p = spawn('qemu-system-ppc64', ['-M', 'pseries,x-vof=on', '-cpu', 'POWER8', '-m', '256M', '-smp', '1,maxcpus=2',
-      '-nodefaults', '-nographic', '-chardev', 'stdio,id=c0', '-device', 'spapr-vty,chardev=c0',
-      '-device', 'power8_v2.0-spapr-cpu-core,core-id=1', '-kernel', 'public/guests/hello.elf',
-      '-incoming', `exec:cat ${file}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const lines = await new Promise<string[]>((resolve) => {
-      const timer = setTimeout(() => resolve(stdout.split(/\r?\n/)), 30_000);
-      p.stdout.on('data', (b: Buffer) => {
-        stdout += b.toString('latin1');
-        const ls = stdout.split(/\r?\n/);
-        if (counters(ls).length >= 2) { clearTimeout(timer); resolve(ls); }
-      });
-      p.stderr.on('data', (b: Buffer) => { stderr += b.toString('latin1'); });
-      p.on('exit', () => { clearTimeout(timer); resolve(stdout.split(/\r?\n/)); });
-    });
-    p.kill('SIGTERM');
-    expect(stderr.split('\n').filter((l) => l && !l.includes("TCG doesn't support requested feature") && !l.includes('terminating on signal'))).toEqual([]);
+    const { lines, errors } = await qemuIncoming(file, ['-smp', '1,maxcpus=2', '-device', 'power8_v2.0-spapr-cpu-core,core-id=1']);
+    expect(errors).toEqual([]);
     expect(counters(lines).slice(0, 2)).toEqual([last + 1, last + 2]);
   }, 60_000);
 });

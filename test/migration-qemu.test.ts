@@ -3,11 +3,12 @@
 // analyzer prints, and qemu-system-ppc64 -incoming resumes the hello guest, which keeps
 // counting there. Each part reports itself skipped when the tool is not installed.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { qemuIncoming } from './qemu-incoming';
 import { parseArgs } from '../src/cli/args';
 import { counters, migrateCommand } from '../src/cli/commands';
 import { analyzeStream, formatDesc, formatState } from '../src/core/vmstate/analyze';
@@ -60,24 +61,9 @@ describe.skipIf(!qemu)('qemu-system-ppc64 -incoming with our stream', () => {
     expect(rc).toBe(0);
     const next = dstCounts[0];
     expect(next).toBeGreaterThan(0);
-    const p = spawn('qemu-system-ppc64', ['-M', 'pseries,x-vof=on', '-cpu', 'POWER8', '-m', '256M', '-nodefaults',
-      '-nographic', '-chardev', 'stdio,id=c0', '-device', 'spapr-vty,chardev=c0', '-kernel', 'public/guests/hello.elf',
-      '-incoming', `exec:cat ${file}`], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const lines = await new Promise<string[]>((resolve) => {
-      const timer = setTimeout(() => resolve(stdout.split(/\r?\n/)), 30_000);
-      p.stdout.on('data', (b: Buffer) => {
-        stdout += b.toString('latin1');
-        const ls = stdout.split(/\r?\n/);
-        if (counters(ls).length >= 2) { clearTimeout(timer); resolve(ls); }
-      });
-      p.stderr.on('data', (b: Buffer) => { stderr += b.toString('latin1'); });
-      p.on('exit', () => { clearTimeout(timer); resolve(stdout.split(/\r?\n/)); });
-    });
-    p.kill('SIGTERM');
     // QEMU only warns about the caps TCG cannot provide; no load error
-    expect(stderr.split('\n').filter((l) => l && !l.includes("TCG doesn't support requested feature") && !l.includes('terminating on signal'))).toEqual([]);
+    const { lines, errors } = await qemuIncoming(file);
+    expect(errors).toEqual([]);
     const got = counters(lines);
     expect(got[0]).toBe(next);
     expect(got[1]).toBe(next + 1);
