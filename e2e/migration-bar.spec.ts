@@ -90,6 +90,11 @@ test('cancel a slow migration, then a normal one charts its iterations', async (
     await expect(page.getByTestId(id), id).not.toHaveText('—');
   }
   await expect(page.getByTestId('migration-total')).toHaveText('256.0 MiB');
+  // the heat map of pages sent again: one square per MiB, as many hot ones as the source counted
+  const heat = page.getByTestId('migration-heatmap');
+  await expect(heat.locator('rect')).toHaveCount(256);
+  const hot = (info!.resentHeat ?? []).filter((c) => c > 0).length;
+  await expect(heat).toHaveAttribute('data-hot-cells', String(hot));
   await page.screenshot({ path: `${SHOTS}bar-03-completed.png` });
 
   expect(pageErrors).toEqual([]);

@@ -49,5 +49,10 @@ describe('info migrate', () => {
     expect(text).toContain('total ram: 262144 kbytes');
     expect(text.some((l) => /^downtime: \d+ ms$/.test(l))).toBe(true);
     expect(formatMigrateParameters({ downtimeLimitMs: fin.downtimeLimitMs!, maxBandwidth: fin.maxBandwidth! })).toContain('downtime-limit: 200 ms');
+    // the heat map: every page is sent once, what was written after its send is sent again
+    const heat = fin.resentHeat!;
+    expect(heat.length).toBe(256);
+    expect(fin.heatPagesPerCell).toBe(256);
+    expect(heat.reduce((a, b) => a + b, 0)).toBe(fin.pagesSent - 65536);
   });
 });

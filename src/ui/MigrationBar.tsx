@@ -103,6 +103,44 @@ export function DirtyChart({ values }: { values: number[] }) {
   );
 }
 
+const HEAT_COLS = 32;
+
+/**
+ * Where the guest kept writing while it was migrated: RAM in equal stretches (left to right,
+ * top to bottom from address 0), each coloured by how many of its pages had to be sent again.
+ */
+export function HeatMap({ cells, pagesPerCell }: { cells: number[]; pagesPerCell: number }) {
+  const rows = Math.ceil(cells.length / HEAT_COLS);
+  const size = 9;
+  const max = Math.max(0, ...cells);
+  const hot = cells.filter((c) => c > 0).length;
+  const bytesPerCell = pagesPerCell * 4096;
+  const color = (c: number) => {
+    if (c === 0) return '#eef1f5';
+    const t = Math.log(c + 1) / Math.log(max + 1); // 0..1
+    const light = Math.round(88 - t * 46);
+    return `hsl(${Math.round(40 - t * 40)}, 90%, ${light}%)`;
+  };
+  const range = (i: number) => `0x${(i * bytesPerCell).toString(16)}–0x${((i + 1) * bytesPerCell - 1).toString(16)}`;
+  return (
+    <figure className="heat-map" data-testid="migration-heatmap" data-hot-cells={hot} data-max={max}>
+      <svg width={HEAT_COLS * size} height={rows * size} viewBox={`0 0 ${HEAT_COLS * size} ${rows * size}`} role="img"
+        aria-label={`pages sent again, ${hot} of ${cells.length} stretches of RAM`}>
+        {cells.map((c, i) => (
+          <rect key={i} x={(i % HEAT_COLS) * size} y={Math.floor(i / HEAT_COLS) * size} width={size - 1} height={size - 1}
+            fill={color(c)} data-count={c}>
+            <title>{`${range(i)}: ${c} page${c === 1 ? '' : 's'} sent again`}</title>
+          </rect>
+        ))}
+      </svg>
+      <figcaption>
+        pages sent again (written after they were sent), {bytes(bytesPerCell)} a square
+        {max > 0 ? `; hottest ${max}` : '; none yet'}
+      </figcaption>
+    </figure>
+  );
+}
+
 // ---- parameters -----------------------------------------------------------------------------
 
 function ParamInput(props: {
@@ -197,6 +235,7 @@ export function MigrationBar({ lab }: { lab: Lab }) {
       </div>
       <div className="mig-row mig-detail">
         <DirtyChart values={o?.dirtyPerIteration ?? []} />
+        {o?.resentHeat && <HeatMap cells={o.resentHeat} pagesPerCell={o.heatPagesPerCell ?? 1} />}
         <div className="mig-figures" data-testid="migration-figures">
           <Field label="transferred" testId="migration-bytes"
             value={o ? bytes(o.ramTransferred ?? o.bytes) : '—'} title="RAM bytes sent so far (info migrate: transferred ram)" />

@@ -38,6 +38,12 @@ export interface MigrationInfo {
   expectedDowntimeMs?: number;
   /** Measured throughput, Mbps. */
   mbps?: number;
+  /**
+   * Source: pages sent again (written by the guest after they were sent), per stretch of
+   * `heatPagesPerCell` pages of RAM, in address order: the dirty-page heat map.
+   */
+  resentHeat?: number[];
+  heatPagesPerCell?: number;
   /** The migrate_set_parameter values in force. */
   downtimeLimitMs?: number;
   maxBandwidth?: number;

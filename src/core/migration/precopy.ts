@@ -80,6 +80,9 @@ abstract class MigrationBase {
       bytes: st ? st.bytes : 0,
       downtimeMs: this.downtimeMs,
       error: this.error,
+      ...(this.direction === 'outgoing' && this.mig
+        ? { resentHeat: Array.from(this.mig.ram.resent), heatPagesPerCell: this.mig.ram.heatPagesPerCell }
+        : {}),
     });
   }
 

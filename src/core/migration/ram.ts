@@ -57,6 +57,9 @@ function hex(n: number): string {
   return n.toString(16);
 }
 
+/** Cells of the re-sent pages heat map (RAM in equal stretches). */
+export const HEAT_CELLS = 256;
+
 export class RamMigration implements SaveVMHandlers {
   readonly idstr: string;
   readonly stats: RamStats = { normalPages: 0, zeroPages: 0, bytes: 0, rounds: 0, iterations: 0 };
@@ -73,9 +76,27 @@ export class RamMigration implements SaveVMHandlers {
    */
   private nonZero: Uint32Array | null = null;
 
+  /** Source: pages sent at least once (a page sent again was written during the migration). */
+  private sentOnce: Uint32Array;
+  /**
+   * Source: pages sent again, per stretch of RAM (HEAT_CELLS cells of `heatPagesPerCell`
+   * pages): where the guest kept writing while it was migrated.
+   */
+  readonly resent = new Uint32Array(HEAT_CELLS);
+  readonly heatPagesPerCell: number;
+
   constructor(readonly ram: GuestRam, opts: { idstr?: string } = {}) {
     this.idstr = opts.idstr ?? 'ppc_spapr.ram';
     this.words = new Int32Array(ram.buffer);
+    this.sentOnce = new Uint32Array((ram.pages + 31) >>> 5);
+    this.heatPagesPerCell = Math.max(1, Math.ceil(ram.pages / HEAT_CELLS));
+  }
+
+  /** Count a page being sent; a second send means the guest wrote it again. */
+  private noteSent(page: number): void {
+    const w = page >>> 5, bit = 1 << (page & 31);
+    if (this.sentOnce[w] & bit) this.resent[Math.floor(page / this.heatPagesPerCell)]++;
+    else this.sentOnce[w] |= bit;
   }
 
   /** buffer_is_zero() over one target page. */
@@ -180,6 +201,7 @@ export class RamMigration implements SaveVMHandlers {
   }
 
   private savePage(w: QEMUFileWriter, page: number): void {
+    this.noteSent(page);
     const offset = page * TARGET_PAGE_SIZE;
     const zero = this.pageIsZero(page);
     let flags = zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
