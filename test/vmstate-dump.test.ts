@@ -1,27 +1,80 @@
-// dump-vmstate: QEMU's -dump-vmstate schema for every section of the machine.
+// dump-vmstate: QEMU 7.2's -dump-vmstate entries for the qdev types our pseries machine has,
+// checked against QEMU's own dump (test/fixtures/dump-vmstate-qemu-7.2-pseries-7.2.json) and,
+// when QEMU's source is present, with its scripts/vmstate-static-checker.py.
 
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dumpVmstate } from '../src/cli/dump-vmstate';
+import { dumpVmstate, dumpVmstateCommand, dumpVmstateText } from '../src/cli/dump-vmstate';
+import { parseArgs } from '../src/cli/args';
+
+type Json = Record<string, any>;
+const root = join(__dirname, '..');
+const fixtureFile = join(root, 'test/fixtures/dump-vmstate-qemu-7.2-pseries-7.2.json');
+const fixtureText = readFileSync(fixtureFile, 'utf8');
+const TYPES = ['spapr-rtc', 'spapr-wdt', 'spapr-vty', 'ics', 'spapr-nvram', 'spapr-pci-host-bridge', 'ics-spapr'];
 
 describe('dump-vmstate', () => {
-  it('lists every section of pseries-7.2 and pseries-2.6 in the -dump-vmstate schema', () => {
-    const d72 = dumpVmstate('pseries-7.2');
-    const d26 = dumpVmstate('pseries-2.6');
-    expect(d72.vmschkmachine).toEqual({ Name: 'pseries-7.2' });
-    expect(Object.keys(d72).slice(1)).toEqual([
-      'timer', 'ram', 'ics', 'spapr_drc', 'cpu_common', 'cpu', 'icp/server', 'spapr_cpu', 'spapr/rtc',
-      'nvram@71000000/spapr_nvram', 'spapr_drc/physical', 'spapr_iommu', 'spapr_pci', 'PCIBUS', 'spapr',
-      'spapr/htab', 'spapr_watchdog', 'vty@71000001/spapr_vty', 'globalstate',
-    ]);
-    expect(Object.keys(d26)).not.toContain('spapr_cpu');
-    const iommu = d72.spapr_iommu as { version_id: number; minimum_version_id: number; Description: { Fields: { field: string }[]; Subsections: { name: string }[] } };
-    expect([iommu.version_id, iommu.minimum_version_id]).toEqual([3, 2]);
-    expect(iommu.Description.Fields.map((f) => f.field)).toEqual(['liobn', 'mig_nb_table', 'bypass', 'mig_table', 'def_win']);
-    expect(iommu.Description.Subsections.map((s) => s.name)).toEqual(['spapr_iommu_ex']);
-    const spapr = d72.spapr as { Description: { Subsections: { name: string }[] } };
-    expect(spapr.Description.Subsections).toHaveLength(18);
-    const pci = d26.spapr_pci as { Description: { Fields: { field: string; field_exists: boolean }[] } };
-    expect(pci.Description.Fields.filter((f) => f.field_exists).map((f) => f.field)).toEqual(
-      ['mig_liobn', 'mig_mem_win_addr', 'mig_mem_win_size', 'mig_io_win_addr', 'mig_io_win_size']);
+  const qemu = JSON.parse(fixtureText) as Json;
+
+  it('keys the qdev types QEMU dumps for our devices, with QEMU\'s Name, and nothing else', () => {
+    for (const mt of ['pseries-7.2', 'pseries-2.6']) {
+      const d = dumpVmstate(mt);
+      expect(d.vmschkmachine).toEqual({ Name: mt });
+      expect(Object.keys(d)).toEqual(['vmschkmachine', ...TYPES]);
+      for (const t of TYPES) expect((d[t] as Json).Name).toBe(t);
+    }
+    expect(Object.keys(qemu)).toEqual(['vmschkmachine', ...TYPES]);
+  });
+
+  it('gives each type the entry QEMU 7.2 gives it, byte for byte as JSON', () => {
+    const ours = dumpVmstate('pseries-7.2') as Json;
+    const q = qemu;
+    expect(JSON.stringify(ours.vmschkmachine)).toBe(JSON.stringify(q.vmschkmachine));
+    for (const t of TYPES) expect(JSON.stringify(ours[t]), t).toBe(JSON.stringify(q[t]));
+    // struct fields carry QEMU's sizeof the element, the timer sizeof(QEMUTimer)
+    expect(ours['spapr-vty'].Description.Fields[0].size).toBe(848);
+    expect(ours['spapr-wdt'].Description.Fields[0].size).toBe(48);
+    expect(ours.ics.Description.Fields[1].size).toBe(8);
+  });
+
+  it('writes the file in QEMU\'s text layout', () => {
+    expect(dumpVmstateText(JSON.parse(fixtureText))).toBe(fixtureText);
+    const dir = mkdtempSync(join(tmpdir(), 'dump-vmstate-'));
+    try {
+      const f = join(dir, 'd.json');
+      let said = '';
+      expect(dumpVmstateCommand(parseArgs([f, '--machine', 'pseries-7.2']), (s) => { said += s; })).toBe(0);
+      expect(said).toBe(`${f}: 7 device types of pseries-7.2\n`);
+      const text = readFileSync(f, 'utf8');
+      expect(text).toBe(dumpVmstateText(dumpVmstate('pseries-7.2')));
+      expect(text).toBe(fixtureText);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const checker = join(root, '.cache/qemu-src/qemu-7.2+dfsg/scripts/vmstate-static-checker.py');
+  const python = spawnSync('python3', ['--version']).status === 0;
+  it.skipIf(!existsSync(checker) || !python)('passes vmstate-static-checker.py against QEMU 7.2\'s dump, both ways', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dump-vmstate-'));
+    try {
+      const o72 = join(dir, 'o72.json');
+      const o26 = join(dir, 'o26.json');
+      dumpVmstateCommand(parseArgs([o72, '--machine', 'pseries-7.2']), () => {});
+      dumpVmstateCommand(parseArgs([o26, '--machine', 'pseries-2.6']), () => {});
+      const run = (src: string, dest: string) => {
+        const r = spawnSync('python3', [checker, '-s', src, '-d', dest], { encoding: 'utf8' });
+        return { status: r.status, lines: r.stdout.split('\n').filter(Boolean) };
+      };
+      expect(run(fixtureFile, o72)).toEqual({ status: 0, lines: [] });
+      expect(run(o72, fixtureFile)).toEqual({ status: 0, lines: [] });
+      // our two machine types' dumps, as QEMU's would be: the same device descriptions
+      expect(run(o26, o72)).toEqual({ status: 0, lines: ['Warning: checking incompatible machine types: "pseries-2.6", "pseries-7.2"'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,8 +1,16 @@
-// `dump-vmstate FILE.json [--machine pseries-X]`: every section the machine registers, in the
-// JSON schema of QEMU's `-dump-vmstate` (so scripts/vmstate-static-checker.py can compare two
-// machine types), but keyed by section idstr and including what QEMU's dump leaves out
-// (spapr, cpu, cpu_common, icp/server, spapr_iommu, spapr_drc, timer, globalstate; the live
-// ram and spapr/htab sections as versions only).
+// `dump-vmstate FILE.json [--machine pseries-X]`: what QEMU's `-dump-vmstate FILE` writes for
+// the devices this machine models, in the same layout (JSON.stringify indented by 2, empty
+// arrays as QEMU prints them), so scripts/vmstate-static-checker.py can compare it with a QEMU
+// dump or with our dump of another machine type.
+//
+// QEMU's dump has "vmschkmachine" and then one entry per qdev type whose class has dc->vmsd,
+// keyed and named by the type name, a subclass repeating its parent's description. Sections a
+// device registers itself with vmstate_register() (icp/server, spapr_drc, spapr_iommu,
+// spapr_cpu), bus state (PCIBUS), and the machine's own sections (spapr, spapr/htab, cpu,
+// cpu_common, ram, timer, globalstate) are not in it, so they are not here either: the
+// checker requires every section of its source dump to exist in the destination, so any extra
+// top-level key would be reported as "does not exist in dest" when our dump is the source.
+// `analyze --dump desc` shows those sections of a stream.
 
 import { writeFileSync } from 'node:fs';
 import { VirtualClock } from '../core/clock';
@@ -15,39 +23,73 @@ import { UsageError, type ParsedArgs } from './args';
 
 type Json = Record<string, unknown>;
 
-function fieldJson(f: VMStateField): Json {
+/**
+ * The qdev types with dc->vmsd that carry our sections, by description name, in the order
+ * QEMU 7.2's dump lists them. `ics` is the class that sets dc->vmsd = &vmstate_ics; the
+ * pseries machine's ICS is its subclass `ics-spapr`, which QEMU lists with the same
+ * description (so does PowerNV's `phb3-msi`, which this machine does not have).
+ */
+export const QDEV_TYPES: readonly { type: string; vmsd: string }[] = [
+  { type: 'spapr-rtc', vmsd: 'spapr/rtc' },
+  { type: 'spapr-wdt', vmsd: 'spapr_watchdog' },
+  { type: 'spapr-vty', vmsd: 'spapr_vty' },
+  { type: 'ics', vmsd: 'ics' },
+  { type: 'spapr-nvram', vmsd: 'spapr_nvram' },
+  { type: 'spapr-pci-host-bridge', vmsd: 'spapr_pci' },
+  { type: 'ics-spapr', vmsd: 'ics' },
+];
+
+/**
+ * QEMU prints a field's `size` member: sizeof the C type, which for struct fields is the
+ * element struct and for a timer is QEMUTimer, not what goes on the wire. The sizes of QEMU
+ * 7.2 built for x86-64 Linux, by `description.field`, where they differ from our wire size.
+ */
+const C_SIZES: Readonly<Record<string, number>> = {
+  'spapr_vty.sdev': 848, // SpaprVioDevice
+  'spapr_watchdog.timer': 48, // QEMUTimer
+  'spapr_pci.lsi_table': 4, // struct spapr_pci_lsi
+  'spapr_pci.msi_devs': 12, // spapr_pci_msi_mig
+  'ics.irqs': 8, // ICSIRQState
+};
+
+function fieldJson(d: VMStateDescription, f: VMStateField, opaque: unknown): Json {
+  const c = C_SIZES[`${d.name}.${f.name}`];
   const e: Json = {
     field: f.name,
     version_id: f.version_id,
     field_exists: f.field_exists !== undefined,
-    size: typeof f.size === 'number' ? f.size : 0,
+    size: c ?? (typeof f.size === 'number' && !f.vmsd ? f.size : 0),
   };
-  if (f.vmsd) e.Description = descJson(f.vmsd);
+  if (f.vmsd) e.Description = descJson(f.vmsd, opaque);
   return e;
 }
 
-/** A description and the subsections this build declares (exists(), when the object is known). */
+/** A description with the subsections this build declares (exists(), when the object is known). */
 function descJson(d: VMStateDescription, opaque?: unknown): Json {
-  const o: Json = { name: d.name, version_id: d.version_id, minimum_version_id: d.minimum_version_id, Fields: d.fields.map(fieldJson) };
+  const o: Json = { name: d.name, version_id: d.version_id, minimum_version_id: d.minimum_version_id, Fields: d.fields.map((f) => fieldJson(d, f, undefined)) };
   const subs = (d.subsections ?? []).filter((s) => !s.exists || opaque === undefined || s.exists(opaque));
   if (subs.length) o.Subsections = subs.map((s) => descJson(s, opaque));
   return o;
 }
 
-/** The -dump-vmstate document for a machine type. */
+/** The -dump-vmstate document for a machine type: the QDEV_TYPES entries it registers. */
 export function dumpVmstate(machineType: string): Json {
   const host: MachineHost = { clock: new VirtualClock(true, () => 0), resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {} };
   const m = new SpaprMachine(host, { machineType, ramSize: 16 << 20 });
   const reg = new SaveVMRegistry();
   spaprRegisterVmstate(m, reg);
   const out: Json = { vmschkmachine: { Name: m.machineType } };
-  for (const se of [...reg.handlers].sort((a, b) => a.section_id - b.section_id)) {
-    if (se.idstr in out) continue;
-    out[se.idstr] = se.vmsd
-      ? { Name: se.idstr, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd, se.opaque) }
-      : { Name: se.idstr, version_id: se.version_id, minimum_version_id: se.version_id };
+  for (const { type, vmsd } of QDEV_TYPES) {
+    const se = reg.handlers.find((h) => h.vmsd?.name === vmsd);
+    if (!se?.vmsd) continue;
+    out[type] = { Name: type, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd, se.opaque) };
   }
   return out;
+}
+
+/** The text QEMU writes for a dump: 2-space JSON, an empty array as "[", a blank line, "]". */
+export function dumpVmstateText(doc: Json): string {
+  return JSON.stringify(doc, null, 2).replace(/^( *)(".*": )\[\]/gm, '$1$2[\n\n$1]') + '\n';
 }
 
 export function dumpVmstateCommand(p: ParsedArgs, out: (s: string) => void): number {
@@ -61,7 +103,7 @@ export function dumpVmstateCommand(p: ParsedArgs, out: (s: string) => void): num
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     throw e;
   }
-  writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
-  out(`${file}: ${Object.keys(doc).length - 1} sections of ${(doc.vmschkmachine as Json).Name}\n`);
+  writeFileSync(file, dumpVmstateText(doc));
+  out(`${file}: ${Object.keys(doc).length - 1} device types of ${(doc.vmschkmachine as Json).Name}\n`);
   return 0;
 }

@@ -34,7 +34,7 @@ const USAGE = `usage: npm run -s cli -- <command> [options]
       list the sections of a migration stream (raw or gzip'd), dump it as JSON, or
       write its RAM blocks and JSON into DIR (analyze-migration.py -x)
   dump-vmstate FILE.json [--machine pseries-X]
-      every section's description in QEMU's -dump-vmstate JSON schema
+      QEMU's -dump-vmstate entries for the qdev types this machine has
   scenario list
       the guided scenarios and their variants
   scenario ID [--variant NAME] [--trace EVENT[,EVENT...]] [--steps] [--sweep N]

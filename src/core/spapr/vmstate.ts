@@ -352,7 +352,7 @@ export const vmstate_spapr_nvram: VMStateDescription<SpaprNvram> = {
       if (v > 0x100000) throw new VMStateError(-EINVAL, [`spapr_nvram: size 0x${v.toString(16)} exceeds 0x100000`]);
       if (v !== n.buf.length) n.buf = new Uint8Array(v);
     })),
-    VMSTATE_VBUFFER('buf', (n: SpaprNvram) => n.buf.length, fn((n: SpaprNvram) => n.buf, (n, v) => { n.buf.set(v); })),
+    VMSTATE_VBUFFER('buf', (n: SpaprNvram) => n.buf.length, fn((n: SpaprNvram) => n.buf, (n, v) => { n.buf.set(v); }), { version_id: 1 }),
   ],
 };
 
@@ -386,7 +386,7 @@ const vmstate_ics_irq: VMStateDescription<IcsIrq> = {
     VMSTATE_UINT8('priority', prop('priority')),
     VMSTATE_UINT8('saved_priority', prop('saved_priority')),
     VMSTATE_UINT8('status', prop('status')),
-    VMSTATE_UINT8('flags', prop('flags'), { version_id: 2 }),
+    VMSTATE_UINT8('flags', prop('flags')),
   ],
 };
 
