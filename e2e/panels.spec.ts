@@ -85,6 +85,20 @@ test('the panels show the live machine', async ({ page }) => {
   await page.getByTestId('cpu-step-left').click();
   await expect(page.getByTestId('cpu-step-left')).toBeEnabled();
   await shot(page, 'panel-04-cpu-paused');
+  // A breakpoint where NIP is: cont passes it, and the guest stops there when it comes round
+  // again (the gdbstub's debug stop).
+  const current = page.getByTestId('disasm-left').locator('tr.current');
+  const addr = (await current.getAttribute('data-addr'))!;
+  await current.click();
+  await expect(page.getByTestId('breakpoints-left')).toContainText(addr.replace(/^0+(?=.)/, ''));
+  await page.getByTestId('cpu-cont-left').click();
+  await expect(page.getByTestId('runstate-left')).toHaveText('debug');
+  await expect.poll(() => traceLines(page, 'left'))
+    .toContain('runstate_set current_run_state 9 (running) new_state 0 (debug)');
+  await expect(page.getByTestId('disasm-left').locator('tr.current')).toHaveAttribute('data-addr', addr);
+  await shot(page, 'panel-04b-cpu-breakpoint');
+  await page.getByTestId('disasm-left').locator(`tr[data-addr="${addr}"]`).click(); // cleared
+  await expect(page.getByTestId('breakpoints-left')).toHaveCount(0);
   await page.getByTestId('cpu-cont-left').click();
   await expect(page.getByTestId('runstate-left')).toHaveText('running');
   await expect.poll(() => traceLines(page, 'left'))

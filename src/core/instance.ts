@@ -165,6 +165,15 @@ export class Instance {
     return null;
   }
 
+  /** The gdbstub's breakpoints on vCPU 0 (instruction addresses): hitting one stops the VM in `debug`. */
+  setBreakpoints(addrs: bigint[]): void {
+    const bps = this.machine.cpu.breakpoints;
+    bps.clear();
+    for (const a of addrs) bps.add(BigInt.asUintN(64, a));
+    this.machine.cpu.breakpointsChanged();
+    this.onWake();
+  }
+
   /** qmp_system_reset: a reset request handled at the next main-loop turn. */
   systemReset(): void {
     this.loop.resetRequest('host-qmp-system-reset');

@@ -46,6 +46,7 @@ export class MainLoop implements MachineHost {
   /** migration_is_active(): the instance that owns this loop says. */
   migrationActive: () => boolean = () => false;
 
+  private debugRequested = false;
   private resetRequested: ShutdownCause | null = null;
   private shutdownRequested: ShutdownCause | null = null;
   private stopRequested: string | null = null;
@@ -61,6 +62,14 @@ export class MainLoop implements MachineHost {
     this.runstate = new RunStateMachine(this.tracer);
     this.machine = new SpaprMachine(this, opts);
     insns = () => this.machine.cpu.state.insnCount;
+    this.machine.cpu.onBreakpoint = () => this.debugRequest();
+  }
+
+  /** qemu_system_debug_request(): a breakpoint was hit; the loop stops the VM in `debug`. */
+  debugRequest(): void {
+    this.noteRequest();
+    this.debugRequested = true;
+    this.machine.cpu.requestExit();
   }
 
   // ---- MachineHost -----------------------------------------------------------------
@@ -159,6 +168,10 @@ export class MainLoop implements MachineHost {
   /** main_loop_should_exit(): handle pending requests in QEMU's order. */
   handleRequests(): void {
     if (!this.requestsDue) return;
+    if (this.debugRequested) {
+      this.debugRequested = false;
+      this.vmStop('debug');
+    }
     if (this.shutdownRequested !== null) {
       this.shutdownRequested = null;
       this.vmStop('shutdown');
@@ -177,7 +190,7 @@ export class MainLoop implements MachineHost {
   }
 
   get hasPendingRequest(): boolean {
-    return this.resetRequested !== null || this.shutdownRequested !== null || this.stopRequested !== null;
+    return this.debugRequested || this.resetRequested !== null || this.shutdownRequested !== null || this.stopRequested !== null;
   }
 
   /** Whether the main loop has got to the pending requests (see requestLatencyNs). */

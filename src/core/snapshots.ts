@@ -95,6 +95,7 @@ export function cpuSnapshot(machine: SpaprMachine, around = 16): Extract<Snapsho
     cpus: machine.cores.map((k) => ({ cpuIndex: k.cpuIndex, coreId: k.coreId, halted: k.cpu.state.halted !== 0 })),
     gpr, nip: h64(nip), msr: h64(s.getMsr()), lr: h64(s.getSpr(SPR_LR)), ctr: h64(s.getSpr(SPR_CTR)),
     xer: h64(s.getSpr(SPR_XER)), reserve: h64(pair(s.reserveAddr, 0)), cr: s.getCr(), sprs, disasm,
+    breakpoints: [...cpu.breakpoints].map(h64),
   };
 }
 

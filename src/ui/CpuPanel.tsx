@@ -37,7 +37,7 @@ export function VmControls({ lab, column, testPrefix }: { lab: Lab; column: Colu
     <div className="vm-controls">
       <button type="button" className="tool" disabled={busy || !running} onClick={() => run('stop')} data-testid={`${testPrefix}-stop-${column}`} title="stop: running -> paused">■ stop</button>
       <button type="button" className="tool" disabled={busy || running || runstate === 'inmigrate'} onClick={() => run('cont')} data-testid={`${testPrefix}-cont-${column}`} title="cont: -> running">▶ cont</button>
-      <button type="button" className="tool" disabled={busy || runstate !== 'paused'} onClick={() => run('step')} data-testid={`${testPrefix}-step-${column}`} title="execute one instruction">⤼ step</button>
+      <button type="button" className="tool" disabled={busy || (runstate !== 'paused' && runstate !== 'debug')} onClick={() => run('step')} data-testid={`${testPrefix}-step-${column}`} title="execute one instruction">⤼ step</button>
       {err && <span className="note inline">{err}</span>}
     </div>
   );
@@ -47,6 +47,14 @@ export function CpuPanel({ lab, column }: { lab: Lab; column: Column }) {
   const runstate = useStore(lab.store(column), (s) => s.runstate);
   const { snap, error } = useSnapshot(lab, column, { kind: 'cpu' }, runstate === 'running' ? 500 : null);
   const msr = snap ? BigInt(`0x${snap.msr}`) : 0n;
+  const [bpOverride, setBpOverride] = useState<string[] | null>(null);
+  const bps = bpOverride ?? snap?.breakpoints ?? [];
+  const toggleBreakpoint = (addr: string) => {
+    const next = bps.includes(addr) ? bps.filter((a) => a !== addr) : [...bps, addr];
+    setBpOverride(next);
+    lab.setBreakpoints(column, next);
+    void lab.query(column, { kind: 'cpu' }).catch(() => null);
+  };
   const xer = snap ? Number(BigInt(`0x${snap.xer}`) & 0xffffffffn) : 0;
   return (
     <div className="panel cpu-panel" data-testid={`cpu-${column}`}>
@@ -110,12 +118,16 @@ export function CpuPanel({ lab, column }: { lab: Lab; column: Column }) {
             </table>
           </div>
           <div className="cpu-right">
-            <div className="panel-subtitle">disassembly around NIP{(msr & 1n) ? ' (little-endian)' : ''}</div>
+            <div className="panel-subtitle">
+              disassembly around NIP{(msr & 1n) ? ' (little-endian)' : ''} · click an address to set or clear a breakpoint
+              {bps.length > 0 && <span className="bp-list" data-testid={`breakpoints-${column}`}> · breakpoints: {bps.map(trim).join(', ')}</span>}
+            </div>
             <table className="disasm" data-testid={`disasm-${column}`}>
               <tbody>
                 {snap.disasm.map((l) => (
-                  <tr key={l.addr} className={l.current ? 'current' : ''}>
-                    <td className="d-mark">{l.current ? '▶' : ''}</td>
+                  <tr key={l.addr} className={`${l.current ? 'current' : ''}${bps.includes(l.addr) ? ' bp' : ''}`}
+                    data-addr={l.addr} onClick={() => toggleBreakpoint(l.addr)} title="set / clear a breakpoint here">
+                    <td className="d-mark">{bps.includes(l.addr) ? '●' : ''}{l.current ? '▶' : ''}</td>
                     <td className="d-addr" title={l.addr}>{trim(l.addr)}</td>
                     <td className="d-word">{l.word}</td>
                     <td className="d-text">{l.text}</td>

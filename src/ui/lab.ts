@@ -154,6 +154,11 @@ export class Lab {
     return this.hosts[column].deviceAdd(driver, props);
   }
 
+  /** The breakpoints of the column's vCPU 0 (hex addresses). */
+  setBreakpoints(column: Column, addrs: string[]): void {
+    this.hosts[column].post({ type: 'breakpoints', addrs });
+  }
+
   input(column: Column, data: string): void {
     this.hosts[column].post({ type: 'input', data });
   }

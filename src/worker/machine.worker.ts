@@ -276,6 +276,9 @@ function handle(msg: ToWorker): void {
         inst.migrate(recording(new MessagePortTransport(msg.port)), params);
       });
       break;
+    case 'breakpoints':
+      guarded('breakpoints', () => inst.setBreakpoints(msg.addrs.map((a) => BigInt(`0x${a}`))));
+      break;
     case 'migrate-cancel':
       guarded('migrate_cancel', () => inst.cancel());
       break;

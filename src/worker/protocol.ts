@@ -86,6 +86,8 @@ export type ToWorker =
   | { type: 'query'; id: number; query: SnapshotQuery }
   /** stop / cont / step / system_reset; answered by `control` with the same id. */
   | { type: 'control'; id: number; op: VmControl }
+  /** The breakpoints of vCPU 0 (hex addresses), replacing the previous set. */
+  | { type: 'breakpoints'; addrs: string[] }
   /** HMP device_add DRIVER,prop=value,...; answered by `control` with the same id. */
   | { type: 'device-add'; id: number; driver: string; props: Record<string, string> };
 
@@ -153,6 +155,8 @@ export type Snapshot =
     kind: 'cpu'; cpuIndex: number; model: string; halted: boolean; insns: number;
     /** Every present vCPU (cpu_index, core-id, halted), vCPU 0 first; absent in older snapshots. */
     cpus?: Array<{ cpuIndex: number; coreId: number; halted: boolean }>;
+    /** Breakpoint addresses on this vCPU, 16 hex digits each. */
+    breakpoints?: string[];
     /** 16 hex digits each. */
     gpr: string[]; nip: string; msr: string; lr: string; ctr: string; xer: string;
     /** env->reserve_addr (ffffffffffffffff: no reservation). */

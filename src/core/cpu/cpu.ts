@@ -698,6 +698,21 @@ export class PowerPCCPU {
     return false;
   }
 
+  /**
+   * Breakpoints (effective addresses of instructions, as the gdbstub's): with any set, the
+   * vCPU runs one instruction at a time and stops before one whose address is set, calling
+   * onBreakpoint. Resuming executes that instruction before checking again.
+   */
+  readonly breakpoints = new Set<bigint>();
+  onBreakpoint: (nip: bigint) => void = () => {};
+  /** The breakpoint the vCPU stopped at: it is passed once when the vCPU resumes. */
+  private resumeFrom: bigint | null = null;
+
+  /** Breakpoints changed: one at the instruction about to run does not stop it before it ran once. */
+  breakpointsChanged(): void {
+    this.resumeFrom = this.state.getNip();
+  }
+
   run(budget: number): number {
     const st = this.state;
     const start = st.insnCount;
@@ -708,12 +723,34 @@ export class PowerPCCPU {
       if (!this.hasWork()) return 0;
       st.halted = 0;
     }
+    if (this.breakpoints.size) return this.runWatched(budget, start);
     while (st.insnCount - start < budget) {
       this.takeInterrupt();
       if (this.aborted) break;
       const left = budget - (st.insnCount - start);
       const slice = this.decArmed && (st.msr[1] & MSR_EE_BIT) !== 0 ? TIMER_SLICE : MAX_SLICE;
       this.execute(left < slice ? left : slice);
+      if (st.halted || this.exitRequested) break;
+      this.updateTimers();
+    }
+    return st.insnCount - start;
+  }
+
+  /** run() with breakpoints set: interrupts first, then one instruction, each checked. */
+  private runWatched(budget: number, start: number): number {
+    const st = this.state;
+    while (st.insnCount - start < budget) {
+      this.takeInterrupt();
+      if (this.aborted) break;
+      const nip = st.getNip();
+      if (this.breakpoints.has(nip) && this.resumeFrom !== nip) {
+        this.resumeFrom = nip;
+        this.exitRequested = true;
+        this.onBreakpoint(nip);
+        break;
+      }
+      this.resumeFrom = null;
+      this.execute(1);
       if (st.halted || this.exitRequested) break;
       this.updateTimers();
     }
