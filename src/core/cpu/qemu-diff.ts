@@ -100,14 +100,7 @@ export function diffProgramSource(): string {
   }
   // "END\n", then an unknown hcall (the test harness stops there; QEMU returns H_FUNCTION), then
   // back to 32-bit mode and return to the firmware, which exits QEMU.
-  emit('    lis r6,0x454e');
-  emit('    ori r6,r6,0x440a');
-  emit('    sldi r6,r6,32');
-  emit('    li r7,0');
-  emit('    li r5,4');
-  emit('    bl putc');
-  emit('    li r3,0x5555');
-  emit('    sc 1');
+  L.push(...endLines());
   emit('    li r0,0');
   emit('    mtmsrd r0');
   emit('    mtlr r30');
@@ -150,10 +143,7 @@ export function diffProgramSource(): string {
   emit('    blr');
   emit('    .long 0');
   emit('table:');
-  for (const v of DIFF_VALUES) {
-    emit(`    .long 0x${(v >> 32n).toString(16)}`);
-    emit(`    .long 0x${(v & 0xffffffffn).toString(16)}`);
-  }
+  L.push(...DIFF_VALUES.flatMap(dwordLines));
   return L.join('\n') + '\n';
 }
 
@@ -489,14 +479,7 @@ export function diffSystemSource(): string {
   e('    andc r3,r3,r5');
   e('    mtmsrd r3');
   // -- done
-  e('    lis r6,0x454e');
-  e('    ori r6,r6,0x440a');
-  e('    sldi r6,r6,32');
-  e('    li r7,0');
-  e('    li r5,4');
-  e('    bl putc');
-  e('    li r3,0x5555');
-  e('    sc 1');
+  L.push(...endLines());
   e('hang:');
   e('    b hang');
   // interrupt handler
@@ -529,6 +512,19 @@ export function diffSystemSource(): string {
   e('    .long 0');
   e('    .long 0');
   return L.join('\n') + '\n';
+}
+
+/** "END\n" on the console, then an unknown hcall (the harness stops there; QEMU returns H_FUNCTION). */
+function endLines(): string[] {
+  return [
+    '    lis r6,0x454e', '    ori r6,r6,0x440a', '    sldi r6,r6,32', '    li r7,0', '    li r5,4',
+    '    bl putc', '    li r3,0x5555', '    sc 1',
+  ];
+}
+
+/** A 64-bit table entry as two big-endian words. */
+function dwordLines(v: bigint): string[] {
+  return [`    .long 0x${(v >> 32n).toString(16)}`, `    .long 0x${(v & 0xffffffffn).toString(16)}`];
 }
 
 function printRoutines(): string[] {
@@ -690,14 +686,7 @@ export function diffFpSource(insns: readonly string[] = FP_INSNS, verbose = fals
     }
     if (!verbose) e('    bl print');
   });
-  e('    lis r6,0x454e');
-  e('    ori r6,r6,0x440a');
-  e('    sldi r6,r6,32');
-  e('    li r7,0');
-  e('    li r5,4');
-  e('    bl putc');
-  e('    li r3,0x5555');
-  e('    sc 1');
+  L.push(...endLines());
   e('hang:');
   e('    b hang');
   L.push(...printRoutines());
@@ -707,12 +696,11 @@ export function diffFpSource(insns: readonly string[] = FP_INSNS, verbose = fals
   e('    .long 0');
   e('    .long 0');
   e('    .long 0');
-  const dword = (v: bigint) => { e(`    .long 0x${(v >> 32n).toString(16)}`); e(`    .long 0x${(v & 0xffffffffn).toString(16)}`); };
   e('fptab:');
-  FP_VALUES.forEach(dword);
+  L.push(...FP_VALUES.flatMap(dwordLines));
   e('fptabc:');
-  FP_VALUES_C.forEach(dword);
+  L.push(...FP_VALUES_C.flatMap(dwordLines));
   e('fpmodes:');
-  FP_MODES.forEach((m) => dword(BigInt(m >>> 0)));
+  L.push(...FP_MODES.flatMap((m) => dwordLines(BigInt(m >>> 0))));
   return L.join('\n') + '\n';
 }
