@@ -25,6 +25,8 @@ const SERVICE_SHAPES: Record<string, [number, number]> = {
   milliseconds: [0, 1], quiesce: [0, 0], exit: [0, 0],
 };
 const MAX_ARGS = 10;
+/** Longest property name the client interface reads (hw/ppc/vof.c) */
+const OF_PROPNAME_LEN_MAX = 64;
 
 /**
  * Low-memory trampolines (our own code): the client-interface entry and the return path a
@@ -219,6 +221,30 @@ function copyOut(ram: GuestRam, addr: number, len: number, data: Uint8Array): nu
   return data.length;
 }
 
+/** The RTAS blob the firmware copies to the OS: mr r4,r3; lis r3,0; ori r3,r3,0xf000 (KVMPPC_H_RTAS); sc 1; blr */
+const HV_RTAS = [0x7c641b78, 0x3c600000, 0x6063f000, 0x44000022, 0x4e800020];
+
+/**
+ * QEMU's firmware (pc-bios/vof, prom_handle) answers `call-method "instantiate-rtas"` itself,
+ * before the hypercall: when /rtas's rtas-size fits its 20-byte blob, it copies the blob to
+ * the base the OS passed and returns (catch-result 0, entry = base). Otherwise the call goes
+ * on to the machine, which has no RTAS to instantiate.
+ */
+function vofFirmwareInstantiateRtas(m: SpaprMachine, argsAddr: number, nargs: number): boolean {
+  const ram = m.ram;
+  const arg = (i: number) => ram.ld32(argsAddr + 12 + 4 * i, false) >>> 0;
+  if (readCString(ram, arg(0), 64) !== 'instantiate-rtas') return false;
+  const rtas = findNode(m.fdt, '/rtas');
+  const size = rtas && getProp(rtas, 'rtas-size');
+  const rtassize = size && size.length >= 4 ? new DataView(size.buffer, size.byteOffset).getUint32(0) : 0;
+  const base = arg(2);
+  if (rtassize < 4 * HV_RTAS.length || !ram.contains(base, 4 * HV_RTAS.length)) return false;
+  HV_RTAS.forEach((w, i) => ram.st32(base + 4 * i, w, false));
+  ram.st32(argsAddr + 12 + 4 * nargs, 0, false);
+  ram.st32(argsAddr + 12 + 4 * (nargs + 1), base, false);
+  return true;
+}
+
 /**
  * Handle one client-interface call. Returns false for a malformed prom_args (the hypercall
  * then answers H_PARAMETER), true otherwise (the service result is in prom_args).
@@ -237,6 +263,8 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
   const want = (a: number, r: number) => nargs === a && nret === r;
   let result: number = PROM_ERROR;
 
+  if (service === 'call-method' && nargs >= 3 && nret >= 2 && vofFirmwareInstantiateRtas(m, argsAddr, nargs)) return true;
+
   // cmpservice: a known name with the wrong nargs/nret is handled as an unknown service
   const shape = SERVICE_SHAPES[service];
   const svc = shape && (shape[0] && nargs !== shape[0] || shape[1] && nret !== shape[1]) ? '' : service;
@@ -254,7 +282,7 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
     case 'getprop': {
       if (service === 'getprop' ? !want(4, 1) : !want(2, 1)) break;
       const n = pkg(arg(0));
-      const name = readCString(ram, arg(1));
+      const name = readCString(ram, arg(1), OF_PROPNAME_LEN_MAX + 1);
       if (!n || name === null) break;
       let v = getProp(n, name);
       if (!v && name === 'name') v = new TextEncoder().encode(n.name.split('@')[0] + '\0');
@@ -265,12 +293,15 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
     case 'nextprop': {
       if (!want(3, 1)) break;
       const n = pkg(arg(0));
-      const prev = readCString(ram, arg(1));
+      const prev = readCString(ram, arg(1), OF_PROPNAME_LEN_MAX + 1);
       if (!n || prev === null) break;
       const idx = prev === '' ? 0 : n.props.findIndex(([k]) => k === prev) + 1;
       if (idx === 0 && prev !== '') { result = PROM_ERROR; break; }
       if (idx >= n.props.length) { result = 0; break; }
-      copyOut(ram, arg(2), 32, new TextEncoder().encode(n.props[idx][0] + '\0'));
+      // the whole name, however long (VOF_MEM_WRITE of strlen + 1)
+      const name = new TextEncoder().encode(n.props[idx][0] + '\0');
+      if (!ram.contains(arg(2), name.length)) break;
+      ram.write(arg(2), name);
       result = 1;
       break;
     }
@@ -392,7 +423,7 @@ export function vofClientCall(m: SpaprMachine, argsAddr: number): boolean {
       // vof_setprop + spapr_vof_setprop: any property, except badly sized initrd bounds
       const [ph, pname, valaddr, vallen] = [arg(0), arg(1), arg(2), arg(3)];
       if (vallen > 2048) break;
-      const name = readCString(ram, pname, 65);
+      const name = readCString(ram, pname, OF_PROPNAME_LEN_MAX + 1);
       const n = st.nodes.get(ph);
       if (name === null || !n || !ram.contains(valaddr, vallen)) break;
       const val = ram.read(valaddr, vallen).slice();
