@@ -24,6 +24,8 @@ export const H_ENTER = 0x8;
 export const H_READ = 0xc;
 export const H_CLEAR_MOD = 0x10;
 export const H_CLEAR_REF = 0x14;
+export const H_GET_TCE = 0x1c;
+export const H_PUT_TCE = 0x20;
 export const H_PROTECT = 0x18;
 export const H_SET_SPRG0 = 0x24;
 export const H_SET_DABR = 0x28;
@@ -45,6 +47,8 @@ export const H_CONFER = 0xe4;
 export const H_PROD = 0xe8;
 export const H_VIO_SIGNAL = 0x104;
 export const H_BULK_REMOVE = 0x124;
+export const H_PUT_TCE_INDIRECT = 0x128;
+export const H_STUFF_TCE = 0x138;
 export const H_SET_XDABR = 0x134;
 export const H_GET_CPU_CHARACTERISTICS = 0x1c8;
 export const H_XIRR_X = 0x2fc;
@@ -63,6 +67,8 @@ export const HCALL_NAMES: Record<number, string> = {
   [H_CLEAR_MOD]: 'H_CLEAR_MOD',
   [H_CLEAR_REF]: 'H_CLEAR_REF',
   [H_PROTECT]: 'H_PROTECT',
+  [H_GET_TCE]: 'H_GET_TCE',
+  [H_PUT_TCE]: 'H_PUT_TCE',
   [H_SET_SPRG0]: 'H_SET_SPRG0',
   [H_SET_DABR]: 'H_SET_DABR',
   [H_PAGE_INIT]: 'H_PAGE_INIT',
@@ -83,6 +89,8 @@ export const HCALL_NAMES: Record<number, string> = {
   [H_PROD]: 'H_PROD',
   [H_VIO_SIGNAL]: 'H_VIO_SIGNAL',
   [H_BULK_REMOVE]: 'H_BULK_REMOVE',
+  [H_PUT_TCE_INDIRECT]: 'H_PUT_TCE_INDIRECT',
+  [H_STUFF_TCE]: 'H_STUFF_TCE',
   [H_SET_XDABR]: 'H_SET_XDABR',
   [H_GET_CPU_CHARACTERISTICS]: 'H_GET_CPU_CHARACTERISTICS',
   [H_XIRR_X]: 'H_XIRR_X',

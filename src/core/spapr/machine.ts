@@ -30,6 +30,7 @@ import { icsReset, type IcsState } from './vmstate';
 import { machineVersion, type MachineCompat } from './versions';
 import type { PpcMigCompat } from '../vmstate/cpu';
 import type { EqualMessageFormat } from '../vmstate/vmstate';
+import { phbDmaReset, phbTceTables, registerIommuHcalls, type SpaprTceTable } from './iommu';
 import { vofClientCall, vofFinalizeDt, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
@@ -237,6 +238,8 @@ export class SpaprMachine implements VirtualHypervisor {
   /** spapr->irq_map: the MSI allocation bitmap (bit i = MSI i in use); null when absent. */
   irq_map: Uint32Array | null = null;
   kernel: LoadedKernel | null = null;
+  /** PHB 0's DMA windows (sPAPR IOMMU): the default window, and the DDW one when the machine has DDW. */
+  readonly tceTables: SpaprTceTable[];
   private kernelImage: Uint8Array | null = null;
   private initrdImage: Uint8Array | null = null;
   /** -initrd as loaded: spapr->initrd_base / initrd_size */
@@ -271,6 +274,7 @@ export class SpaprMachine implements VirtualHypervisor {
     this.rngSeed = opts.rngSeed ?? deterministicRngSeed();
     this.vofEnabled = opts.vof ?? true;
     this.htabShift = htabShiftForRam(this.ram.size);
+    this.tceTables = phbTceTables(this.compat.ddw);
     this.caps.defaults = [...this.compat.capsDefaults];
     this.caps.mig = [...this.compat.capsDefaults];
     setOvBits(this.ov5, platformOv5(this.compat));
@@ -507,6 +511,7 @@ export class SpaprMachine implements VirtualHypervisor {
     this.vofBootargs = undefined;
     for (const d of this.drcs.list()) drcReset(d); // spapr_drc_reset_all
     this.pending_events.length = 0; // spapr_clear_pending_events
+    phbDmaReset(this.tceTables);
     this.vty.reset();
     vofInstallTrampolines(this.ram);
     // the ROM reset reloads -kernel / -initrd; the tree then announces them
@@ -581,6 +586,7 @@ export class SpaprMachine implements VirtualHypervisor {
     h.register(KVMPPC_H_CAS, h_client_architecture_support);
     registerPlatformHcalls(h);
     registerMmuHcalls(h, this);
+    registerIommuHcalls(h);
   }
 
   private registerRtas(): void {

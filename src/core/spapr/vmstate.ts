@@ -29,6 +29,8 @@ import {
   SPAPR_DRC_STATE_PHYSICAL_POWERON, type SpaprDrc,
 } from './drc';
 import { spaprSubsectionExists } from './releases';
+import { SPAPR_PCI_LIOBN, SPAPR_TCE_PAGE_SHIFT, SpaprTceTable } from './iommu';
+export { SpaprTceTable } from './iommu';
 import { testOvBit, type SpaprCpuCore, type SpaprMachine, type SpaprNvram } from './machine';
 import { nrServers } from './dt';
 import type { MachineCompat } from './versions';
@@ -439,25 +441,7 @@ export function icsClaimDefaults(ics: IcsState, m: Pick<SpaprMachine, 'irqs'>): 
   for (const irq of m.irqs.phbLsi) claim(irq, ICS_IRQ_LSI);
 }
 
-// ---- sPAPR IOMMU (state only: the TCE tables of PHB 0) ------------------------------------
-
-/** SpaprTceTable: one DMA window; `table` holds nb_table big-endian u64 TCEs. */
-export class SpaprTceTable {
-  nb_table: number;
-  table: Uint8Array;
-  bypass = false;
-  mig_nb_table = 0;
-  mig_table: Uint8Array = new Uint8Array(0);
-  constructor(public liobn: number, nb_table: number, public page_shift: number, public bus_offset: bigint, public def_win: boolean) {
-    this.nb_table = nb_table;
-    this.table = new Uint8Array(nb_table * 8);
-  }
-}
-
-const SPAPR_PCI_LIOBN = 0x80000000;
-/** SPAPR_PCI_DMA32_SIZE: the default 32-bit window, 1 GiB of 4 KiB TCE pages. */
-const SPAPR_PCI_DMA32_SIZE = 0x40000000;
-const SPAPR_TCE_PAGE_SHIFT = 12;
+// ---- sPAPR IOMMU: the TCE tables of PHB 0 (iommu.ts) ----------------------------------------
 
 const vmstate_spapr_tce_table_ex: VMStateDescription<SpaprTceTable> = {
   name: 'spapr_iommu_ex',
@@ -846,14 +830,12 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   const ids = spaprSectionIds(c, m.maxCpus, coldCores.length);
   icsClaimDefaults(m.ics, m);
   const devices: SpaprStateOnlyDevices = {
-    tce: [new SpaprTceTable(SPAPR_PCI_LIOBN, SPAPR_PCI_DMA32_SIZE >> SPAPR_TCE_PAGE_SHIFT, SPAPR_TCE_PAGE_SHIFT, 0n, true)],
+    tce: m.tceTables,
     phb: new SpaprPhbState(c, m.irqs.phbLsi),
     pcibus: { nirq: 4, irq_count: new Int32Array(4) },
     drcs: [],
     watchdogs: [],
   };
-  // the DDW window exists disabled (nb_table 0, page_shift 0) until the guest creates it
-  if (c.ddw) devices.tce.push(new SpaprTceTable(SPAPR_PCI_LIOBN + 1, 0, 0, 0n, false));
 
   register_timers(reg, timers, { section_id: ids.timer });
   register_ram(reg, ram, { section_id: ids.ram });
