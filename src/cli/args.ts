@@ -1,5 +1,6 @@
 // Command-line argument parsing shared by the CLI commands.
 
+import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -36,6 +37,11 @@ export class UsageError extends Error {}
 export const DEFAULT_ELF = 'public/guests/hello.elf';
 
 export function readElf(p: ParsedArgs): Uint8Array {
-  const file = resolve(p.positional[0] ?? DEFAULT_ELF);
-  return new Uint8Array(readFileSync(file));
+  return readGuestFile(p.positional[0] ?? DEFAULT_ELF);
+}
+
+/** A kernel, initrd or ELF file; gzip'd files (public/guests/linux/*.gz) are inflated. */
+export function readGuestFile(path: string): Uint8Array {
+  const data = readFileSync(resolve(path));
+  return new Uint8Array(data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data);
 }

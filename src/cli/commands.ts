@@ -2,14 +2,14 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UnknownMachineError } from '../core/spapr/versions';
-import { cpuModelByName, parseRamSize, smpOptions, takeDashOptions, type SmpOptions } from './dtb';
+import { qemuBootOptions } from './dtb';
 import { Instance } from '../core/instance';
 import { LineSplitter } from '../core/lines';
 import { MemoryLink } from '../core/migration/transport';
 import { formatInfoMigrate } from '../core/migration/precopy';
 import type { MigrationInfo } from '../worker/protocol';
 import { formatTrace } from '../core/trace';
-import { intFlag, readElf, type ParsedArgs, UsageError } from './args';
+import { intFlag, readElf, readGuestFile, type ParsedArgs, UsageError } from './args';
 
 type Out = (s: string) => void;
 
@@ -53,47 +53,9 @@ function runUntil(insts: Instance[], done: () => boolean, pump: () => void = () 
   }
 }
 
-export interface QemuBootOptions extends SmpOptions {
-  machineType: string;
-  ramSize?: number;
-  kernel?: string;
-  initrd?: string;
-  append?: string;
-}
-
-/** `--machine pseries-X[,x-vof=on]` (or -M), `--cpu`, `-m`, `--kernel`, `--initrd`, `--append`. */
-export function qemuBootOptions(p: ParsedArgs): QemuBootOptions {
-  takeDashOptions(p);
-  const str = (k: string): string | undefined => {
-    const v = p.flags.get(k);
-    if (v === true) throw new UsageError(`--${k}: requires an argument`);
-    return v;
-  };
-  const [machineType, ...mopts] = (str('machine') ?? str('M') ?? 'pseries').split(',');
-  for (const o of mopts) {
-    const [k, v] = o.split('=');
-    if (k === 'x-vof') {
-      if (v !== 'on') throw new UsageError(`x-vof=${v ?? ''}: only the VOF firmware (x-vof=on) is available; SLOF is not`);
-    } else {
-      throw new UsageError(`Property '${machineType}-machine.${k}' not found`);
-    }
-  }
-  const cpu = str('cpu');
-  if (cpu !== undefined) cpuModelByName(cpu);
-  const smp = smpOptions(p);
-  const m = str('m');
-  return {
-    ...smp,
-    machineType,
-    ramSize: m === undefined ? undefined : parseRamSize(m),
-    kernel: str('kernel'),
-    initrd: str('initrd'),
-    append: str('append'),
-  };
-}
-
 export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
   const boot = qemuBootOptions(p);
+  if (boot.vof === false) throw new UsageError('x-vof=off: only the VOF firmware (x-vof=on) is available; SLOF is not');
   if (boot.kernel && !p.positional.length) p.positional.push(boot.kernel);
   const elf = readElf(p);
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
@@ -106,7 +68,8 @@ export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.st
     throw e;
   }
   if (boot.append) inst.machine.kernelCmdline = boot.append;
-  if (boot.initrd) inst.machine.setInitrd(new Uint8Array(readFileSync(boot.initrd)));
+  if (boot.initrd) inst.machine.setInitrd(readGuestFile(boot.initrd));
+  boot.caps.forEach((v, i) => { if (v !== undefined) inst.machine.caps.user[i] = v; });
   const con = attach(inst, '', out, err, p.flags.has('trace'));
   inst.boot(elf);
   const input = p.flags.get('input');

@@ -7,7 +7,8 @@ import { VirtualClock } from '../core/clock';
 import { SpaprMachine, type MachineHost } from '../core/spapr/machine';
 import { fdtToDts } from '../core/spapr/dts';
 import { UnknownMachineError } from '../core/spapr/versions';
-import { UsageError, type ParsedArgs } from './args';
+import { parseCapOption } from '../core/spapr/caps';
+import { readGuestFile, UsageError, type ParsedArgs } from './args';
 
 const CPU_MODELS: Record<string, CpuModel> = { power8: POWER8, 'power8_v2.0': POWER8 };
 
@@ -26,7 +27,7 @@ export function parseRamSize(v: string): number {
 }
 
 /** A machine built and reset, not run, for looking at its tree. */
-export interface BootFiles { kernel?: Uint8Array; initrd?: Uint8Array; append?: string }
+export interface BootFiles { kernel?: Uint8Array; initrd?: Uint8Array; append?: string; caps?: Array<number | undefined> }
 
 export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}, smp: SmpOptions = {}): SpaprMachine {
   const clock = new VirtualClock(true, () => 0);
@@ -38,6 +39,7 @@ export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: numbe
   if (boot.kernel) m.setKernel(boot.kernel);
   if (boot.initrd) m.setInitrd(boot.initrd);
   if (boot.append) m.kernelCmdline = boot.append;
+  boot.caps?.forEach((v, i) => { if (v !== undefined) m.caps.user[i] = v; });
   m.reset();
   return m;
 }
@@ -124,18 +126,13 @@ export function takeDashOptions(p: ParsedArgs): void {
 }
 
 export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
-  takeDashOptions(p);
-  const machineOpt = String(p.flags.get('machine') ?? p.flags.get('M') ?? 'pseries');
-  const [machineType, ...mopts] = machineOpt.split(',');
-  const vof = mopts.includes('x-vof=on');
+  const boot = qemuBootOptions(p);
   const cpu = cpuModelByName(String(p.flags.get('cpu') ?? 'POWER8'));
-  const mem = p.flags.get('m');
   let m: SpaprMachine;
   try {
-    const file = (k: string) => { const v = p.flags.get(k); return typeof v === 'string' ? new Uint8Array(readFileSync(v)) : undefined; };
-    const append = p.flags.get('append');
-    m = machineForDt(machineType, cpu, typeof mem === 'string' ? parseRamSize(mem) : undefined, vof,
-      { kernel: file('kernel'), initrd: file('initrd'), append: typeof append === 'string' ? append : undefined }, smpOptions(p));
+    const file = (f: string | undefined) => (f === undefined ? undefined : readGuestFile(f));
+    m = machineForDt(boot.machineType, cpu, boot.ramSize, boot.vof ?? false,
+      { kernel: file(boot.kernel), initrd: file(boot.initrd), append: boot.append, caps: boot.caps }, boot);
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
@@ -148,4 +145,56 @@ export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
     out(fdtToDts(m.fdt, m.memReserve));
   }
   return 0;
+}
+
+export interface QemuBootOptions extends SmpOptions {
+  machineType: string;
+  /** x-vof=on|off; undefined when not given */
+  vof?: boolean;
+  /** cap-* machine properties by SPAPR_CAPS index */
+  caps: Array<number | undefined>;
+  ramSize?: number;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+}
+
+/** `--machine pseries-X[,x-vof=on]` (or -M), `--cpu`, `-m`, `--kernel`, `--initrd`, `--append`. */
+export function qemuBootOptions(p: ParsedArgs): QemuBootOptions {
+  takeDashOptions(p);
+  const str = (k: string): string | undefined => {
+    const v = p.flags.get(k);
+    if (v === true) throw new UsageError(`--${k}: requires an argument`);
+    return v;
+  };
+  const [machineType, ...mopts] = (str('machine') ?? str('M') ?? 'pseries').split(',');
+  const caps: Array<number | undefined> = [];
+  let vof: boolean | undefined;
+  for (const o of mopts) {
+    const [k, v] = o.split('=');
+    let cap: [number, number] | undefined;
+    try { cap = parseCapOption(k, v ?? ''); } catch (e) { throw new UsageError((e as Error).message); }
+    if (cap) {
+      caps[cap[0]] = cap[1];
+    } else if (k === 'x-vof') {
+      if (v !== 'on' && v !== 'off') throw new UsageError(`Parameter 'x-vof' expects 'on' or 'off'`);
+      vof = v === 'on';
+    } else {
+      throw new UsageError(`Property '${machineType}-machine.${k}' not found`);
+    }
+  }
+  const cpu = str('cpu');
+  if (cpu !== undefined) cpuModelByName(cpu);
+  const smp = smpOptions(p);
+  const m = str('m');
+  return {
+    ...smp,
+    machineType,
+    vof,
+    caps,
+    ramSize: m === undefined ? undefined : parseRamSize(m),
+    kernel: str('kernel'),
+    initrd: str('initrd'),
+    append: str('append'),
+  };
 }
