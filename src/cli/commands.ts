@@ -61,17 +61,14 @@ export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.st
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
   let inst: Instance;
   try {
-    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxCpus: boot.maxCpus, coreIds: boot.coreIds });
+    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps });
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
-  if (boot.append) inst.machine.kernelCmdline = boot.append;
-  if (boot.initrd) inst.machine.setInitrd(readGuestFile(boot.initrd));
-  boot.caps.forEach((v, i) => { if (v !== undefined) inst.machine.caps.user[i] = v; });
   const con = attach(inst, '', out, err, p.flags.has('trace'));
-  inst.boot(elf);
+  inst.boot(elf, { initrd: boot.initrd ? readGuestFile(boot.initrd) : undefined, append: boot.append });
   const input = p.flags.get('input');
   if (typeof input === 'string') inst.input(input.replace(/\\r/g, '\r').replace(/\\n/g, '\n'));
   const cpu = inst.machine.cpu.state;

@@ -28,6 +28,8 @@ export interface InstanceOptions {
    * constructor throws UnsupportedMachineError with QEMU's lines.
    */
   profile?: ProfileName;
+  /** -M pseries,cap-*=...: SPAPR_CAPS-indexed levels the user set (SpaprMachine.caps.user) */
+  caps?: Array<number | undefined>;
 }
 
 export class Instance {
@@ -60,6 +62,7 @@ export class Instance {
       coreIds: opts.coreIds,
     });
     if (this.profile) applyProfile(this.loop, this.profile);
+    opts.caps?.forEach((v, i) => { if (v !== undefined) this.loop.machine.caps.user[i] = v; });
     this.loop.migrationActive = () => this.outgoing?.active ?? false;
     this.loop.machine.vty.onOutput = (b) => this.onSerial(this.decoder.decode(b, { stream: true }));
     this.loop.onRunstate = (s) => this.onRunstate(s);
@@ -74,9 +77,11 @@ export class Instance {
   get machine() { return this.loop.machine; }
   runstate(): RunState { return this.loop.runstate.current; }
 
-  /** -kernel ELF; machine reset; prelaunch -> running. */
-  boot(elf: Uint8Array): void {
+  /** -kernel ELF [-initrd FILE -append TEXT]; machine reset; prelaunch -> running. */
+  boot(elf: Uint8Array, extra: { initrd?: Uint8Array; append?: string } = {}): void {
     this.machine.setKernel(elf);
+    if (extra.initrd) this.machine.setInitrd(extra.initrd);
+    if (extra.append !== undefined) this.machine.kernelCmdline = extra.append;
     this.loop.systemReset();
     this.loop.vmStart();
     this.onWake();

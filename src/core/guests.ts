@@ -1,0 +1,77 @@
+// The bundled guests: what the page's guest picker, the CLI and the benchmarks boot, with the
+// machine each one needs (QEMU's -m, -M options, -initrd, -append). Files live under
+// public/guests/ (gzip'd when their name ends in .gz).
+
+import { parseCapOption } from './spapr/caps';
+
+export interface GuestSpec {
+  id: string;
+  title: string;
+  /** -kernel, relative to public/guests/ */
+  kernel: string;
+  /** -initrd, relative to public/guests/ */
+  initrd?: string;
+  /** -append */
+  append?: string;
+  /** -m in bytes (undefined: the machine default) */
+  ramSize?: number;
+  /** -M pseries,<these> (cap-* properties) */
+  machineProps: string[];
+  /** One line for the picker */
+  description: string;
+}
+
+/** The caps that keep TCG (and us) from the Spectre workarounds Linux would otherwise probe. */
+const LINUX_PROPS = ['cap-cfpc=broken', 'cap-sbbc=broken', 'cap-ibs=broken', 'cap-ccf-assist=off'];
+
+export const GUESTS: readonly GuestSpec[] = [
+  {
+    id: 'hello',
+    title: 'hello (bare metal)',
+    kernel: 'hello.elf',
+    machineProps: [],
+    description: 'a counter and an echo over H_PUT_TERM_CHAR / H_GET_TERM_CHAR',
+  },
+  {
+    id: 'linux',
+    title: 'Linux 6.1',
+    kernel: 'linux/vmlinux.gz',
+    initrd: 'linux/initramfs.cpio.gz',
+    append: 'console=hvc0',
+    ramSize: 256 << 20,
+    machineProps: LINUX_PROPS,
+    description: 'a minimal pseries kernel booted through VOF to a tiny shell on hvc0',
+  },
+];
+
+export function guestById(id: string): GuestSpec | undefined {
+  return GUESTS.find((g) => g.id === id);
+}
+
+/** The guest's cap-* properties as SPAPR_CAPS-indexed levels (SpaprMachine.caps.user). */
+export function guestCaps(g: GuestSpec): Array<number | undefined> {
+  const caps: Array<number | undefined> = [];
+  for (const p of g.machineProps) {
+    const [k, v] = p.split('=');
+    const c = parseCapOption(k, v ?? '');
+    if (c) caps[c[0]] = c[1];
+  }
+  return caps;
+}
+
+/** The QEMU 7.2 command line that boots the same guest (the reference the console log is compared with). */
+export function qemuCommandLine(g: GuestSpec, dir = 'public/guests'): string[] {
+  const file = (f: string) => `${dir}/${f.replace(/\.gz$/, '')}`;
+  return [
+    'qemu-system-ppc64',
+    '-M', ['pseries', 'x-vof=on', ...g.machineProps].join(','),
+    '-cpu', 'POWER8',
+    ...(g.ramSize ? ['-m', `${g.ramSize >> 20}M`] : []),
+    '-nodefaults', '-display', 'none',
+    // our machine's layout: spapr-nvram at 0x71000000, the vty at 0x71000001
+    '-chardev', 'stdio,id=con', '-device', 'spapr-vty,chardev=con',
+    '-kernel', file(g.kernel),
+    ...(g.initrd ? ['-initrd', file(g.initrd)] : []),
+    ...(g.append ? ['-append', g.append] : []),
+  ];
+}
