@@ -19,6 +19,13 @@ export interface GuestSpec {
   machineProps: string[];
   /** One line for the picker */
   description: string;
+  /** The shell prompt, when the guest has one */
+  prompt?: string;
+  /**
+   * Commands whose output does not depend on time, typed one per prompt: the console
+   * transcript compared with QEMU's (test/fixtures/linux/).
+   */
+  transcript?: string[];
 }
 
 /** The caps that keep TCG (and us) from the Spectre workarounds Linux would otherwise probe. */
@@ -41,6 +48,8 @@ export const GUESTS: readonly GuestSpec[] = [
     ramSize: 256 << 20,
     machineProps: LINUX_PROPS,
     description: 'a minimal pseries kernel booted through VOF to a tiny shell on hvc0',
+    prompt: 'init> ',
+    transcript: ['uname -a', 'cat /proc/cpuinfo', 'ls /proc/device-tree', 'cat /proc/device-tree/model', 'poweroff'],
   },
 ];
 
@@ -74,4 +83,36 @@ export function qemuCommandLine(g: GuestSpec, dir = 'public/guests'): string[] {
     ...(g.initrd ? ['-initrd', file(g.initrd)] : []),
     ...(g.append ? ['-append', g.append] : []),
   ];
+}
+
+/** A console log without carriage returns and printk timestamps ("[    0.004239] "). */
+export function normalizeConsole(text: string): string {
+  return text.replace(/\r/g, '').replace(/\[ *\d+\.\d{6}\] /g, '');
+}
+
+/**
+ * Types `commands` one per prompt as the console output arrives (feed it everything the guest
+ * prints); `send` gets each command line, carriage return included.
+ */
+export class PromptDriver {
+  private seen = 0;
+  private pending = '';
+  /** mark() at each prompt (e.g. the guest instruction count) */
+  readonly prompts: number[] = [];
+  constructor(private prompt: string, private commands: string[], private send: (line: string) => void, private mark: () => number = () => 0) {}
+  /** Console output; returns true once every command has been sent. */
+  output(text: string): boolean {
+    this.pending = (this.pending + text).slice(-4096);
+    let i: number;
+    while ((i = this.pending.indexOf(this.prompt)) >= 0) {
+      this.pending = this.pending.slice(i + this.prompt.length);
+      this.seen++;
+      this.prompts.push(this.mark());
+      const c = this.commands.shift();
+      if (c !== undefined) this.send(`${c}\r`);
+    }
+    return this.done;
+  }
+  get done(): boolean { return this.commands.length === 0; }
+  get promptsSeen(): number { return this.seen; }
 }

@@ -1,7 +1,11 @@
 // `-machine pseries,cap-<name>=<value>`: the spapr capabilities a user can set
 // (hw/ppc/spapr_caps.c). Values are the mig.caps[] levels of SPAPR_CAPS.
 
-import { SPAPR_CAPS } from './vmstate';
+/** spapr caps, in mig.caps[] index order (hw/ppc/spapr_caps.c). */
+export const SPAPR_CAPS = [
+  'htm', 'vsx', 'dfp', 'cfpc', 'sbbc', 'ibs', 'hpt_maxpagesize', 'nested_kvm_hv', 'large_decr',
+  'ccf_assist', 'fwnmi', 'rpt_invalidate',
+] as const;
 
 const BOOL = { off: 0, on: 1 } as Record<string, number>;
 const TRISTATE = { broken: 0, workaround: 1, fixed: 2 } as Record<string, number>;

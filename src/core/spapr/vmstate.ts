@@ -29,6 +29,7 @@ import {
   SPAPR_DRC_STATE_PHYSICAL_POWERON, type SpaprDrc,
 } from './drc';
 import { spaprSubsectionExists } from './releases';
+import { SPAPR_CAPS } from './caps';
 import { SPAPR_PCI_LIOBN, SPAPR_TCE_PAGE_SHIFT, SpaprTceTable } from './iommu';
 export { SpaprTceTable } from './iommu';
 import { testOvBit, type SpaprCpuCore, type SpaprMachine, type SpaprNvram } from './machine';
@@ -113,11 +114,7 @@ const vmstate_spapr_patb_entry: VMStateDescription<SpaprMachine> = {
   fields: [VMSTATE_UINT64('patb_entry', prop('patb_entry'))],
 };
 
-/** spapr caps, in mig.caps[] index order (hw/ppc/spapr_caps.c). */
-export const SPAPR_CAPS = [
-  'htm', 'vsx', 'dfp', 'cfpc', 'sbbc', 'ibs', 'hpt_maxpagesize', 'nested_kvm_hv', 'large_decr',
-  'ccf_assist', 'fwnmi', 'rpt_invalidate',
-] as const;
+export { SPAPR_CAPS } from './caps';
 
 /**
  * One "spapr/cap/<name>" subsection: sent when the user set the cap to a value other than the
