@@ -1,0 +1,139 @@
+// Linux to the first prompt: guest instructions, wall time and MIPS in Node (a fresh process's
+// first boot, then warmed up), in Debian's Chromium (the page with ?guest=linux: fetch,
+// inflate, boot in the worker), and QEMU 7.2 TCG's wall time for the same boot when
+// qemu-system-ppc64 is installed, with the ratios. Then live migration of the running guest
+// in Node (real-time mode, as the page runs): total, downtime, iterations.
+// Run: npm run -s bench -- linux [--runs N] [--no-browser]
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { guestById, guestCaps, qemuCommandLine } from '../src/core/guests';
+import { Instance } from '../src/core/instance';
+import { MemoryLink } from '../src/core/migration/transport';
+import type { MigrationInfo } from '../src/worker/protocol';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { freePort, root } from '../scripts/proc.mjs';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const guest = guestById('linux')!;
+const file = (f: string) => {
+  const d = readFileSync(join(root, 'public/guests', f));
+  return new Uint8Array(f.endsWith('.gz') ? gunzipSync(d) : d);
+};
+const kernel = file(guest.kernel);
+const initrd = file(guest.initrd!);
+
+function linux(name: string, deterministic: boolean): Instance {
+  return new Instance({ name, deterministic, ramSize: guest.ramSize, caps: guestCaps(guest) });
+}
+
+/** Boot to the first prompt; returns the instance, its instruction count and the wall time. */
+function nodeBoot(deterministic = true): { inst: Instance; insns: number; ms: number } {
+  const inst = linux('source', deterministic);
+  let out = '';
+  inst.onSerial = (t) => { out = (out + t).slice(-64); };
+  const t0 = performance.now();
+  inst.boot(kernel, { initrd, append: guest.append });
+  while (!out.endsWith(guest.prompt!) && inst.runstate() === 'running') inst.turn();
+  return { inst, insns: inst.machine.cpu.state.insnCount, ms: performance.now() - t0 };
+}
+
+function qemuBoot(): Promise<number | null> {
+  if (spawnSync('qemu-system-ppc64', ['--version']).status !== 0) return Promise.resolve(null);
+  const dir = mkdtempSync(join(tmpdir(), 'pseries-lab-linux-'));
+  for (const f of [guest.kernel, guest.initrd!]) {
+    mkdirSync(join(dir, f, '..'), { recursive: true });
+    writeFileSync(join(dir, f.replace(/\.gz$/, '')), file(f));
+  }
+  const [exe, ...args] = qemuCommandLine(guest, dir);
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const q = spawn(exe, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    q.stdout.on('data', (d: Buffer) => {
+      out = (out + d.toString('latin1')).slice(-64);
+      if (out.includes(guest.prompt!)) { const ms = performance.now() - t0; q.kill(); resolve(ms); }
+    });
+    q.on('exit', () => resolve(null));
+  });
+}
+
+async function chromiumBoots(runs: number): Promise<number[]> {
+  const exe = findChromium();
+  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`vite build failed (${build.error?.message ?? `exit ${build.status}`})`);
+  const port = await freePort();
+  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: root, stdio: 'ignore' });
+  const times: number[] = [];
+  try {
+    for (let r = 0; r < runs; r++) {
+      // a fresh browser and profile each run: nothing compiled or cached from the last one
+      const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pseries-lab-bench-')), {
+        executablePath: exe, headless: true, args: CHROMIUM_ARGS,
+      });
+      try {
+        const page = await context.newPage();
+        for (let i = 0; ; i++) {
+          try { await page.goto(`http://127.0.0.1:${port}/?guest=linux`); break; } catch (e) { if (i > 50) throw e; await new Promise((res) => setTimeout(res, 200)); }
+        }
+        const t0 = Date.now();
+        await page.waitForFunction((p) => window.__pseriesLab !== undefined && window.__pseriesLab.consoleText('left').includes(p),
+          guest.prompt!, { timeout: 120_000, polling: 20 });
+        times.push(Date.now() - t0);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    server.kill();
+  }
+  return times;
+}
+
+function nodeMigration(): MigrationInfo {
+  const { inst: src } = nodeBoot(false);
+  const dst = linux('destination', false);
+  let s: MigrationInfo | null = null;
+  let d = 'none';
+  src.onMigration = (i) => { s = i; };
+  dst.onMigration = (i) => { d = i.status; };
+  const link = new MemoryLink();
+  dst.incoming(link.receiver);
+  src.migrate(link.sender);
+  while (!((s as MigrationInfo | null)?.status === 'completed' && d === 'completed')) {
+    src.turn(); link.receiver.pump(); dst.turn(); link.sender.pump();
+  }
+  return s as unknown as MigrationInfo;
+}
+
+async function main(): Promise<void> {
+  const mips = (insns: number, ms: number) => (insns / ms / 1000).toFixed(1);
+  const boots = Array.from({ length: RUNS }, () => nodeBoot());
+  const first = boots[0];
+  const warm = Math.min(...boots.slice(1).map((b) => b.ms));
+  console.log(`guest instructions to the first prompt: ${first.insns} (deterministic: the same every run)`);
+  console.log(`node: first boot in a fresh process ${first.ms.toFixed(0)} ms (${mips(first.insns, first.ms)} MIPS), ` +
+    `warmed up ${warm.toFixed(0)} ms (${mips(first.insns, warm)} MIPS)`);
+  const qemu: number[] = [];
+  for (let r = 0; r < RUNS; r++) { const t = await qemuBoot(); if (t !== null) qemu.push(t); }
+  const q = qemu.length ? Math.min(...qemu) : null;
+  if (q !== null) console.log(`qemu-system-ppc64 7.2 TCG: ${q.toFixed(0)} ms (process start to prompt, best of ${qemu.length}); node first boot / qemu: ${(first.ms / q).toFixed(1)}x, warmed: ${(warm / q).toFixed(1)}x`);
+  else console.log('qemu-system-ppc64: not installed (apt-get install -y qemu-system-ppc), no reference');
+  if (!process.argv.includes('--no-browser')) {
+    const c = await chromiumBoots(RUNS);
+    const best = Math.min(...c);
+    console.log(`chromium (page load to prompt, fresh browser each run): ${c.map((t) => `${t} ms`).join(', ')}; best ${best} ms ` +
+      `(~${mips(first.insns, best)} MIPS); ratio to node first boot ${(best / first.ms).toFixed(2)}x` + (q !== null ? `, to qemu ${(best / q).toFixed(1)}x` : ''));
+  }
+  const m = nodeMigration();
+  console.log(`migration at the prompt (node, real time): total ${m.totalTimeMs?.toFixed(0)} ms, downtime ${m.downtimeMs?.toFixed(1)} ms, ` +
+    `iterations ${m.iterations}, ${(m.bytes / 1048576).toFixed(2)} MiB on the wire, ${m.pagesSent} pages (${m.zeroPages} zero)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
