@@ -2,7 +2,8 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UnknownMachineError } from '../core/spapr/versions';
-import { qemuBootOptions } from './dtb';
+import { qemuBootOptions, takeDashOptions } from './dtb';
+import { GUESTS, guestById, PromptDriver, type GuestSpec } from '../core/guests';
 import { Instance } from '../core/instance';
 import { LineSplitter } from '../core/lines';
 import { MemoryLink } from '../core/migration/transport';
@@ -53,12 +54,34 @@ function runUntil(insts: Instance[], done: () => boolean, pump: () => void = () 
   }
 }
 
+/**
+ * `--guest ID` (src/core/guests.ts): the bundled guest with its -M properties, -m, -kernel,
+ * -initrd and -append, unless given on the command line.
+ */
+function applyGuestFlag(p: ParsedArgs): GuestSpec | undefined {
+  const id = p.flags.get('guest');
+  if (id === undefined) return undefined;
+  const g = typeof id === 'string' ? guestById(id) : undefined;
+  if (!g) throw new UsageError(`--guest: one of ${GUESTS.map((x) => x.id).join(', ')}`);
+  const set = (k: string, v: string | undefined) => { if (v !== undefined && !p.flags.has(k)) p.flags.set(k, v); };
+  if (!p.flags.has('M')) set('machine', ['pseries', 'x-vof=on', ...g.machineProps].join(','));
+  set('m', g.ramSize ? `${g.ramSize >> 20}M` : undefined);
+  set('kernel', `public/guests/${g.kernel}`);
+  set('initrd', g.initrd && `public/guests/${g.initrd}`);
+  set('append', g.append);
+  return g;
+}
+
 export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  takeDashOptions(p);
+  const guest = applyGuestFlag(p);
   const boot = qemuBootOptions(p);
   if (boot.vof === false) throw new UsageError('x-vof=off: only the VOF firmware (x-vof=on) is available; SLOF is not');
   if (boot.kernel && !p.positional.length) p.positional.push(boot.kernel);
   const elf = readElf(p);
-  const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
+  // a guest with a shell runs until its last command is answered (or it stops)
+  const shell = guest?.prompt !== undefined;
+  const maxInsns = intFlag(p, 'max-insns', shell ? 2_000_000_000 : 3_000_000)!;
   let inst: Instance;
   try {
     inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps });
@@ -68,12 +91,21 @@ export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.st
     throw e;
   }
   const con = attach(inst, '', out, err, p.flags.has('trace'));
+  const raw = p.flags.get('input');
+  const input = typeof raw === 'string' ? raw.replace(/\\r/g, '\r').replace(/\\n/g, '\n') : '';
+  let driver: PromptDriver | null = null;
+  if (shell) {
+    // typed one line per prompt, as a user would
+    driver = new PromptDriver(guest!.prompt!, input.split(/\r\n?|\n/).filter((l) => l !== ''), (l) => inst.input(l));
+    const print = inst.onSerial;
+    inst.onSerial = (t) => { print(t); driver!.output(t); };
+  }
   inst.boot(elf, { initrd: boot.initrd ? readGuestFile(boot.initrd) : undefined, append: boot.append });
-  const input = p.flags.get('input');
-  if (typeof input === 'string') inst.input(input.replace(/\\r/g, '\r').replace(/\\n/g, '\n'));
+  if (!shell && input) inst.input(input);
   const cpu = inst.machine.cpu.state;
-  runUntil([inst], () => cpu.insnCount >= maxInsns || inst.loop.fatal !== null || inst.runstate() !== 'running');
+  runUntil([inst], () => cpu.insnCount >= maxInsns || inst.loop.fatal !== null || inst.runstate() !== 'running' || !!driver?.answered);
   con.flush();
+  if (shell) out('\n');
   return inst.loop.fatal ? 1 : 0;
 }
 

@@ -17,10 +17,12 @@ import { saveCommand } from './save';
 import { scenarioCommand } from './scenario';
 
 const USAGE = `usage: npm run -s cli -- <command> [options]
-  run [ELF] [--max-insns N] [--input TEXT] [--trace]
-      [--machine|-M pseries-X[,x-vof=on]] [--cpu POWER8] [-m SIZE] [--kernel ELF]
-      [--initrd FILE] [--append TEXT]
-      boot the guest (default public/guests/hello.elf) headless; serial output to stdout
+  run [ELF] [--max-insns N] [--input TEXT] [--trace] [--guest hello|linux]
+      [--machine|-M pseries-X[,x-vof=on][,cap-NAME=VALUE...]] [--cpu POWER8] [-m SIZE]
+      [--kernel ELF] [--initrd FILE] [--append TEXT]
+      boot the guest (default public/guests/hello.elf) headless; serial output to stdout.
+      --guest: a bundled guest with its machine options; for Linux, --input lines are
+      typed one per prompt and the run ends once the last one is answered
   migrate [ELF] --after-insns N [--then-insns M] [--out FILE]
       source and destination in one process over the memory transport
   dtb [--machine|-M pseries-X[,x-vof=on]] [--cpu POWER8] [-m SIZE] [--kernel ELF]

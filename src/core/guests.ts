@@ -96,6 +96,7 @@ export function normalizeConsole(text: string): string {
  */
 export class PromptDriver {
   private seen = 0;
+  private sent = 0;
   private pending = '';
   /** mark() at each prompt (e.g. the guest instruction count) */
   readonly prompts: number[] = [];
@@ -109,10 +110,13 @@ export class PromptDriver {
       this.seen++;
       this.prompts.push(this.mark());
       const c = this.commands.shift();
-      if (c !== undefined) this.send(`${c}\r`);
+      if (c !== undefined) { this.sent++; this.send(`${c}\r`); }
     }
     return this.done;
   }
+  /** Every command has been sent. */
   get done(): boolean { return this.commands.length === 0; }
+  /** Every command has been sent and answered: a prompt came after the last one. */
+  get answered(): boolean { return this.done && this.seen > this.sent; }
   get promptsSeen(): number { return this.seen; }
 }
