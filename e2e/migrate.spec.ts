@@ -3,12 +3,8 @@
 // sides and the guest's counter continues across each migration without a gap.
 
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Side } from '../src/ui/testHook';
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
+import { consoleText, errors, openLab, runstate, session, shot, traceLines, waitForMigration } from './helpers';
 
 const COUNT = /count (\d+) checksum (\S+)/g;
 
@@ -18,14 +14,6 @@ const RS = {
   prelaunchToIn: 'runstate_set current_run_state 6 (prelaunch) new_state 1 (inmigrate)',
   inToRunning: 'runstate_set current_run_state 1 (inmigrate) new_state 9 (running)',
 };
-
-// ---- reading the page (through the read-only automation hook) ------------------------------
-
-const consoleText = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.consoleText(s), side);
-const traceLines = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.traceLines(s), side);
-const runstate = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.runstate(s), side);
-const errors = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.errors(s), side);
-const session = (page: Page) => page.evaluate(() => window.__pseriesLab!.session());
 
 function counts(text: string): { n: number; at: number }[] {
   return [...text.matchAll(COUNT)].map((m) => ({ n: Number(m[1]), at: m.index! }));
@@ -38,10 +26,6 @@ function runstateLines(lines: string[]): string[] {
 /** Console text without the counter lines and line breaks: what remains is banner and echo. */
 function withoutCounter(text: string): string {
   return text.replace(COUNT, '').replace(/[\r\n]/g, '');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
 async function waitForCount(page: Page, side: Side, timeout = 60_000): Promise<void> {
@@ -70,11 +54,7 @@ async function migrateAndCheck(page: Page, from: 'left' | 'right', shotName: str
   await expect.poll(async () => (await session(page)).source).toBe(from);
   await shot(page, shotName);
 
-  await expect.poll(async () => {
-    const s = await session(page);
-    return `${await runstate(page, from)}/${await runstate(page, to)}/${s.active ? 'active' : 'idle'}`;
-  }, { timeout: 120_000, intervals: [250] }).toBe('postmigrate/running/idle');
-  await expect(page.getByTestId('migration-status')).toHaveText('completed');
+  await waitForMigration(page, from);
   await expect(page.getByTestId(`runstate-${from}`)).toHaveText('postmigrate');
   await expect(page.getByTestId(`runstate-${to}`)).toHaveText('running');
 
@@ -113,8 +93,7 @@ test('boot, echo, migrate there and back', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
-  await page.goto('./');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page);
 
   // The left instance boots at once and prints its banner, then the counter.
   await waitForCount(page, 'left');

@@ -3,20 +3,10 @@
 // max-bandwidth is cancelled (the source keeps running and counting); a normal one then
 // completes and its chart has points.
 
-import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Side } from '../src/ui/testHook';
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
+import { expect, test } from '@playwright/test';
+import { SHOTS, consoleText, migration, openLab, runstate, session } from './helpers';
 
 const COUNT = /count (\d+) checksum (\S+)/g;
-
-const consoleText = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.consoleText(s), side);
-const runstate = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.runstate(s), side);
-const migration = (page: Page, side: Side) => page.evaluate((s) => window.__pseriesLab!.migration(s), side);
-const session = (page: Page) => page.evaluate(() => window.__pseriesLab!.session());
 
 function lastCount(text: string): number {
   const all = [...text.matchAll(COUNT)];
@@ -29,8 +19,7 @@ test('cancel a slow migration, then a normal one charts its iterations', async (
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
-  await page.goto('./');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page);
   await expect.poll(async () => lastCount(await consoleText(page, 'left')), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
 
   const status = page.getByTestId('migration-status');

@@ -3,21 +3,12 @@
 // inspector on the last in-tab migration and on a stream QEMU wrote.
 
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { consoleText, openLab, shot, traceLines } from './helpers';
 
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
 const QEMU_STREAM = fileURLToPath(new URL('../test/fixtures/stream-pseries-p8.bin.gz', import.meta.url));
 
 const COUNT = /count (\d+) checksum (\S+)/g;
-
-const consoleText = (page: Page, side: 'left' | 'right') => page.evaluate((s) => window.__pseriesLab!.consoleText(s), side);
-const traceLines = (page: Page, side: 'left' | 'right') => page.evaluate((s) => window.__pseriesLab!.traceLines(s), side);
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
 
 async function tab(page: Page, name: string, column: 'left' | 'right' = 'left'): Promise<void> {
   await page.getByTestId(`tab-${name}-${column}`).click();
@@ -37,8 +28,7 @@ test('the panels show the live machine', async ({ page }) => {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
 
-  await page.goto('./');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page);
   await expect.poll(async () => [...(await consoleText(page, 'left')).matchAll(COUNT)].length, { timeout: 60_000 })
     .toBeGreaterThan(1);
 
@@ -149,8 +139,7 @@ test('the panels show the live machine', async ({ page }) => {
 
   // The layout is in the URL hash and survives a reload.
   expect(new URL(page.url()).hash).toBe('#left=memory&right=monitor');
-  await page.goto('./#left=cpu&right=dt');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page, './#left=cpu&right=dt');
   await expect(page.getByTestId('tab-cpu-left')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-dt-right')).toHaveAttribute('aria-selected', 'true');
   await expect.poll(async () => [...(await consoleText(page, 'left')).matchAll(COUNT)].length, { timeout: 60_000 })
@@ -184,8 +173,7 @@ test('the panels show the live machine', async ({ page }) => {
 test('the monitor migrates: migrate_set_parameter, migrate, info migrate', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto('./');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page);
   await expect.poll(async () => [...(await consoleText(page, 'left')).matchAll(COUNT)].length, { timeout: 60_000 })
     .toBeGreaterThan(0);
   await tab(page, 'monitor');

@@ -3,11 +3,7 @@
 // at), and the CAS-reboot sweep with its broken and ok points.
 
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-mkdirSync(SHOTS, { recursive: true });
+import { consoleText, openLab, shot as pageShot } from './helpers';
 
 /** Each scenario, its default variant and what its outcome line says. */
 const SCENARIOS = [
@@ -17,15 +13,13 @@ const SCENARIOS = [
 
 const state = (page: Page) => page.evaluate(() => window.__pseriesLab!.scenario());
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${SHOTS}${name}.png` });
-}
+/** The viewport only: the scenario view is taller than the screen. */
+const shot = (page: Page, name: string) => pageShot(page, name, { fullPage: false });
 
 async function openScenarios(page: Page): Promise<void> {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto('./');
-  await page.waitForFunction(() => window.__pseriesLab !== undefined);
+  await openLab(page);
   await page.getByTestId('view-scenarios').click();
   await expect(page).toHaveURL(/#scenarios$/);
   await expect(page.getByTestId('lab-view')).toBeHidden();
@@ -118,7 +112,7 @@ for (const [n, sc] of SCENARIOS.entries()) {
     await expect(page).not.toHaveURL(/scenarios/);
     await expect(page.getByTestId('lab-view')).toBeVisible();
     await expect(page.getByTestId('scenarios-view')).toHaveCount(0);
-    await expect.poll(() => page.evaluate(() => window.__pseriesLab!.consoleText('left')), { timeout: 60_000 }).toMatch(/count \d+ checksum/);
+    await expect.poll(() => consoleText(page, 'left'), { timeout: 60_000 }).toMatch(/count \d+ checksum/);
     await expect(page.getByTestId('console-left')).toBeVisible();
   });
 }

@@ -6,6 +6,23 @@ import { setInspector, setView } from '../store/layout';
 import { StreamInspector } from './StreamInspector';
 import type { ScenarioHost } from './scenarioHost';
 import { ScenariosView } from './ScenariosView';
+import { GUESTS } from '../core/guests';
+
+/** The bundled guests: picking one restarts the source with it and the other side as a fresh destination. */
+function GuestPicker({ lab }: { lab: Lab }) {
+  const guest = useStore(lab.session, (s) => s.guest);
+  const migrating = useStore(lab.session, (s) => s.active !== null);
+  const spec = GUESTS.find((g) => g.id === guest);
+  return (
+    <label className="guest-pick" title={spec?.description}>
+      <span className="label">guest</span>
+      <select data-testid="guest-select" value={guest} disabled={migrating}
+        onChange={(e) => lab.selectGuest(e.currentTarget.value)}>
+        {GUESTS.map((g) => <option key={g.id} value={g.id} title={g.description}>{g.title}</option>)}
+      </select>
+    </label>
+  );
+}
 
 export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
   const inspector = useStore(lab.layout, (s) => s.inspector);
@@ -25,6 +42,7 @@ export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
             ? 'QEMU sPAPR (pseries) machine · POWER8 · live migration between two instances'
             : 'guided scenarios · the qemu-devel threads replayed deterministically, step by step'}
         </p>
+        {view === 'lab' && <GuestPicker lab={lab} />}
         {view === 'lab' && (
           <button type="button" className={`tool head-tool${inspector ? ' on' : ''}`} data-testid="open-inspector"
             onClick={() => {

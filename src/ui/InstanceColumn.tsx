@@ -15,6 +15,7 @@ import { CpuPanel } from './CpuPanel';
 import { Ov5Panel } from './Ov5Panel';
 import { MonitorPanel } from './MonitorPanel';
 import { MemoryPanel } from './MemoryPanel';
+import { guestById } from '../core/guests';
 
 function Panel({ lab, column, tab }: { lab: Lab; column: Column; tab: Tab }) {
   switch (tab) {
@@ -50,8 +51,12 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
   const silent = useStore(store, (s) => s.consoleSeq === 0);
   const tab = useStore(lab.layout, (s) => s.tabs[column]);
   const generation = useStore(store, (s) => s.generation);
+  const guestLoading = useStore(lab.session, (s) => s.guestLoading);
+  const guestTitle = useStore(lab.session, (s) => guestById(s.guest)?.title ?? s.guest);
   const hint = !silent ? null
     : !ready ? 'starting the machine…'
+    : role === 'source' && guestLoading ? `loading ${guestTitle}…`
+    : role === 'source' && runstate === 'running' ? `booting ${guestTitle}…`
     : runstate === 'prelaunch' ? 'prelaunch: a fresh machine, waiting to boot or for an incoming migration'
     : runstate === 'inmigrate' ? 'inmigrate: loading the incoming migration stream…'
     : null;

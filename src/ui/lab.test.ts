@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canCancel, canMigrate } from './lab';
-import { cancelRequested, createSessionStore, migrationEnded, migrationStarted, setMigrationParam } from '../store/session';
+import { gzipSync } from 'node:zlib';
+import { canCancel, canMigrate, gunzip, isGzip, loadGuest, machineConfig } from './lab';
+import { cancelRequested, createSessionStore, migrationEnded, migrationStarted, setGuestLoading, setMigrationParam } from '../store/session';
+import { guestById, guestCaps } from '../core/guests';
 
 describe('canMigrate', () => {
   const idle = createSessionStore().getState();
@@ -50,5 +52,73 @@ describe('migration parameters', () => {
     expect(setMigrationParam(session, 'max-bandwidth', Number.NaN)).toBe(false);
     expect(setMigrationParam(session, 'max-bandwidth', 1024)).toBe(true);
     expect(session.getState().params).toEqual({ downtimeLimitMs: 50, maxBandwidth: 1024 });
+  });
+});
+
+describe('canMigrate while a guest is loading', () => {
+  it('waits until the source has the guest', () => {
+    const session = createSessionStore();
+    const running = { ready: true, runstate: 'running' } as const;
+    const prelaunch = { ready: true, runstate: 'prelaunch' } as const;
+    setGuestLoading(session, true);
+    expect(canMigrate(session.getState(), running, prelaunch)).toBe(false);
+    setGuestLoading(session, false);
+    expect(canMigrate(session.getState(), running, prelaunch)).toBe(true);
+  });
+});
+
+describe('guest images', () => {
+  const linux = guestById('linux')!;
+  const hello = guestById('hello')!;
+
+  it("configure the machine with the guest's -m and cap-* properties", () => {
+    const cfg = machineConfig(linux);
+    expect(cfg.ramSize).toBe(256 << 20);
+    expect(cfg.caps).toEqual(Array.from(guestCaps(linux)));
+    // the four Spectre caps the Linux guest sets to broken/off
+    expect(cfg.caps!.filter((v) => v !== undefined)).toEqual([0, 0, 0, 0]);
+    // a dense array: what crosses postMessage is what the worker reads
+    expect(cfg.caps!.length).toBe(Object.keys(cfg.caps!).length);
+    expect(machineConfig(hello)).toEqual({ ramSize: undefined });
+  });
+
+  it('inflate gzip and pass anything else through', async () => {
+    const data = new TextEncoder().encode('vmlinux '.repeat(1000));
+    const gz = gzipSync(data);
+    expect(isGzip(gz)).toBe(true);
+    expect(isGzip(data)).toBe(false);
+    const buf = (u: Uint8Array) => u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
+    expect(new Uint8Array(await gunzip(buf(gz)))).toEqual(data);
+    expect(new Uint8Array(await gunzip(buf(data)))).toEqual(data);
+    await expect(gunzip(buf(gz.subarray(0, 20)))).rejects.toThrow();
+  });
+
+  it("fetch the guest's kernel and initrd from guests/, inflated, with its command line", async () => {
+    const urls: string[] = [];
+    const files: Record<string, Uint8Array> = {};
+    const kernel = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 2, 3]);
+    const initrd = new TextEncoder().encode('070701');
+    files['linux/vmlinux.gz'] = gzipSync(kernel);
+    files['linux/initramfs.cpio.gz'] = gzipSync(initrd);
+    files['hello.elf'] = kernel;
+    const fake = (async (url: string) => {
+      urls.push(url);
+      const hit = Object.entries(files).find(([f]) => url.endsWith(`guests/${f}`));
+      return hit ? new Response(hit[1].slice()) : new Response('', { status: 404, statusText: 'Not Found' });
+    }) as typeof fetch;
+
+    const l = await loadGuest(linux, fake);
+    expect(new Uint8Array(l.elf)).toEqual(kernel);
+    expect(new Uint8Array(l.initrd!)).toEqual(initrd);
+    expect(l.append).toBe('console=hvc0');
+    expect(urls.map((u) => u.replace(/^.*guests\//, ''))).toEqual(['linux/vmlinux.gz', 'linux/initramfs.cpio.gz']);
+
+    const h = await loadGuest(hello, fake);
+    expect(new Uint8Array(h.elf)).toEqual(kernel);
+    expect(h).not.toHaveProperty('initrd');
+    expect(h).not.toHaveProperty('append');
+
+    delete files['linux/initramfs.cpio.gz'];
+    await expect(loadGuest(linux, fake)).rejects.toThrow(/initramfs\.cpio\.gz: 404 Not Found/);
   });
 });

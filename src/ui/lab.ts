@@ -2,15 +2,62 @@
 // commands the UI can give (boot, keyboard input, migrate). Worker events go straight into
 // the stores; nothing here looks inside a machine.
 
-import type { FromWorker, MigrationInfo, MigrationParamName, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl } from '../worker/protocol';
+import type {
+  BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParamName, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl,
+} from '../worker/protocol';
 import { createLayoutStore, type LayoutStore } from '../store/layout';
 import { applyWorkerMessage, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
 import {
-  COLUMNS, cancelRequested, createSessionStore, migrationEnded, migrationStarted, other, setMigrationParam,
-  type Column, type SessionState, type SessionStore,
+  COLUMNS, cancelRequested, columnOf, createSessionStore, guestSelected, migrationEnded, migrationStarted, other,
+  setGuestLoading, setMigrationParam, type Column, type SessionState, type SessionStore,
 } from '../store/session';
+import { guestById, guestCaps, type GuestSpec } from '../core/guests';
 
-export const GUEST_URL = `${import.meta.env.BASE_URL}guests/hello.elf`;
+/** Where a bundled guest's file (a path under public/guests/) is served. */
+export function guestFileUrl(file: string): string {
+  return `${import.meta.env.BASE_URL}guests/${file}`;
+}
+
+/** Whether `bytes` start with gzip's magic (1f 8b). */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Inflate a gzip'd image (DecompressionStream); anything else is returned as it is. */
+export async function gunzip(buf: ArrayBuffer): Promise<ArrayBuffer> {
+  // A server may already have undone the gzip (Content-Encoding): look at the bytes, not the name.
+  if (!isGzip(new Uint8Array(buf))) return buf;
+  const stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Response(stream).arrayBuffer();
+}
+
+/** The machine a guest needs (-m, cap-*): both sides of a migration are created with it. */
+export function machineConfig(g: GuestSpec): MachineConfig {
+  const caps = guestCaps(g);
+  return { ramSize: g.ramSize, ...(caps.length ? { caps: Array.from(caps) } : {}) };
+}
+
+/** Fetch a guest's -kernel and -initrd (inflated) with its -append. */
+export async function loadGuest(g: GuestSpec, fetchFn: typeof fetch = fetch): Promise<BootImages> {
+  const get = async (file: string) => {
+    const url = guestFileUrl(file);
+    const res = await fetchFn(url);
+    if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
+    try {
+      return await gunzip(await res.arrayBuffer());
+    } catch (e) {
+      throw new Error(`${url}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const [elf, initrd] = await Promise.all([get(g.kernel), g.initrd ? get(g.initrd) : undefined]);
+  return { elf, ...(initrd ? { initrd } : {}), ...(g.append !== undefined ? { append: g.append } : {}) };
+}
+
+/** A copy of the images to hand to a worker, and what to transfer with it. */
+function copyImages(b: BootImages): { images: BootImages; transfer: ArrayBuffer[] } {
+  const images: BootImages = { ...b, elf: b.elf.slice(0), ...(b.initrd ? { initrd: b.initrd.slice(0) } : {}) };
+  return { images, transfer: images.initrd ? [images.elf, images.initrd] : [images.elf] };
+}
 
 export const INSTANCE_NAMES: Record<Column, string> = { left: 'vm-a', right: 'vm-b' };
 
@@ -92,7 +139,7 @@ export class MachineHost {
 type Migratable = Pick<InstanceState, 'ready' | 'runstate'>;
 
 export function canMigrate(session: SessionState, from: Migratable, to: Migratable): boolean {
-  return session.active === null && from.ready && to.ready && from.runstate === 'running' && to.runstate !== 'running';
+  return session.active === null && !session.guestLoading && from.ready && to.ready && from.runstate === 'running' && to.runstate !== 'running';
 }
 
 /** Whether migrate_cancel applies now: a migration is under way and its source is in setup/active. */
@@ -103,42 +150,82 @@ export function canCancel(session: SessionState, outgoing: Pick<MigrationInfo, '
 }
 
 export class Lab {
-  readonly session: SessionStore = createSessionStore();
   /** Active tabs and the stream inspector (kept in the URL hash by main.tsx). */
   readonly layout: LayoutStore = createLayoutStore();
-  /** The bundled guest the page booted: a destination is started with the same -kernel. */
-  private guestElf: ArrayBuffer | null = null;
+  readonly session: SessionStore;
+  /** The images the source booted: a destination is started with the same -kernel, -initrd, -append. */
+  private booted: BootImages | null = null;
+  /** Each guest's images, fetched once. */
+  private images = new Map<string, Promise<BootImages>>();
+  /** Bumped by every boot: a boot overtaken by a newer one (another guest picked) is dropped. */
+  private bootSeq = 0;
   readonly hosts: Record<Column, MachineHost>;
 
-  constructor(opts: { deterministic?: boolean } = {}) {
+  constructor(opts: { deterministic?: boolean; guest?: string } = {}) {
+    this.session = createSessionStore(opts.guest);
     const make = (c: Column) => new MachineHost(c, INSTANCE_NAMES[c], (msg) => this.watch(c, msg));
     this.hosts = { left: make('left'), right: make('right') };
+    const machine = machineConfig(this.guest());
     for (const c of COLUMNS) {
       this.hosts[c].post({
         type: 'init',
         name: INSTANCE_NAMES[c],
         role: this.session.getState().roles[c],
         deterministic: opts.deterministic ?? false,
+        ...machine,
       });
     }
+  }
+
+  /** The guest both machines are configured for. */
+  guest(): GuestSpec {
+    return guestById(this.session.getState().guest)!;
   }
 
   store(c: Column): InstanceStore {
     return this.hosts[c].store;
   }
 
-  /** Fetch the guest and boot it in `column`. */
-  async boot(column: Column, url = GUEST_URL): Promise<void> {
+  /** Fetch the guest's images (once) and boot them in `column`. */
+  async boot(column: Column): Promise<void> {
+    const seq = ++this.bootSeq;
     const host = this.hosts[column];
-    try {
-      const res = await fetch(url);
-      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-      const elf = await res.arrayBuffer();
-      this.guestElf = elf.slice(0);
-      host.post({ type: 'boot', elf }, [elf]);
-    } catch (e) {
-      recordError(host.store, `could not load the guest image ${url}: ${e instanceof Error ? e.message : String(e)}`);
+    const g = this.guest();
+    setGuestLoading(this.session, true);
+    let images = this.images.get(g.id);
+    if (!images) {
+      images = loadGuest(g);
+      this.images.set(g.id, images);
     }
+    try {
+      const loaded = await images;
+      if (seq !== this.bootSeq) return;
+      this.booted = loaded;
+      const { images: copy, transfer } = copyImages(loaded);
+      host.post({ type: 'boot', ...copy }, transfer);
+    } catch (e) {
+      if (this.images.get(g.id) === images) this.images.delete(g.id); // try again next time
+      if (seq === this.bootSeq) {
+        recordError(host.store, `could not load the guest ${g.id}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } finally {
+      if (seq === this.bootSeq) setGuestLoading(this.session, false);
+    }
+  }
+
+  /**
+   * Pick the bundled guest: the source column gets a fresh machine configured for it (its -m
+   * and caps) that boots it, the other column a fresh one configured the same, waiting as a
+   * destination. Refused (false) while a migration is under way or for an unknown id.
+   */
+  selectGuest(id: string): boolean {
+    if (!guestSelected(this.session, id)) return false;
+    this.booted = null;
+    const machine = machineConfig(this.guest());
+    const source = columnOf(this.session.getState(), 'source');
+    for (const c of [source, other(source)]) this.hosts[c].post({ type: 'recreate', machine });
+    void this.boot(source);
+    return true;
   }
 
   query(column: Column, q: SnapshotQuery): Promise<Snapshot | null> {
@@ -179,10 +266,15 @@ export class Lab {
     const dst = this.hosts[to];
     migrationStarted(this.session, from);
     const channel = new MessageChannel();
-    dst.post({ type: 'recreate' });
-    // the destination is started with the same -kernel, so that a reset there boots the guest
-    const elf = this.guestElf?.slice(0);
-    dst.post({ type: 'incoming', port: channel.port2, elf }, elf ? [channel.port2, elf] : [channel.port2]);
+    // a fresh machine created as the source's was (-m, caps), otherwise the RAM sizes differ
+    dst.post({ type: 'recreate', machine: machineConfig(this.guest()) });
+    // started with the same -kernel / -initrd / -append, so that a reset there boots the guest
+    if (this.booted) {
+      const { images, transfer } = copyImages(this.booted);
+      dst.post({ type: 'incoming', port: channel.port2, ...images }, [channel.port2, ...transfer]);
+    } else {
+      dst.post({ type: 'incoming', port: channel.port2 }, [channel.port2]);
+    }
     const params = { ...this.session.getState().params };
     src.post({ type: 'migrate', port: channel.port1, params }, [channel.port1]);
   }

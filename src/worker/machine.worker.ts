@@ -13,7 +13,7 @@ import { Instance } from '../core/instance';
 import { MessagePortTransport, type StreamSender } from '../core/migration/transport';
 import type { RunState } from '../core/runstate';
 import type { TraceEvent } from '../core/trace';
-import type { FromWorker, MigrationInfo, MigrationParams, Snapshot, SnapshotQuery, ToWorker, VmControl } from './protocol';
+import type { BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParams, Snapshot, SnapshotQuery, ToWorker, VmControl } from './protocol';
 
 const FLUSH_MS = 16;
 const STATS_MS = 1000;
@@ -26,7 +26,7 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 
 // ---- machine ------------------------------------------------------------------------------
 
-interface Config { name: string; deterministic: boolean; ramSize?: number; maxCpus?: number; coreIds?: number[] }
+interface Config extends MachineConfig { name: string; deterministic: boolean; maxCpus?: number; coreIds?: number[] }
 
 let config: Config | null = null;
 let instance: Instance | null = null;
@@ -63,7 +63,9 @@ function createInstance(cfg: Config): void {
   halted = false;
   cancelTurn();
   resetBatch();
-  const inst = new Instance({ name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize, maxCpus: cfg.maxCpus, coreIds: cfg.coreIds });
+  const inst = new Instance({
+    name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize, caps: cfg.caps, maxCpus: cfg.maxCpus, coreIds: cfg.coreIds,
+  });
   inst.onSerial = (text: string) => { if (mine()) queueSerial(text); };
   inst.onRunstate = (state: RunState) => { if (mine()) postRunstate(state); };
   inst.onMigration = (info: MigrationInfo) => { if (mine()) queueMigration(info); };
@@ -239,16 +241,24 @@ function control(inst: Instance, op: VmControl): string | null {
   }
 }
 
+/** The machine's -kernel / -initrd / -append from what the page sent. */
+function bootImages(b: BootImages): { kernel: Uint8Array; initrd: Uint8Array | null; cmdline: string } {
+  return { kernel: new Uint8Array(b.elf), initrd: b.initrd ? new Uint8Array(b.initrd) : null, cmdline: b.append ?? '' };
+}
+
 // ---- commands -----------------------------------------------------------------------------
 
 function handle(msg: ToWorker): void {
   if (msg.type === 'init') {
-    config = { name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize, maxCpus: msg.maxCpus, coreIds: msg.coreIds };
+    config = {
+      name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize, caps: msg.caps, maxCpus: msg.maxCpus, coreIds: msg.coreIds,
+    };
     guarded('init', () => createInstance(config!));
     return;
   }
   if (msg.type === 'recreate') {
     if (!config) { reportError('recreate before init'); return; }
+    if (msg.machine) config = { ...config, ramSize: msg.machine.ramSize, caps: msg.machine.caps };
     guarded('recreate', () => createInstance(config!));
     return;
   }
@@ -259,14 +269,17 @@ function handle(msg: ToWorker): void {
   }
   switch (msg.type) {
     case 'boot':
-      guarded('boot', () => inst.boot(new Uint8Array(msg.elf)));
+      guarded('boot', () => inst.boot(new Uint8Array(msg.elf), {
+        initrd: msg.initrd && new Uint8Array(msg.initrd),
+        append: msg.append,
+      }));
       break;
     case 'input':
       guarded('input', () => inst.input(msg.data));
       break;
     case 'incoming':
       guarded('incoming', () => {
-        if (msg.elf) inst.machine.setKernel(new Uint8Array(msg.elf));
+        if (msg.elf) inst.machine.setBootImages(bootImages({ elf: msg.elf, initrd: msg.initrd, append: msg.append }));
         inst.incoming(new MessagePortTransport(msg.port));
       });
       break;

@@ -64,24 +64,47 @@ export const DEFAULT_MIGRATION_PARAMS: MigrationParams = {
   maxBandwidth: 128 * 1024 * 1024,
 };
 
+/**
+ * What a guest needs of the machine, fixed when the machine is created: QEMU's -m (bytes;
+ * undefined: the machine default) and the -M pseries,cap-*=... levels, indexed as SPAPR_CAPS
+ * (SpaprMachine.caps.user). Both ends of a migration must be created with the same.
+ */
+export interface MachineConfig {
+  ramSize?: number;
+  caps?: Array<number | undefined>;
+}
+
+/** -kernel ELF, -initrd and -append (the images already inflated). */
+export interface BootImages {
+  elf: ArrayBuffer;
+  initrd?: ArrayBuffer;
+  append?: string;
+}
+
 /** Page → worker. */
 export type ToWorker =
-  | { type: 'init'; name: string; role: InstanceRole; deterministic: boolean; ramSize?: number; maxCpus?: number; coreIds?: number[] }
-  /** Load the guest ELF and start it (prelaunch -> running). */
-  | { type: 'boot'; elf: ArrayBuffer }
+  | ({ type: 'init'; name: string; role: InstanceRole; deterministic: boolean; maxCpus?: number; coreIds?: number[] } & MachineConfig)
+  /** Load the guest (kernel, initrd, command line) and start it (prelaunch -> running). */
+  | ({ type: 'boot' } & BootImages)
   /** Keyboard input for the spapr-vty. */
   | { type: 'input'; data: string }
-  /** Become a fresh migration destination on this port (prelaunch -> inmigrate). */
-  /** -incoming, started with the source's -kernel (`elf`) as a management layer starts it. */
-  | { type: 'incoming'; port: MessagePort; elf?: ArrayBuffer }
+  /**
+   * -incoming: become a migration destination on this port (prelaunch -> inmigrate), started
+   * with the source's -kernel / -initrd / -append as a management layer starts it (a reset
+   * there boots the same guest).
+   */
+  | ({ type: 'incoming'; port: MessagePort } & Partial<BootImages>)
   /** Start an outgoing migration on this port (with the migrate_set_parameter values to use). */
   | { type: 'migrate'; port: MessagePort; params?: MigrationParams }
   /** migrate_cancel: the outgoing migration, if any, ends as cancelled; the source keeps running. */
   | { type: 'migrate-cancel' }
   /** migrate_set_parameter for the outgoing migration in progress. */
   | { type: 'migrate-set-parameter'; name: MigrationParamName; value: number }
-  /** Throw away the current machine and create a fresh one in prelaunch. */
-  | { type: 'recreate' }
+  /**
+   * Throw away the current machine and create a fresh one in prelaunch; with `machine`, the
+   * fresh one (and every later one) is created with that -m and those caps.
+   */
+  | { type: 'recreate'; machine?: MachineConfig }
   /** Ask for a snapshot; answered by a `snapshot` message with the same id. */
   | { type: 'query'; id: number; query: SnapshotQuery }
   /** stop / cont / step / system_reset; answered by `control` with the same id. */
