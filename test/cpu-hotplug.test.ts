@@ -84,13 +84,16 @@ describe('device tree with more than one possible core, equal to QEMU 7.2\'s', (
     expect(noSeed(text)).toBe(noSeed(fixture('dt-qemu-pseries-7.2-maxcpus2-core1.dts').toString('utf8')));
   });
 
-  it('cli: -smp 1,maxcpus=N and -device cores, with QEMU\'s refusals', () => {
+  it('cli: -smp C,maxcpus=N and -device cores, with QEMU\'s refusals', () => {
     const smp = (...a: string[]) => { const p = parseArgs(a); takeDashOptions(p); return smpOptions(p); };
     expect(smp('-smp', '1,maxcpus=4', '-device', 'power8_v2.0-spapr-cpu-core,core-id=3', '-device', 'power8_v2.0-spapr-cpu-core,core-id=1,id=c1'))
       .toEqual({ maxCpus: 4, coreIds: [0, 3, 1] });
     expect(() => smp('-smp', '1,maxcpus=2', '-device', 'power8_v2.0-spapr-cpu-core,core-id=2')).toThrow(/core id 2 out of range/);
     expect(() => smp('-smp', '1,maxcpus=2', '-device', 'power8_v2.0-spapr-cpu-core,core-id=0')).toThrow(/core 0 already populated/);
-    expect(() => smp('-smp', '2')).toThrow(/one boot vCPU only/);
+    // -smp 2: two boot cores (spapr_init_cpus), one thread each
+    expect(smp('-smp', '2')).toEqual({ maxCpus: 2, coreIds: [0, 1] });
+    expect(smp('-smp', '2,maxcpus=4', '-device', 'power8_v2.0-spapr-cpu-core,core-id=3')).toEqual({ maxCpus: 4, coreIds: [0, 1, 3] });
+    expect(() => smp('-smp', '2', '-device', 'power8_v2.0-spapr-cpu-core,core-id=1')).toThrow(/core 1 already populated/);
     let out = '';
     expect(runCommand(parseArgs(['-smp', '1,maxcpus=2', '-device', 'power8_v2.0-spapr-cpu-core,core-id=1', '--max-insns', '2000000']), (t) => { out += t; }, () => {})).toBe(0);
     expect(counters(out.split(/\r?\n/)).slice(0, 2)).toEqual([0, 1]);

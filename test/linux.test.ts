@@ -20,15 +20,17 @@ const file = (f: string) => {
 const kernel = file(guest.kernel);
 const initrd = file(guest.initrd!);
 
-function linux(name: string): Instance {
-  return new Instance({ name, deterministic: true, ramSize: guest.ramSize, caps: guestCaps(guest) });
+/** The guest's machine; smp 2 = QEMU's -smp 2 (two boot cores). */
+function linux(name: string, smp = 1): Instance {
+  const cores = Array.from({ length: smp }, (_, i) => i);
+  return new Instance({ name, deterministic: true, ramSize: guest.ramSize, caps: guestCaps(guest), maxCpus: smp, coreIds: cores });
 }
 
 interface Run { log: string; prompts: number[]; insns: number; runstate: string }
 
 /** Boot to the prompt and type `commands`, one per prompt; stops when the guest powers off or after the last prompt. */
-function runTranscript(commands: string[]): Run {
-  const inst = linux('source');
+function runTranscript(commands: string[], smp = 1): Run {
+  const inst = linux('source', smp);
   let log = '';
   const driver = new PromptDriver(guest.prompt!, [...commands], (l) => inst.input(l), () => inst.machine.cpu.state.insnCount);
   inst.onSerial = (t) => { log += t; driver.output(t); };
@@ -48,6 +50,16 @@ describe('Linux guest', () => {
     expect(ours).toEqual(qemu);
     expect(ours).toContain('Run /init as init process');
     expect(ours.some((l) => l.startsWith('Linux pseries-lab 6.1.'))).toBe(true);
+  }, 120_000);
+
+  it('with -smp 2, brings up the second CPU and prints what QEMU 7.2 prints', () => {
+    const run = runTranscript(guest.transcript!, 2);
+    expect(run.runstate).toBe('shutdown');
+    const qemu = normalizeConsole(readFileSync(resolve('test/fixtures/linux/console-qemu-7.2-smp2.txt'), 'latin1')).split('\n');
+    const ours = normalizeConsole(run.log).split('\n');
+    expect(ours).toEqual(qemu);
+    expect(ours).toContain('smp: Brought up 1 node, 2 CPUs');
+    expect(ours.filter((l) => /^processor\t: \d$/.test(l))).toEqual(['processor\t: 0', 'processor\t: 1']);
   }, 120_000);
 
   it('gives the same console, timestamps included, and the same instruction counts every run', () => {

@@ -57,8 +57,8 @@ const DEVICE_SEP = '\u0000';
 export interface SmpOptions { maxCpus?: number; coreIds?: number[] }
 
 /**
- * `-smp 1,maxcpus=N` (or `cpus=1,maxcpus=N`, threads/cores/sockets 1) and
- * `-device power8_v2.0-spapr-cpu-core,core-id=K[,id=X]`: one boot vCPU, N possible cores.
+ * `-smp C[,maxcpus=N]` (or `cpus=C,...`, one thread per core): C boot cores, N possible, and
+ * `-device power8_v2.0-spapr-cpu-core,core-id=K[,id=X]`: more cores present at start.
  */
 export function smpOptions(p: ParsedArgs): SmpOptions {
   const smp = p.flags.get('smp');
@@ -77,14 +77,15 @@ export function smpOptions(p: ParsedArgs): SmpOptions {
         if (n !== 1) throw new UsageError(`-smp ${smp}: only one thread per core is modelled`);
       } else if (!['cores', 'sockets', 'dies', 'clusters'].includes(k)) throw new UsageError(`-smp ${smp}: Invalid parameter '${k}'`);
     }
-    if ((cpus ?? 1) !== 1) throw new UsageError(`-smp ${smp}: one boot vCPU only (-smp 1,maxcpus=N); add cores with -device`);
     if (maxCpus !== undefined && maxCpus < (cpus ?? 1)) {
       throw new UsageError(`Invalid SMP CPUs ${cpus ?? 1}. The max CPUs supported by machine '${String(p.flags.get('machine') ?? 'pseries').split(',')[0]}' is ${maxCpus}`);
     }
     out.maxCpus = maxCpus ?? cpus ?? 1;
+    // spapr_init_cpus: the boot cores, one per vCPU (one thread per core)
+    if ((cpus ?? 1) > 1) out.coreIds = Array.from({ length: cpus! }, (_, i) => i);
   }
   if (typeof dev === 'string') {
-    const coreIds = [0];
+    const coreIds = out.coreIds ?? [0];
     for (const d of dev.split(DEVICE_SEP)) {
       const [driver, ...props] = d.split(',');
       if (!/-spapr-cpu-core$/.test(driver)) throw new UsageError(`-device ${d}: only CPU cores (${'power8_v2.0-spapr-cpu-core'}) can be added`);

@@ -69,13 +69,14 @@ export function guestCaps(g: GuestSpec): Array<number | undefined> {
 }
 
 /** The QEMU 7.2 command line that boots the same guest (the reference the console log is compared with). */
-export function qemuCommandLine(g: GuestSpec, dir = 'public/guests'): string[] {
+export function qemuCommandLine(g: GuestSpec, dir = 'public/guests', smp = 1): string[] {
   const file = (f: string) => `${dir}/${f.replace(/\.gz$/, '')}`;
   return [
     'qemu-system-ppc64',
     '-M', ['pseries', 'x-vof=on', ...g.machineProps].join(','),
     '-cpu', 'POWER8',
     ...(g.ramSize ? ['-m', `${g.ramSize >> 20}M`] : []),
+    ...(smp > 1 ? ['-smp', String(smp)] : []),
     '-nodefaults', '-display', 'none',
     // our machine's layout: spapr-nvram at 0x71000000, the vty at 0x71000001
     '-chardev', 'stdio,id=con', '-device', 'spapr-vty,chardev=con',
