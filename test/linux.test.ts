@@ -71,6 +71,24 @@ describe('Linux guest', () => {
     expect(first.prompts[0]).toBeGreaterThan(10_000_000);
   }, 120_000);
 
+  it('takes a hot-plugged CPU core (device_add at the prompt) and brings it online', () => {
+    const inst = new Instance({ name: 'source', deterministic: true, ramSize: guest.ramSize, caps: guestCaps(guest), maxCpus: 2, coreIds: [0] });
+    let out = '';
+    inst.onSerial = (t) => { out += t; };
+    inst.boot(kernel, { initrd, append: guest.append });
+    const until = (f: () => boolean) => { for (let n = 0; n < 200_000 && !f(); n++) inst.turn(); return f(); };
+    const prompt = () => out.endsWith(guest.prompt!);
+    const type = (line: string): string => { out = ''; inst.input(`${line}\r`); expect(until(prompt)).toBe(true); return normalizeConsole(out); };
+    expect(until(prompt)).toBe(true);
+    expect(type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
+    expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1 })).toBeNull();
+    // the hotplug event, check-exception, configure-connector and start-cpu take the guest a moment
+    const t = inst.loop.clock.ns();
+    until(() => inst.loop.clock.ns() > t + 1e9);
+    expect(type('cat /proc/cpuinfo')).toContain('processor\t: 1');
+    expect(type('cat /proc/interrupts')).toMatch(/^ *\d+: +1 +0 +XICS 4097 Edge +RAS_HOTPLUG$/m);
+  }, 120_000);
+
   it('live-migrates the running shell back and forth: the counter goes on, uptime moves, timers fire without a keystroke', () => {
     let src = linux('source');
     let out = '';
