@@ -2,6 +2,15 @@
 // integer operation ids. Register state lives in CpuState's typed arrays (64-bit values as hi/lo
 // Int32 halves); the hot loop allocates nothing.
 //
+// execute() holds only the common forms of frequent instructions (loads and stores that hit the
+// TLB, record-less arithmetic, branches, LR/CTR moves); anything else, and any form that needs
+// more (a TLB miss, a store to a page with decoded code, a record or overflow form, an illegal
+// form), leaves the switch before changing state and goes through general(), which executes every
+// instruction in full (the rare ones through cold()). The JIT compiles execute() from what it has
+// seen run, and recompiles it from scratch whenever a path it had not seen is taken; keeping the
+// rare paths behind the one call to general(), and running every inline path once on a scratch
+// vCPU before the first guest instruction (warmUp()), lets it compile the loop once.
+//
 // Semantics follow the Power ISA 2.07B as QEMU 7.2's TCG implements it for -cpu POWER8 under a
 // pseries machine (a "virtual hypervisor": the guest never runs with MSR[HV]=1, `sc 1` from
 // supervisor state is handed to the machine's hypercall handler).
@@ -12,7 +21,7 @@
 // ignore writes (QEMU's unassigned memory). With them on, fetches and data accesses go through the
 // hash MMU (SLB + the machine's hashed page table, `cpu.hpt`) behind a software TLB; a fault
 // delivers DSI/ISI/DSEG/ISEG with SRR0 = the faulting instruction. Decoded pages stay keyed by
-// real page. Data helpers signal a fault by throwing MMU_FAULT, caught once in execute(). An
+// real page. Data helpers signal a fault by throwing MMU_FAULT, caught once in general(). An
 // access that crosses into a page mapped to a non-adjacent real page goes through an 8-byte
 // bounce buffer (both pages are translated and checked first).
 
@@ -45,7 +54,7 @@
 
 import { CpuState, SPR_CTR, SPR_LR, SPR_XER, SPR_DECR, SPR_PVR, SPR_LPCR, SPR_AMOR, SPR_PIR,
   SPR_SRR0, SPR_SRR1, SPR_CFAR, SPR_FSCR, SPR_PPR, SPR_DAR, SPR_DSISR } from './state';
-import { HashMmu, ACC_FETCH, ACC_LOAD, ACC_STORE, XLATE_FAULT, EXCP_DSEG, type HashPageTable } from './mmu';
+import { HashMmu, ACC_FETCH, ACC_LOAD, ACC_STORE, XLATE_FAULT, EXCP_DSEG, TLB_MASK, tlbTable, type HashPageTable } from './mmu';
 import { GuestRam, TARGET_PAGE_BITS } from '../mem/ram';
 import { ISA, F } from './isa';
 import { decodeRow } from './decode';
@@ -63,6 +72,7 @@ import {
   FSCR_TAR_BIT, FSCR_EBB_BIT, FSCR_IC_TAR, FSCR_IC_EBB, FSCR_IC_TM,
 } from './sprs';
 import * as fpu from './fpu';
+import { WARMUP_ORIGIN, WARMUP_PROGRAM } from './warmup-program';
 
 export interface VirtualHypervisor {
   /** `sc 1` from supervisor state: opcode in r3, args r4.., result to r3 (outputs r4..). May call cpu.requestExit(). */
@@ -83,6 +93,9 @@ const SPLIT = -3;
 const MMU_FAULT = { mmuFault: true };
 
 export const POWER8: CpuModel = { name: 'POWER8', pvr: 0x004d0200 };
+
+/** Whether the first vCPU of this process has run the interpreter warm-up (see warmUp()). */
+let warmedUp = false;
 
 /**
  * A release's routing of interrupts to the hypervisor under TCG (powerpc_excp of QEMU 2.7+,
@@ -163,7 +176,7 @@ const SPR_AMR = 29, SPR_UAMR = 13, SPR_IAMR = 61;
  * Operation ids of the interpreter's switch. Each ISA row maps to the member named after its
  * mnemonic ('.' becomes '_'); rows flagged UNIMPL map to the facility-check ids and rows flagged
  * HV (hypervisor-only: a pseries guest always gets a privileged program interrupt) to `hvpriv`.
- * Values 0..2 are internal.
+ * Values 0..2 and fetchFault are internal.
  */
 enum Op {
   undecoded, invalid, pageEnd, unimpl_fp, unimpl_vmx, unimpl_vsx, hvpriv,
@@ -186,6 +199,8 @@ enum Op {
   fcmpu, fcmpo, mtfsb1, fneg, mcrfs, mtfsb0, mtfsfi, fnabs, fabs, fcpsgn, frin, friz, frip, frim,
   frsp, fctiw, fctiwz, fctiwu, fctiwuz, fctid, fctidz, fcfid, fctidu, fctiduz, fcfidu, ftdiv, ftsqrt,
   fdiv, fsub, fadd, fsqrt, fsel, fre, fmul, frsqrte, fmsub, fmadd, fnmsub, fnmadd,
+  /** Every slot of `faultPage`: the fetch raised the translation fault recorded in the MMU. */
+  fetchFault,
 }
 
 /** Op id for each ISA row (same index). */
@@ -377,6 +392,35 @@ function toSingle(hi: number, lo: number): number {
   return ret | 0;
 }
 
+/** CR field bits (LT/GT/EQ) of a signed 64-bit compare. */
+function cmpSig(aH: number, aL: number, bH: number, bL: number): number {
+  const lt = aH < bH || (aH === bH && (aL >>> 0) < (bL >>> 0));
+  return aH === bH && aL === bL ? 2 : lt ? 8 : 4;
+}
+
+/** CR field bits (LT/GT/EQ) of an unsigned 64-bit compare. */
+function cmpUns(aH: number, aL: number, bH: number, bL: number): number {
+  const lt = (aH >>> 0) < (bH >>> 0) || (aH === bH && (aL >>> 0) < (bL >>> 0));
+  return aH === bH && aL === bL ? 2 : lt ? 8 : 4;
+}
+
+/**
+ * SPRs that mfspr/mtspr move as plain 64-bit storage in the given state (no side effects, no
+ * interrupt): index into state.spr of the high word, or -1.
+ */
+function fastSprTable(acc: Uint8Array, write: boolean): Int32Array {
+  const t = new Int32Array(1024).fill(-1);
+  for (let n = 0; n < 1024; n++) {
+    const a = acc[n];
+    if (a === UNREG) continue;
+    if (write ? a === Acc.GEN && n !== SPR_DECR && n !== SPR_AMR && n !== SPR_UAMR && n !== SPR_IAMR && n !== SPR_LPCR
+      : a === Acc.GEN || a === Acc.GEN32 || a === Acc.XER || a === Acc.IGNORE) t[n] = 2 * n;
+  }
+  return t;
+}
+const FAST_S_READ = fastSprTable(SPR_S_READ, false), FAST_U_READ = fastSprTable(SPR_U_READ, false);
+const FAST_S_WRITE = fastSprTable(SPR_S_WRITE, true), FAST_U_WRITE = fastSprTable(SPR_U_WRITE, true);
+
 export class PowerPCCPU {
   readonly state: CpuState;
   readonly ram: GuestRam;
@@ -391,6 +435,11 @@ export class PowerPCCPU {
   private readonly pagePool: CodePage[] = [];
   /** Returned for fetches outside RAM: every slot decodes as an illegal instruction. */
   private readonly nullPage: CodePage;
+  /** Executed in place of the page whose fetch faulted: delivers the fault as the instruction. */
+  private readonly faultPage: CodePage;
+  /** The decoded page execute() runs from, and the RAM offset of its first slot. */
+  private execPage: CodePage;
+  private execPhys = 0;
   /** Physical page currently executing (-1 when none). */
   private curPage = -1;
   /** Set when the executing page was written: leave the block. */
@@ -412,8 +461,13 @@ export class PowerPCCPU {
   private splitN = 0;
 
   // Timer and interrupt lines.
-  /** TB value at which DEC reaches zero (QEMU's decr_next, in timebase ticks). */
-  private decNext = 0;
+  /**
+   * TB value at which DEC reaches zero (QEMU's decr_next, in timebase ticks). Starts as a double
+   * (-0, equal to 0) so that the field keeps one representation when timebase values outgrow small
+   * integers: a change of representation changes the object's hidden class, which discards the
+   * compiled interpreter loop.
+   */
+  private decNext = -0;
   /** The DEC timer is armed (a non-negative value was written and has not expired). */
   private decArmed = false;
   /** Decrementer interrupt condition (level). */
@@ -445,12 +499,62 @@ export class PowerPCCPU {
     this.pages = new Array(ram.pages);
     this.nullPage = newCodePage(false);
     this.nullPage.ids.fill(Op.invalid, 0, 1024);
+    this.faultPage = newCodePage(false);
+    this.faultPage.ids.fill(Op.fetchFault, 0, 1024);
+    this.execPage = this.nullPage;
     const prev = ram.onCodeWrite;
     ram.onCodeWrite = (page: number) => {
       this.invalidatePage(page);
       prev(page);
     };
     this.reset();
+    if (!warmedUp) {
+      warmedUp = true;
+      PowerPCCPU.warmUp();
+    }
+  }
+
+  /**
+   * Runs WARMUP_PROGRAM on a scratch vCPU with its own RAM and state (big- and little-endian,
+   * 64- and 32-bit, plus a fetch and a data access with translation on and no SLB entry). The JIT
+   * compiles execute() from what it has seen run: a form first met after that compilation throws
+   * the compiled code away and recompiles the whole loop. Nothing here reaches other vCPUs: the
+   * interpreter keeps no state outside its instance but scratch values it rewrites before use.
+   */
+  static warmUp(): void {
+    const vhyp: VirtualHypervisor = {
+      hypercall(cpu: PowerPCCPU) { cpu.state.halted = 1; cpu.requestExit(); },
+      readTB() { return 0; },
+    };
+    const SF = 1n << 63n, LE = 1n, IR = 1n << 5n, DR = 1n << 4n;
+    // [MSR, instructions, TLB filled]: the whole program in real mode (three modes) and with
+    // translation on through identity TLB entries, a run that ends with its budget, then a fetch
+    // and a data access that fault (no SLB entry). Each run is repeated: V8 gives a function its
+    // feedback store only after a few calls, and what a function does before that is not recorded.
+    const runs: [bigint, number, boolean][] = [
+      [SF, 1000, false], [SF | LE, 1000, false], [0n, 1000, false], [SF | IR | DR, 1000, true],
+      [SF, 50, false], [SF | IR, 2, false], [SF | DR, 200, false],
+    ];
+    for (let pass = 0; pass < 4; pass++) {
+      for (const [msr, budget, mapped] of runs) {
+        const ram = new GuestRam(0x8000);
+        const le = (msr & LE) !== 0n;
+        for (let i = 0; i < WARMUP_PROGRAM.length; i++) ram.view.setUint32(WARMUP_ORIGIN + 4 * i, WARMUP_PROGRAM[i], le);
+        const cpu = new PowerPCCPU(ram, vhyp, POWER8);
+        if (mapped) {
+          const m = cpu.mmu;
+          for (let acc = ACC_FETCH; acc <= ACC_STORE; acc++) {
+            for (let page = 0; page < ram.pages; page++) {
+              const i = tlbTable(acc, false, false) | page;
+              m.tagHi[i] = 0; m.tagLo[i] = page << TARGET_PAGE_BITS; m.rpn[i] = page;
+            }
+          }
+        }
+        cpu.state.setMsr(msr);
+        cpu.state.setNip(BigInt(WARMUP_ORIGIN));
+        cpu.run(budget);
+      }
+    }
   }
 
   /**
@@ -668,15 +772,14 @@ export class PowerPCCPU {
     let pg = this.pages[pp];
     if (pg !== undefined && pg.le === le) return pg;
     if (pg === undefined) {
-      pg = this.pagePool.pop();
-      if (pg) { pg.ids.fill(Op.undecoded, 0, 1024); pg.le = le; } else pg = newCodePage(le);
+      pg = this.pagePool.pop() ?? newCodePage(le);
       this.pages[pp] = pg;
       const cp = this.ram.codePages;
       cp[pp >>> 5] |= 1 << (pp & 31);
-    } else {
-      pg.ids.fill(Op.undecoded, 0, 1024);
-      pg.le = le;
     }
+    // A page from the pool, or decoded for the other byte order.
+    pg.ids.fill(Op.undecoded, 0, 1024);
+    pg.le = le;
     return pg;
   }
 
@@ -766,7 +869,11 @@ export class PowerPCCPU {
    * (execute() delivers it with SRR0 = the instruction).
    */
   private dAddr(len: number, acc: number): number {
-    if (!this.dr) return physOf(this.ramSize, len);
+    if (!this.dr) {
+      const a = physOf(this.ramSize, len);
+      if (a >= 0) this.mmu.fillReal(EA[0], EA[1], acc);
+      return a;
+    }
     return this.xlateData(len, acc);
   }
 
@@ -1076,7 +1183,8 @@ export class PowerPCCPU {
     const st = this.state;
     const gpr = st.gpr, crf = st.crf, spr = st.spr, msr = st.msr;
     const startCount = st.insnCount;
-    const dv = this.dv, ramSize = this.ramSize;
+    const dv = this.dv, ram = this.ram, codeBits = ram.codePages;
+    const mmu = this.mmu, tagHi = mmu.tagHi, tagLo = mmu.tagLo, rpn = mmu.rpn;
     const msrLo = msr[1];
     const sf = msr[0] < 0;
     const le = (msrLo & MSR_LE_BIT) !== 0;
@@ -1086,35 +1194,32 @@ export class PowerPCCPU {
     this.le = le;
     this.dr = !realData;
     this.pr = pr;
+    // TLB tables (mmu.ts) the inline data paths look up for this context.
+    const ldT = tlbTable(ACC_LOAD, realData, pr), stT = tlbTable(ACC_STORE, realData, pr);
+    const sprRd = pr ? FAST_U_READ : FAST_S_READ, sprWr = pr ? FAST_U_WRITE : FAST_S_WRITE;
+    const sfHi = sf ? -1 : 0;
+    // Byte offsets of the high and low words of a doubleword in memory.
+    const hiOff = le ? 4 : 0, loOff = le ? 0 : 4;
     let pcHi = sf ? st.nip[0] : 0;
     let pcLo = st.nip[1];
     let executed = 0;
-    let base = 0, idx = 0;
 
-    try {
     outer: for (;;) {
-      // Fetch the code page for pc (real mode: top 4 EA bits ignored).
-      let pp: number;
-      if (!ir) pp = (pcHi & 0x0fffffff) === 0 ? (pcLo >>> TARGET_PAGE_BITS) : 0x7fffffff;
-      else {
-        const ra = this.mmu.xlate(pcHi, pcLo, ACC_FETCH, pr);
-        if (ra === XLATE_FAULT) {
-          executed++;
-          this.mmuFault(pcHi, pcLo);
-          break outer;
-        }
-        pp = ra < 0 ? 0x7fffffff : ra >>> TARGET_PAGE_BITS;
-      }
-      const page = this.codePage(pp, le);
+      const pp = this.fetchPage(pcHi, pcLo, ir, pr);
+      const page = pp === -1 ? this.faultPage : this.codePage(pp, le);
+      // A fetch fault is delivered (and counted) even when the budget is used up.
+      const faultLimit = executed + 1;
+      const lim = pp === -1 ? faultLimit : limit;
       const ids = page.ids, words = page.words;
-      base = pcLo & ~0xfff;
-      const physBase = pp << TARGET_PAGE_BITS;
-      this.curPage = page === this.nullPage ? -1 : pp;
+      const base = pcLo & ~0xfff;
+      this.execPage = page;
+      this.execPhys = pp << TARGET_PAGE_BITS;
+      this.curPage = page === this.nullPage || page === this.faultPage ? -1 : pp;
       this.codeStale = false;
-      idx = (pcLo & 0xfff) >>> 2;
+      let idx = (pcLo & 0xfff) >>> 2;
 
       for (;;) {
-        if (executed >= limit) {
+        if (executed >= lim) {
           st.nip[0] = pcHi; st.nip[1] = (base + (idx << 2)) | 0;
           break outer;
         }
@@ -1122,94 +1227,45 @@ export class PowerPCCPU {
         const w = words[idx];
         executed++;
 
+        // Common forms of frequent instructions. A case either completes the instruction and
+        // continues, or breaks out of the switch before changing any state; full() then
+        // executes the instruction in its general form.
         switch (id) {
-          case Op.undecoded: {
-            // First execution of this slot: fetch and decode, then dispatch again.
-            const w0 = dv.getInt32(physBase + (idx << 2), le);
-            words[idx] = w0;
-            ids[idx] = opOf(w0);
+          case Op.pageEnd: {
             executed -= 1;
-            continue;
+            const s = (base >>> 0) + 4096;
+            pcLo = s | 0;
+            pcHi = (pcHi + (s >= TWO32 ? 1 : 0)) & sfHi;
+            continue outer;
           }
-          // ---------------------------------------------------------------- arithmetic, compare, logical
-          case Op.addi: {
-            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
-            if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
-            else {
-              const aL = gpr[ra + 1], lo = (aL + si) | 0;
-              gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
-              gpr[rt + 1] = lo;
-            }
-            idx++; continue;
-          }
-          case Op.addis: {
-            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = w << 16;
-            if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
-            else {
-              const aL = gpr[ra + 1], lo = (aL + si) | 0;
-              gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
-              gpr[rt + 1] = lo;
-            }
+          case Op.addi: case Op.addis: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const s0 = (w << 16) >> 16, s1 = w << 16, si = id === Op.addi ? s0 : s1;
+            const m = ((ra + 62) << 25) >> 31; // RA|0
+            const aL = gpr[ra + 1] & m, lo = (aL + si) | 0;
+            gpr[rt] = ((gpr[ra] & m) + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+            gpr[rt + 1] = lo;
             idx++; continue;
           }
           case Op.add: {
+            if (w & 0x401) break;
             const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
-            const lo = (aL + bL) | 0, hi = (aH + bH + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (w & 0x400) setOv(spr, sf ? ((aH ^ hi) & (bH ^ hi)) < 0 : ((aL ^ lo) & (bL ^ lo)) < 0);
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            const aL = gpr[ra + 1], lo = (aL + gpr[rb + 1]) | 0;
+            gpr[rt] = (gpr[ra] + gpr[rb] + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0; gpr[rt + 1] = lo;
             idx++; continue;
           }
           case Op.subf: {
+            if (w & 0x401) break;
             const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
-            const lo = (bL - aL) | 0, hi = (bH - aH - ((bL >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (w & 0x400) setOv(spr, sf ? ((hi ^ bH) & (aH ^ bH)) < 0 : ((lo ^ bL) & (aL ^ bL)) < 0);
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            const aL = gpr[ra + 1], bL = gpr[rb + 1];
+            gpr[rt] = (gpr[rb] - gpr[ra] - ((bL >>> 0) < (aL >>> 0) ? 1 : 0)) | 0; gpr[rt + 1] = (bL - aL) | 0;
             idx++; continue;
           }
           case Op.neg: {
+            if (w & 0x401) break;
             const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const aH = gpr[ra], aL = gpr[ra + 1];
-            const lo = -aL | 0, hi = (~aH + (aL === 0 ? 1 : 0)) | 0;
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (w & 0x400) setOv(spr, sf ? (hi & aH) < 0 : (lo & aL) < 0);
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
-            idx++; continue;
-          }
-          case Op.addic: case Op.addic_: case Op.subfic: {
-            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
-            const sub = id === Op.subfic;
-            const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
-            add64(aH, aL, si >> 31, si, sub ? 1 : 0);
-            const hi = R[0], lo = R[1];
-            setCa(spr, sf ? R[2] : (hi ^ aH ^ (si >> 31)) & 1);
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (id === Op.addic_) cr0(crf, spr, hi, lo, sf);
-            idx++; continue;
-          }
-          case Op.addc: case Op.adde: case Op.subfc: case Op.subfe:
-          case Op.addze: case Op.addme: case Op.subfze: case Op.subfme: {
-            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const sub = id === Op.subfc || id === Op.subfe || id === Op.subfze || id === Op.subfme;
-            const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
-            let bH: number, bL: number;
-            if (id === Op.addze || id === Op.subfze) { bH = 0; bL = 0; }
-            else if (id === Op.addme || id === Op.subfme) { bH = -1; bL = -1; }
-            else { bH = gpr[rb]; bL = gpr[rb + 1]; }
-            const cin = id === Op.addc ? 0 : id === Op.subfc ? 1 : getCa(spr);
-            add64(aH, aL, bH, bL, cin);
-            const hi = R[0], lo = R[1];
-            setCa(spr, sf ? R[2] : (hi ^ aH ^ bH) & 1);
-            if (w & 0x400) {
-              // QEMU: add forms ov = (res^b) & ~(a^b); subtract forms use the un-inverted RA:
-              // ov = (res^b) & (ra^b); both are "operands agree in sign, result differs".
-              setOv(spr, sf ? ((hi ^ bH) & ~(aH ^ bH)) < 0 : ((lo ^ bL) & ~(aL ^ bL)) < 0);
-            }
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            const aL = gpr[ra + 1];
+            gpr[rt] = (~gpr[ra] + (aL === 0 ? 1 : 0)) | 0; gpr[rt + 1] = -aL | 0;
             idx++; continue;
           }
           case Op.mulli: {
@@ -1219,70 +1275,72 @@ export class PowerPCCPU {
             idx++; continue;
           }
           case Op.mullw: {
-            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const a = gpr[ra + 1], b = gpr[rb + 1];
-            const lo = Math.imul(a, b), hi = mulhs32(a, b);
-            gpr[rt] = hi; gpr[rt + 1] = lo;
-            if (w & 0x400) setOv(spr, hi !== lo >> 31);
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            if (w & 0x401) break;
+            const rt = (w >>> 20) & 62, a = gpr[((w >>> 15) & 62) + 1], b = gpr[((w >>> 10) & 62) + 1];
+            gpr[rt + 1] = Math.imul(a, b); gpr[rt] = mulhs32(a, b);
             idx++; continue;
           }
           case Op.mulld: {
+            if (w & 0x401) break;
             const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
-            if (w & 0x400) {
-              mulhs64(aH, aL, bH, bL);
-              const ph = R[0], pl = R[1];
-              mul64(aH, aL, bH, bL);
-              setOv(spr, ph !== R[0] >> 31 || pl !== R[0] >> 31);
-            } else mul64(aH, aL, bH, bL);
+            mul64(gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
             gpr[rt] = R[0]; gpr[rt + 1] = R[1];
-            if (w & 1) cr0(crf, spr, R[0], R[1], sf);
             idx++; continue;
           }
           case Op.cmpi: {
-            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
-            if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], si >> 31, si);
-            else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], si >> 31, si);
-            idx++; continue;
-          }
-          case Op.cmpli: {
-            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, ui = w & 0xffff;
-            if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], 0, ui);
-            else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, ui);
+            // L=0 compares the sign-extended low words.
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, l = (w << 10) >> 31;
+            const aL = gpr[ra + 1], aH = (gpr[ra] & l) | ((aL >> 31) & ~l);
+            const bL = (w << 16) >> 16, bH = bL >> 31;
+            crf[bf] = cmpSig(aH, aL, bH, bL) | (spr[XER_LO] >>> 31);
             idx++; continue;
           }
           case Op.cmp: {
-            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
-            else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], gpr[rb + 1] >> 31, gpr[rb + 1]);
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62, l = (w << 10) >> 31;
+            const aL = gpr[ra + 1], aH = (gpr[ra] & l) | ((aL >> 31) & ~l);
+            const bL = gpr[rb + 1], bH = (gpr[rb] & l) | ((bL >> 31) & ~l);
+            crf[bf] = cmpSig(aH, aL, bH, bL) | (spr[XER_LO] >>> 31);
+            idx++; continue;
+          }
+          case Op.cmpli: {
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, l = (w << 10) >> 31;
+            crf[bf] = cmpUns(gpr[ra] & l, gpr[ra + 1], 0, w & 0xffff) | (spr[XER_LO] >>> 31);
             idx++; continue;
           }
           case Op.cmpl: {
-            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
-            else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, gpr[rb + 1]);
+            const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62, l = (w << 10) >> 31;
+            crf[bf] = cmpUns(gpr[ra] & l, gpr[ra + 1], gpr[rb] & l, gpr[rb + 1]) | (spr[XER_LO] >>> 31);
             idx++; continue;
           }
-          case Op.and: case Op.andc: case Op.or: case Op.orc: case Op.xor: case Op.nand: case Op.nor: case Op.eqv: {
+          case Op.and: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const sH = gpr[rs], sL = gpr[rs + 1], bH = gpr[rb], bL = gpr[rb + 1];
-            let hi: number, lo: number;
-            switch (id) {
-              case Op.and: hi = sH & bH; lo = sL & bL; break;
-              case Op.andc: hi = sH & ~bH; lo = sL & ~bL; break;
-              case Op.or:
-                hi = sH | bH; lo = sL | bL;
-                if (rs === ra && rs === rb && (w & 1) === 0 && rs !== 0) this.orHint(rs >> 1, pr);
-                break;
-              case Op.orc: hi = sH | ~bH; lo = sL | ~bL; break;
-              case Op.xor: hi = sH ^ bH; lo = sL ^ bL; break;
-              case Op.nand: hi = ~(sH & bH); lo = ~(sL & bL); break;
-              case Op.nor: hi = ~(sH | bH); lo = ~(sL | bL); break;
-              default: hi = ~(sH ^ bH); lo = ~(sL ^ bL); break;
-            }
-            gpr[ra] = hi; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            gpr[ra] = gpr[rs] & gpr[rb]; gpr[ra + 1] = gpr[rs + 1] & gpr[rb + 1];
+            idx++; continue;
+          }
+          case Op.andc: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            gpr[ra] = gpr[rs] & ~gpr[rb]; gpr[ra + 1] = gpr[rs + 1] & ~gpr[rb + 1];
+            idx++; continue;
+          }
+          case Op.or: {
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            // Record form and `or rX,rX,rX` (priority hints) take the general path.
+            if ((w & 1) !== 0 || ((rs ^ ra) | (rs ^ rb)) === 0) break;
+            gpr[ra] = gpr[rs] | gpr[rb]; gpr[ra + 1] = gpr[rs + 1] | gpr[rb + 1];
+            idx++; continue;
+          }
+          case Op.xor: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            gpr[ra] = gpr[rs] ^ gpr[rb]; gpr[ra + 1] = gpr[rs + 1] ^ gpr[rb + 1];
+            idx++; continue;
+          }
+          case Op.nor: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+            gpr[ra] = ~(gpr[rs] | gpr[rb]); gpr[ra + 1] = ~(gpr[rs + 1] | gpr[rb + 1]);
             idx++; continue;
           }
           case Op.ori: {
@@ -1305,354 +1363,1043 @@ export class PowerPCCPU {
             gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] ^ (w << 16);
             idx++; continue;
           }
-          case Op.andi_: case Op.andis_: {
+          case Op.andi_: {
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const lo = gpr[rs + 1] & (id === Op.andi_ ? w & 0xffff : w << 16);
+            const lo = gpr[rs + 1] & (w & 0xffff);
             gpr[ra] = 0; gpr[ra + 1] = lo;
-            cr0(crf, spr, 0, lo, sf);
+            // CR0 as cr0() for a zero high word: negative only when !sf.
+            const z = ((lo | -lo) >>> 31) ^ 1, neg = (lo >>> 31) & ~sfHi;
+            crf[0] = (z !== 0 ? 2 : neg !== 0 ? 8 : 4) | (spr[XER_LO] >>> 31);
             idx++; continue;
           }
-          case Op.extsb: case Op.extsh: case Op.extsw: {
+          case Op.andis_: {
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const v = gpr[rs + 1];
-            const lo = id === Op.extsb ? (v << 24) >> 24 : id === Op.extsh ? (v << 16) >> 16 : v;
+            const lo = gpr[rs + 1] & (w << 16);
+            gpr[ra] = 0; gpr[ra + 1] = lo;
+            // CR0 as cr0() for a zero high word: negative only when !sf.
+            const z = ((lo | -lo) >>> 31) ^ 1, neg = (lo >>> 31) & ~sfHi;
+            crf[0] = (z !== 0 ? 2 : neg !== 0 ? 8 : 4) | (spr[XER_LO] >>> 31);
+            idx++; continue;
+          }
+          case Op.extsb: {
+            if (w & 1) break;
+            const lo = (gpr[((w >>> 20) & 62) + 1] << 24) >> 24, ra = (w >>> 15) & 62;
             gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+            idx++; continue;
+          }
+          case Op.extsh: {
+            if (w & 1) break;
+            const lo = (gpr[((w >>> 20) & 62) + 1] << 16) >> 16, ra = (w >>> 15) & 62;
+            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
+            idx++; continue;
+          }
+          case Op.extsw: {
+            if (w & 1) break;
+            const lo = (gpr[((w >>> 20) & 62) + 1] << 0) >> 0, ra = (w >>> 15) & 62;
+            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
             idx++; continue;
           }
           case Op.cntlzw: {
-            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const n = Math.clz32(gpr[rs + 1]);
-            gpr[ra] = 0; gpr[ra + 1] = n;
-            if (w & 1) cr0(crf, spr, 0, n, sf);
+            if (w & 1) break;
+            const ra = (w >>> 15) & 62;
+            gpr[ra] = 0; gpr[ra + 1] = Math.clz32(gpr[((w >>> 20) & 62) + 1]);
             idx++; continue;
           }
           case Op.cntlzd: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
             const n = cntlz64(gpr[rs], gpr[rs + 1]);
             gpr[ra] = 0; gpr[ra + 1] = n;
-            if (w & 1) cr0(crf, spr, 0, n, sf);
             idx++; continue;
           }
           case Op.isel: {
             const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62, bc = (w >>> 6) & 31;
-            if (crBit(crf, bc)) {
-              if (ra === 0) { gpr[rt] = 0; gpr[rt + 1] = 0; } else { gpr[rt] = gpr[ra]; gpr[rt + 1] = gpr[ra + 1]; }
-            } else { gpr[rt] = gpr[rb]; gpr[rt + 1] = gpr[rb + 1]; }
+            const m = 0 - ((crf[bc >> 2] >> (3 - (bc & 3))) & 1), z = (((ra + 62) << 25) >> 31) & m;
+            gpr[rt] = (gpr[ra] & z) | (gpr[rb] & ~m); gpr[rt + 1] = (gpr[ra + 1] & z) | (gpr[rb + 1] & ~m);
             idx++; continue;
           }
-          // ---------------------------------------------------------------- rotate and shift
-          case Op.rlwinm: case Op.rlwnm: case Op.rlwimi: {
+          case Op.rlwinm: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const mb = (w >>> 6) & 31, me = (w >>> 1) & 31;
-            const n = id === Op.rlwnm ? gpr[((w >>> 10) & 62) + 1] & 31 : (w >>> 11) & 31;
+            const mb = (w >>> 6) & 31, me = (w >>> 1) & 31, n = (w >>> 11) & 31;
             const v = gpr[rs + 1];
-            const rot = n === 0 ? v : (v << n) | (v >>> (32 - n));
-            const m = mask32(mb, me);
-            let hi: number, lo: number;
-            if (id === Op.rlwimi) {
-              lo = (rot & m) | (gpr[ra + 1] & ~m);
-              hi = mb > me ? rot : gpr[ra];
-            } else {
-              lo = rot & m;
-              hi = mb > me ? rot : 0;
-            }
-            gpr[ra] = hi; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
+            const rot = (v << n) | (v >>> ((32 - n) & 31));
+            const m = mask32(mb, me), wrap = mb > me ? -1 : 0;
+            gpr[ra + 1] = (rot & m);
+            gpr[ra] = rot & wrap;
             idx++; continue;
           }
-          case Op.rldicl: case Op.rldicr: case Op.rldic: case Op.rldimi: case Op.rldcl: case Op.rldcr: {
+          case Op.rlwimi: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const m6 = ((w >>> 6) & 31) | (w & 0x20);
-            let sh: number;
-            if (id === Op.rldcl || id === Op.rldcr) sh = gpr[((w >>> 10) & 62) + 1] & 63;
-            else sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
-            switch (id) {
-              case Op.rldicl: case Op.rldcl: mask64(m6, 63); break;
-              case Op.rldicr: case Op.rldcr: mask64(0, m6); break;
-              default: mask64(m6, 63 - sh); break;
-            }
+            const mb = (w >>> 6) & 31, me = (w >>> 1) & 31, n = (w >>> 11) & 31;
+            const v = gpr[rs + 1];
+            const rot = (v << n) | (v >>> ((32 - n) & 31));
+            const m = mask32(mb, me), wrap = mb > me ? -1 : 0;
+            gpr[ra + 1] = (rot & m) | (gpr[ra + 1] & ~m);
+            gpr[ra] = (rot & wrap) | (gpr[ra] & ~wrap);
+            idx++; continue;
+          }
+          case Op.rldicl: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const m6 = ((w >>> 6) & 31) | (w & 0x20), sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+            mask64(m6, 63);
             const mH = R[0], mL = R[1];
             rotl64(gpr[rs], gpr[rs + 1], sh);
-            let hi = R[0] & mH, lo = R[1] & mL;
-            if (id === Op.rldimi) { hi |= gpr[ra] & ~mH; lo |= gpr[ra + 1] & ~mL; }
+            const hi = R[0] & mH, lo = R[1] & mL;
             gpr[ra] = hi; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, hi, lo, sf);
             idx++; continue;
           }
-          case Op.slw: case Op.srw: {
-            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
-            const n = gpr[rb + 1] & 63;
-            const v = gpr[rs + 1];
-            const lo = n & 32 ? 0 : id === Op.slw ? v << n : (v >>> n) | 0;
-            gpr[ra] = 0; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, 0, lo, sf);
-            idx++; continue;
-          }
-          case Op.sraw: case Op.srawi: {
+          case Op.rldicr: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            const v = gpr[rs + 1];
-            let lo: number, ca: number;
-            const n = id === Op.srawi ? (w >>> 11) & 31 : gpr[((w >>> 10) & 62) + 1] & 63;
-            if (n & 32) { lo = v >> 31; ca = lo !== 0 ? 1 : 0; }
-            else if (n === 0) { lo = v; ca = 0; }
-            else { lo = v >> n; ca = v < 0 && (v << (32 - n)) !== 0 ? 1 : 0; }
-            setCa(spr, ca);
-            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
-            if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+            const m6 = ((w >>> 6) & 31) | (w & 0x20), sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+            mask64(0, m6);
+            const mH = R[0], mL = R[1];
+            rotl64(gpr[rs], gpr[rs + 1], sh);
+            const hi = R[0] & mH, lo = R[1] & mL;
+            gpr[ra] = hi; gpr[ra + 1] = lo;
             idx++; continue;
           }
-          case Op.sld: case Op.srd: case Op.srad: case Op.sradi: {
+          case Op.rldic: {
+            if (w & 1) break;
             const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
-            if (id === Op.sradi) {
-              sar64(gpr[rs], gpr[rs + 1], ((w >>> 11) & 31) | ((w << 4) & 0x20));
-              setCa(spr, R[2]);
-            } else {
-              const n = gpr[((w >>> 10) & 62) + 1] & 127;
-              if (id === Op.sld) shl64(gpr[rs], gpr[rs + 1], n);
-              else if (id === Op.srd) shr64(gpr[rs], gpr[rs + 1], n);
-              else { sar64(gpr[rs], gpr[rs + 1], n); setCa(spr, R[2]); }
-            }
+            const m6 = ((w >>> 6) & 31) | (w & 0x20), sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+            mask64(m6, 63 - sh);
+            const mH = R[0], mL = R[1];
+            rotl64(gpr[rs], gpr[rs + 1], sh);
+            const hi = R[0] & mH, lo = R[1] & mL;
+            gpr[ra] = hi; gpr[ra + 1] = lo;
+            idx++; continue;
+          }
+          case Op.rldimi: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const m6 = ((w >>> 6) & 31) | (w & 0x20), sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+            mask64(m6, 63 - sh);
+            const mH = R[0], mL = R[1];
+            rotl64(gpr[rs], gpr[rs + 1], sh);
+            const hi = (R[0] & mH) | (gpr[ra] & ~mH), lo = (R[1] & mL) | (gpr[ra + 1] & ~mL);
+            gpr[ra] = hi; gpr[ra + 1] = lo;
+            idx++; continue;
+          }
+          case Op.slw: {
+            if (w & 1) break;
+            const ra = (w >>> 15) & 62, n = gpr[((w >>> 10) & 62) + 1], v = gpr[((w >>> 20) & 62) + 1];
+            gpr[ra] = 0; gpr[ra + 1] = (v << (n & 31)) & ~((n << 26) >> 31);
+            idx++; continue;
+          }
+          case Op.srw: {
+            if (w & 1) break;
+            const ra = (w >>> 15) & 62, n = gpr[((w >>> 10) & 62) + 1], v = gpr[((w >>> 20) & 62) + 1];
+            gpr[ra] = 0; gpr[ra + 1] = (v >>> (n & 31)) & ~((n << 26) >> 31);
+            idx++; continue;
+          }
+          case Op.sld: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            shl64(gpr[rs], gpr[rs + 1], gpr[((w >>> 10) & 62) + 1] & 127);
             gpr[ra] = R[0]; gpr[ra + 1] = R[1];
-            if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+            idx++; continue;
+          }
+          case Op.srd: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            shr64(gpr[rs], gpr[rs + 1], gpr[((w >>> 10) & 62) + 1] & 127);
+            gpr[ra] = R[0]; gpr[ra + 1] = R[1];
+            idx++; continue;
+          }
+          case Op.sradi: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            sar64(gpr[rs], gpr[rs + 1], ((w >>> 11) & 31) | ((w << 4) & 0x20));
+            spr[XER_LO] = (spr[XER_LO] & ~XER_CA) | (R[2] << 29);
+            gpr[ra] = R[0]; gpr[ra + 1] = R[1];
+            idx++; continue;
+          }
+          case Op.srawi: {
+            if (w & 1) break;
+            const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            const v = gpr[rs + 1], n = (w >>> 11) & 31;
+            const lost = v & ~(-1 << n);
+            const lo = v >> n;
+            spr[XER_LO] = (spr[XER_LO] & ~XER_CA) | ((v >>> 31) & ((lost | -lost) >>> 31)) << 29;
+            gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
             idx++; continue;
           }
           // ---------------------------------------------------------------- branches
           case Op.b: {
+            if (w & 2) break;
             const cia = (base + (idx << 2)) | 0;
             const li = (w << 6) >> 6 & ~3;
-            let tHi: number, tLo: number;
-            if (w & 2) { tHi = li >> 31; tLo = li; }
-            else { const s = (cia >>> 0) + li; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
-            if (!sf) tHi = 0;
-            if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+            const s = (cia >>> 0) + li;
+            const tLo = s | 0, tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) & sfHi;
+            if (w & 1) { spr[LR_HI] = (pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0)) & sfHi; spr[LR_LO] = (cia + 4) | 0; }
             spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
-            if (tHi === pcHi && (tLo & ~0xfff) === base) { idx = (tLo & 0xfff) >>> 2; continue; }
+            idx = (tLo & 0xfff) >>> 2;
+            if (tHi === pcHi && (tLo & ~0xfff) === base) continue;
             pcHi = tHi; pcLo = tLo;
             continue outer;
           }
-          case Op.bc: case Op.bclr: case Op.bcctr: {
+          case Op.bc: case Op.bclr: {
+            // Absolute bc and the CTR-decrementing forms of bclr take the general path.
             const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
+            if ((w & 2) !== 0 && id === Op.bc) break;
+            if ((bo & 4) === 0 && id === Op.bclr) break;
             const cia = (base + (idx << 2)) | 0;
-            let tHi = 0, tLo = 0;
-            if (id === Op.bclr) { tHi = spr[LR_HI]; tLo = spr[LR_LO] & ~3; }
-            else if (id === Op.bcctr) { tHi = spr[CTR_HI]; tLo = spr[CTR_LO] & ~3; }
-            if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+            const lrHi = spr[LR_HI], lrLo = spr[LR_LO];
+            if (w & 1) { spr[LR_HI] = (pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0)) & sfHi; spr[LR_LO] = (cia + 4) | 0; }
             let taken = true;
             if ((bo & 4) === 0) {
               const cH = spr[CTR_HI], cL = spr[CTR_LO];
-              if (id === Op.bcctr) {
-                // Book3S 2.x "test and decrement" form (QEMU): test CTR first, then decrement.
-                const z = sf ? (cH | cL) === 0 : cL === 0;
-                taken = (bo & 2) ? z : !z;
-                spr[CTR_LO] = (cL - 1) | 0; spr[CTR_HI] = (cH - (cL === 0 ? 1 : 0)) | 0;
-              } else {
-                const nL = (cL - 1) | 0, nH = (cH - (cL === 0 ? 1 : 0)) | 0;
-                spr[CTR_LO] = nL; spr[CTR_HI] = nH;
-                const z = sf ? (nH | nL) === 0 : nL === 0;
-                taken = (bo & 2) ? z : !z;
-              }
+              const nL = (cL - 1) | 0, nH = (cH - (cL === 0 ? 1 : 0)) | 0;
+              spr[CTR_LO] = nL; spr[CTR_HI] = nH;
+              const z = (nL | (nH & sfHi)) === 0;
+              taken = (bo & 2) ? z : !z;
             }
             if (taken && (bo & 0x10) === 0) {
               const bit = (crf[bi >> 2] >> (3 - (bi & 3))) & 1;
-              taken = (bo & 8) ? bit !== 0 : bit === 0;
+              taken = bit === ((bo >>> 3) & 1);
             }
             if (!taken) { idx++; continue; }
             spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+            let tHi: number, tLo: number;
             if (id === Op.bc) {
-              const bd = (w << 16) >> 16 & ~3;
-              if (w & 2) { tHi = bd >> 31; tLo = bd; }
-              else { const s = (cia >>> 0) + bd; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
-            }
-            if (!sf) tHi = 0;
-            if (tHi === pcHi && (tLo & ~0xfff) === base) { idx = (tLo & 0xfff) >>> 2; continue; }
+              const s = (cia >>> 0) + ((w << 16) >> 16 & ~3);
+              tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) & sfHi;
+            } else { tHi = lrHi & sfHi; tLo = lrLo & ~3; }
+            idx = (tLo & 0xfff) >>> 2;
+            if (tHi === pcHi && (tLo & ~0xfff) === base) continue;
             pcHi = tHi; pcLo = tLo;
             continue outer;
           }
-          case Op.pageEnd: {
-            executed -= 1;
-            const s = (base >>> 0) + 4096;
-            pcLo = s | 0;
-            pcHi = sf ? (pcHi + (s >= TWO32 ? 1 : 0)) | 0 : 0;
+          case Op.bcctr: {
+            const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
+            if ((bo & 4) === 0) break;
+            const cia = (base + (idx << 2)) | 0;
+            const tHi = spr[CTR_HI] & sfHi, tLo = spr[CTR_LO] & ~3;
+            const bit = (crf[bi >> 2] >> (3 - (bi & 3))) & 1;
+            if (w & 1) { spr[LR_HI] = (pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0)) & sfHi; spr[LR_LO] = (cia + 4) | 0; }
+            if ((bo & 0x10) === 0 && bit !== ((bo >>> 3) & 1)) { idx++; continue; }
+            spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+            idx = (tLo & 0xfff) >>> 2;
+            if (tHi === pcHi && (tLo & ~0xfff) === base) continue;
+            pcHi = tHi; pcLo = tLo;
             continue outer;
           }
-          // ---------------------------------------------------------------- loads
+          // ---------------------------------------------------------------- loads and stores
+          // The inline paths handle an access within one 4K page whose translation is in the
+          // TLB; stores also need a page that holds no decoded code while dirty logging is off.
           case Op.lwz: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
             const rt = (w >>> 20) & 62;
-            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
-            const a = EA[1] >>> 0;
-            gpr[rt] = 0;
-            gpr[rt + 1] = realData && (EA[0] & 0x0fffffff) === 0 && a + 4 <= ramSize ? dv.getInt32(a, le) : this.ld32();
+            const v = dv.getInt32(a, le); gpr[rt] = 0; gpr[rt + 1] = v;
             idx++; continue;
           }
-          case Op.lbz: case Op.lhz: case Op.lha: {
+          case Op.lwzx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
             const rt = (w >>> 20) & 62;
-            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
-            const v = id === Op.lbz ? this.ld8() : id === Op.lhz ? this.ld16() : (this.ld16() << 16) >> 16;
-            gpr[rt] = id === Op.lha ? v >> 31 : 0; gpr[rt + 1] = v;
+            const v = dv.getInt32(a, le); gpr[rt] = 0; gpr[rt + 1] = v;
             idx++; continue;
           }
-          case Op.lbzu: case Op.lhzu: case Op.lhau: case Op.lwzu: {
-            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
-            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaD(gpr, ra, (w << 16) >> 16, sf);
-            const v = id === Op.lwzu ? this.ld32() : id === Op.lbzu ? this.ld8() : id === Op.lhzu ? this.ld16() : (this.ld16() << 16) >> 16;
-            gpr[2 * rt] = id === Op.lhau ? v >> 31 : 0; gpr[2 * rt + 1] = v;
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
-            idx++; continue;
-          }
-          case Op.lbzx: case Op.lhzx: case Op.lhax: case Op.lwzx: case Op.lwax: case Op.lhbrx: case Op.lwbrx: {
+          case Op.lbz: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 1 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
             const rt = (w >>> 20) & 62;
-            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
-            let v: number, hi = 0;
-            switch (id) {
-              case Op.lbzx: v = this.ld8(); break;
-              case Op.lhzx: v = this.ld16(); break;
-              case Op.lhax: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
-              case Op.lwzx: v = this.ld32(); break;
-              case Op.lwax: v = this.ld32(); hi = v >> 31; break;
-              case Op.lhbrx: v = this.ld16r(); break;
-              default: v = this.ld32r(); break;
-            }
-            gpr[rt] = hi; gpr[rt + 1] = v;
+            gpr[rt] = 0; gpr[rt + 1] = dv.getUint8(a);
             idx++; continue;
           }
-          case Op.lbzux: case Op.lhzux: case Op.lhaux: case Op.lwzux: case Op.lwaux: {
-            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
-            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaX(gpr, ra, (w >>> 11) & 31, sf);
-            let v: number, hi = 0;
-            switch (id) {
-              case Op.lbzux: v = this.ld8(); break;
-              case Op.lhzux: v = this.ld16(); break;
-              case Op.lhaux: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
-              case Op.lwzux: v = this.ld32(); break;
-              default: v = this.ld32(); hi = v >> 31; break;
-            }
-            gpr[2 * rt] = hi; gpr[2 * rt + 1] = v;
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
-            idx++; continue;
-          }
-          case Op.ld: case Op.lwa: {
+          case Op.lbzx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 1 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
             const rt = (w >>> 20) & 62;
-            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16 & ~3, sf);
-            const a = EA[1] >>> 0;
-            if (id === Op.ld && realData && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
-              if (le) { gpr[rt + 1] = dv.getInt32(a, true); gpr[rt] = dv.getInt32(a + 4, true); }
-              else { gpr[rt] = dv.getInt32(a, false); gpr[rt + 1] = dv.getInt32(a + 4, false); }
-            } else if (id === Op.ld) this.ld64(gpr, rt, false);
-            else { const v = this.ld32(); gpr[rt] = v >> 31; gpr[rt + 1] = v; }
+            gpr[rt] = 0; gpr[rt + 1] = dv.getUint8(a);
+            idx++; continue;
+          }
+          case Op.lhz: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 2 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const rt = (w >>> 20) & 62;
+            gpr[rt] = 0; gpr[rt + 1] = dv.getUint16(a, le);
+            idx++; continue;
+          }
+          case Op.lhzx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 2 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const rt = (w >>> 20) & 62;
+            gpr[rt] = 0; gpr[rt + 1] = dv.getUint16(a, le);
+            idx++; continue;
+          }
+          case Op.lha: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 2 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const rt = (w >>> 20) & 62;
+            const v = dv.getInt16(a, le); gpr[rt] = v >> 31; gpr[rt + 1] = v;
+            idx++; continue;
+          }
+          case Op.ld: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16 & ~3)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const rt = (w >>> 20) & 62;
+            gpr[rt] = dv.getInt32(a + hiOff, le); gpr[rt + 1] = dv.getInt32(a + loOff, le);
+            idx++; continue;
+          }
+          case Op.ldx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const rt = (w >>> 20) & 62;
+            gpr[rt] = dv.getInt32(a + hiOff, le); gpr[rt + 1] = dv.getInt32(a + loOff, le);
+            idx++; continue;
+          }
+          case Op.lwzu: {
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            if (ra === 0 || ra === rt) break;
+            const eb = ra, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            const v = dv.getInt32(a, le); gpr[rt] = 0; gpr[rt + 1] = v;
+            gpr[ra] = hi; gpr[ra + 1] = lo;
             idx++; continue;
           }
           case Op.ldu: {
-            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
-            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
-            const a = EA[1] >>> 0;
-            if (realData && (EA[0] & 0x0fffffff) === 0 && a + 8 <= ramSize) {
-              if (le) { gpr[2 * rt + 1] = dv.getInt32(a, true); gpr[2 * rt] = dv.getInt32(a + 4, true); }
-              else { gpr[2 * rt] = dv.getInt32(a, false); gpr[2 * rt + 1] = dv.getInt32(a + 4, false); }
-            } else this.ld64(gpr, 2 * rt, false);
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+            const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+            if (ra === 0 || ra === rt) break;
+            const eb = ra, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16 & ~3)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = ldT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)) !== 0) break;
+            const a = rpn[ti] * 4096 + off;
+            gpr[rt] = dv.getInt32(a + hiOff, le); gpr[rt + 1] = dv.getInt32(a + loOff, le);
+            gpr[ra] = hi; gpr[ra + 1] = lo;
             idx++; continue;
           }
-          case Op.ldx: case Op.ldbrx: {
-            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
-            this.ld64(gpr, (w >>> 20) & 62, id === Op.ldbrx);
-            idx++; continue;
-          }
-          case Op.ldux: {
-            const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
-            if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaX(gpr, ra, (w >>> 11) & 31, sf);
-            this.ld64(gpr, 2 * rt, false);
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
-            idx++; continue;
-          }
-          // ---------------------------------------------------------------- stores, cache hints, barriers
-          case Op.stb: case Op.sth: case Op.stw: {
+          case Op.stw: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
             const rs = (w >>> 20) & 62;
-            eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
-            if (id === Op.stw) this.st32(gpr[rs + 1], false);
-            else if (id === Op.stb) this.st8(gpr[rs + 1] & 0xff);
-            else this.st16(gpr[rs + 1], false);
-            idx++;
-            if (this.codeStale) { st.nip[0] = pcHi; st.nip[1] = (base + (idx << 2)) | 0; pcLo = st.nip[1]; continue outer; }
-            continue;
+            dv.setInt32(a, gpr[rs + 1], le);
+            idx++; continue;
           }
-          case Op.stbu: case Op.sthu: case Op.stwu: {
-            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
-            if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaD(gpr, ra, (w << 16) >> 16, sf);
-            if (id === Op.stwu) this.st32(gpr[rs + 1], false);
-            else if (id === Op.stbu) this.st8(gpr[rs + 1] & 0xff);
-            else this.st16(gpr[rs + 1], false);
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
-            idx++;
-            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
-            continue;
-          }
-          case Op.stbx: case Op.sthx: case Op.stwx: case Op.sthbrx: case Op.stwbrx: case Op.stdx: case Op.stdbrx: {
+          case Op.stwx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
             const rs = (w >>> 20) & 62;
-            eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
-            switch (id) {
-              case Op.stbx: this.st8(gpr[rs + 1] & 0xff); break;
-              case Op.sthx: this.st16(gpr[rs + 1], false); break;
-              case Op.stwx: this.st32(gpr[rs + 1], false); break;
-              case Op.sthbrx: this.st16(gpr[rs + 1], true); break;
-              case Op.stwbrx: this.st32(gpr[rs + 1], true); break;
-              case Op.stdx: this.st64(gpr[rs], gpr[rs + 1], false); break;
-              default: this.st64(gpr[rs], gpr[rs + 1], true); break;
-            }
-            idx++;
-            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
-            continue;
+            dv.setInt32(a, gpr[rs + 1], le);
+            idx++; continue;
           }
-          case Op.stbux: case Op.sthux: case Op.stwux: case Op.stdux: {
-            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
-            if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaX(gpr, ra, (w >>> 11) & 31, sf);
-            if (id === Op.stbux) this.st8(gpr[rs + 1] & 0xff);
-            else if (id === Op.sthux) this.st16(gpr[rs + 1], false);
-            else if (id === Op.stwux) this.st32(gpr[rs + 1], false);
-            else this.st64(gpr[rs], gpr[rs + 1], false);
-            gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
-            idx++;
-            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
-            continue;
+          case Op.stwu: {
+            if (((w >>> 15) & 62) === 0) break;
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 4 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setInt32(a, gpr[rs + 1], le);
+            gpr[eb] = hi; gpr[eb + 1] = lo;
+            idx++; continue;
           }
-          case Op.std: case Op.stdu: {
-            const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
-            if (id === Op.stdu && ra === 0) { this.raise(EXCP_PROGRAM, pcHi, (base + (idx << 2)) | 0, SRR1_ILLEGAL); break outer; }
-            eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
-            this.st64(gpr[rs], gpr[rs + 1], false);
-            if (id === Op.stdu) { gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1]; }
-            idx++;
-            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
-            continue;
+          case Op.stb: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 1 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setUint8(a, gpr[rs + 1] & 0xff);
+            idx++; continue;
+          }
+          case Op.stbx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 1 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setUint8(a, gpr[rs + 1] & 0xff);
+            idx++; continue;
+          }
+          case Op.sth: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 2 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setUint16(a, gpr[rs + 1] & 0xffff, le);
+            idx++; continue;
+          }
+          case Op.std: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16 & ~3)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setInt32(a + hiOff, gpr[rs], le); dv.setInt32(a + loOff, gpr[rs + 1], le);
+            idx++; continue;
+          }
+          case Op.stdx: {
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + (gpr[((w >>> 10) & 62) + 1])) | 0;
+            const hi = ((gpr[eb] & em) + (gpr[(w >>> 10) & 62]) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setInt32(a + hiOff, gpr[rs], le); dv.setInt32(a + loOff, gpr[rs + 1], le);
+            idx++; continue;
+          }
+          case Op.stdu: {
+            if (((w >>> 15) & 62) === 0) break;
+            const eb = (w >>> 15) & 62, em = ((eb + 62) << 25) >> 31; // RA|0
+            const eL = gpr[eb + 1] & em, lo = (eL + ((w << 16) >> 16 & ~3)) | 0;
+            const hi = ((gpr[eb] & em) + ((w << 16) >> 31) + ((lo >>> 0) < (eL >>> 0) ? 1 : 0)) & sfHi;
+            const ti = stT | ((lo >>> 12) & TLB_MASK), off = lo & 0xfff;
+            const p = rpn[ti];
+            if (((tagLo[ti] ^ (lo & ~0xfff)) | (tagHi[ti] ^ hi) | ((4096 - 8 - off) >> 31)
+              | ((codeBits[p >>> 5] >>> (p & 31)) & 1) | (ram.logDirty ? 1 : 0)) !== 0) break;
+            const a = p * 4096 + off;
+            const rs = (w >>> 20) & 62;
+            dv.setInt32(a + hiOff, gpr[rs], le); dv.setInt32(a + loOff, gpr[rs + 1], le);
+            gpr[eb] = hi; gpr[eb + 1] = lo;
+            idx++; continue;
           }
           case Op.dcbt: case Op.dcbtst: case Op.dcbf: case Op.dcbst: case Op.icbi:
           case Op.sync: case Op.eieio: case Op.isync:
             idx++; continue;
-          // ---------------------------------------------------------------- everything else
-          default: {
-            // Everything not handled above: rarely executed instructions and illegal encodings.
-            const cia = (base + (idx << 2)) | 0;
-            if (this.cold(id, w, pcHi, cia, sf, pr, startCount + executed) !== 0) break outer;
-            idx++;
-            if (this.codeStale) { pcLo = (base + (idx << 2)) | 0; continue outer; }
-            continue;
+          // ---------------------------------------------------------------- SPRs and CR fields
+          case Op.mfspr: {
+            const k = sprRd[((w >>> 16) & 31) | (((w >>> 11) & 31) << 5)];
+            if (k < 0) break;
+            const rt = (w >>> 20) & 62;
+            gpr[rt] = spr[k]; gpr[rt + 1] = spr[k + 1];
+            idx++; continue;
           }
+          case Op.mtspr: {
+            const k = sprWr[((w >>> 16) & 31) | (((w >>> 11) & 31) << 5)];
+            if (k < 0) break;
+            const rs = (w >>> 20) & 62;
+            spr[k] = gpr[rs]; spr[k + 1] = gpr[rs + 1];
+            idx++; continue;
+          }
+          case Op.mfocrf: {
+            const rt = (w >>> 20) & 62, fxm = (w >>> 12) & 0xff;
+            if (fxm === 0 || (fxm & (fxm - 1)) !== 0) break;
+            const crn = 31 - Math.clz32(fxm);
+            gpr[rt] = 0; gpr[rt + 1] = crf[7 - crn] << (crn * 4);
+            idx++; continue;
+          }
+          case Op.mtocrf: {
+            const fxm = (w >>> 12) & 0xff;
+            if (fxm === 0 || (fxm & (fxm - 1)) !== 0) break;
+            const crn = 31 - Math.clz32(fxm);
+            crf[7 - crn] = (gpr[((w >>> 20) & 62) + 1] >>> (crn * 4)) & 0xf;
+            idx++; continue;
+          }
+          default:
+            break;
         }
-        // Every case continues or leaves the loops explicitly.
+        // The general path: full() executes the instruction at cia.
+        const cia = (base + (idx << 2)) | 0;
+        const r = this.general(id, w, pcHi, cia, sf, pr, startCount + executed);
+        if (r === 0) {
+          idx++;
+          pcLo = (base + (idx << 2)) | 0;
+          if (this.codeStale) continue outer;
+          continue;
+        }
+        if (r === 3) { executed -= 1; continue; }
+        pcHi = st.nip[0] & sfHi; pcLo = st.nip[1];
+        if (r === 1) break outer;
+        continue outer;
       }
-    }
-    } catch (e) {
-      if (e !== MMU_FAULT) throw e;
-      this.mmuFault(pcHi, (base + (idx << 2)) | 0);
     }
     st.insnCount = startCount + executed;
     this.curPage = -1;
+  }
+
+  /** Physical page of the fetch at pc (real mode: top 4 EA bits ignored); -1 on a fault. */
+  private fetchPage(pcHi: number, pcLo: number, ir: boolean, pr: boolean): number {
+    const ra = ir ? this.mmu.xlate(pcHi, pcLo, ACC_FETCH, pr) : (pcHi & 0x0fffffff) === 0 ? pcLo >>> 0 : -1;
+    return ra === XLATE_FAULT ? -1 : ra < 0 ? 0x7fffffff : ra >>> TARGET_PAGE_BITS;
+  }
+
+  /**
+   * Any instruction in its general form (the forms execute() handles inline and the rare ones,
+   * through cold()). Returns 0 to go on with the next instruction, 1 to leave execute() (state.nip
+   * set), 2 to continue at state.nip (a taken branch), 3 to dispatch the slot again (it was
+   * undecoded, and does not count as executed). Delivers translation faults.
+   */
+  private general(id: number, w: number, pcHi: number, cia: number, sf: boolean, pr: boolean, count: number): number {
+    const st = this.state;
+    const gpr = st.gpr, crf = st.crf, spr = st.spr;
+    const dv = this.dv, le = this.le;
+    try {
+    switch (id) {
+      case Op.undecoded: {
+        // First execution of this slot: fetch and decode; execute() dispatches it again.
+        const i = (cia & 0xfff) >>> 2, page = this.execPage;
+        const w0 = dv.getInt32(this.execPhys + (i << 2), le);
+        page.words[i] = w0;
+        page.ids[i] = opOf(w0);
+        return 3;
+      }
+      case Op.fetchFault:
+        this.mmuFault(pcHi, cia);
+        return 1;
+      // ---------------------------------------------------------------- arithmetic, compare, logical
+      case Op.addi: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+        if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
+        else {
+          const aL = gpr[ra + 1], lo = (aL + si) | 0;
+          gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+          gpr[rt + 1] = lo;
+        }
+        return 0;
+      }
+      case Op.addis: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = w << 16;
+        if (ra === 0) { gpr[rt] = si >> 31; gpr[rt + 1] = si; }
+        else {
+          const aL = gpr[ra + 1], lo = (aL + si) | 0;
+          gpr[rt] = (gpr[ra] + (si >> 31) + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+          gpr[rt + 1] = lo;
+        }
+        return 0;
+      }
+      case Op.add: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+        const lo = (aL + bL) | 0, hi = (aH + bH + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (w & 0x400) setOv(spr, sf ? ((aH ^ hi) & (bH ^ hi)) < 0 : ((aL ^ lo) & (bL ^ lo)) < 0);
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.subf: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+        const lo = (bL - aL) | 0, hi = (bH - aH - ((bL >>> 0) < (aL >>> 0) ? 1 : 0)) | 0;
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (w & 0x400) setOv(spr, sf ? ((hi ^ bH) & (aH ^ bH)) < 0 : ((lo ^ bL) & (aL ^ bL)) < 0);
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.neg: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const aH = gpr[ra], aL = gpr[ra + 1];
+        const lo = -aL | 0, hi = (~aH + (aL === 0 ? 1 : 0)) | 0;
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (w & 0x400) setOv(spr, sf ? (hi & aH) < 0 : (lo & aL) < 0);
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.addic: case Op.addic_: case Op.subfic: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+        const sub = id === Op.subfic;
+        const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
+        add64(aH, aL, si >> 31, si, sub ? 1 : 0);
+        const hi = R[0], lo = R[1];
+        setCa(spr, sf ? R[2] : (hi ^ aH ^ (si >> 31)) & 1);
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (id === Op.addic_) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.addc: case Op.adde: case Op.subfc: case Op.subfe:
+      case Op.addze: case Op.addme: case Op.subfze: case Op.subfme: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const sub = id === Op.subfc || id === Op.subfe || id === Op.subfze || id === Op.subfme;
+        const aH = sub ? ~gpr[ra] : gpr[ra], aL = sub ? ~gpr[ra + 1] : gpr[ra + 1];
+        let bH: number, bL: number;
+        if (id === Op.addze || id === Op.subfze) { bH = 0; bL = 0; }
+        else if (id === Op.addme || id === Op.subfme) { bH = -1; bL = -1; }
+        else { bH = gpr[rb]; bL = gpr[rb + 1]; }
+        const cin = id === Op.addc ? 0 : id === Op.subfc ? 1 : getCa(spr);
+        add64(aH, aL, bH, bL, cin);
+        const hi = R[0], lo = R[1];
+        setCa(spr, sf ? R[2] : (hi ^ aH ^ bH) & 1);
+        if (w & 0x400) {
+          // QEMU: add forms ov = (res^b) & ~(a^b); subtract forms use the un-inverted RA:
+          // ov = (res^b) & (ra^b); both are "operands agree in sign, result differs".
+          setOv(spr, sf ? ((hi ^ bH) & ~(aH ^ bH)) < 0 : ((lo ^ bL) & ~(aL ^ bL)) < 0);
+        }
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.mulli: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+        mul64(gpr[ra], gpr[ra + 1], si >> 31, si);
+        gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+        return 0;
+      }
+      case Op.mullw: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const a = gpr[ra + 1], b = gpr[rb + 1];
+        const lo = Math.imul(a, b), hi = mulhs32(a, b);
+        gpr[rt] = hi; gpr[rt + 1] = lo;
+        if (w & 0x400) setOv(spr, hi !== lo >> 31);
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.mulld: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const aH = gpr[ra], aL = gpr[ra + 1], bH = gpr[rb], bL = gpr[rb + 1];
+        if (w & 0x400) {
+          mulhs64(aH, aL, bH, bL);
+          const ph = R[0], pl = R[1];
+          mul64(aH, aL, bH, bL);
+          setOv(spr, ph !== R[0] >> 31 || pl !== R[0] >> 31);
+        } else mul64(aH, aL, bH, bL);
+        gpr[rt] = R[0]; gpr[rt + 1] = R[1];
+        if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+        return 0;
+      }
+      case Op.cmpi: {
+        const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, si = (w << 16) >> 16;
+        if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], si >> 31, si);
+        else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], si >> 31, si);
+        return 0;
+      }
+      case Op.cmpli: {
+        const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, ui = w & 0xffff;
+        if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], 0, ui);
+        else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, ui);
+        return 0;
+      }
+      case Op.cmp: {
+        const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        if (w & 0x200000) cmpS(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+        else cmpS(crf, spr, bf, gpr[ra + 1] >> 31, gpr[ra + 1], gpr[rb + 1] >> 31, gpr[rb + 1]);
+        return 0;
+      }
+      case Op.cmpl: {
+        const bf = (w >>> 23) & 7, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        if (w & 0x200000) cmpU(crf, spr, bf, gpr[ra], gpr[ra + 1], gpr[rb], gpr[rb + 1]);
+        else cmpU(crf, spr, bf, 0, gpr[ra + 1], 0, gpr[rb + 1]);
+        return 0;
+      }
+      case Op.and: case Op.andc: case Op.or: case Op.orc: case Op.xor: case Op.nand: case Op.nor: case Op.eqv: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const sH = gpr[rs], sL = gpr[rs + 1], bH = gpr[rb], bL = gpr[rb + 1];
+        let hi: number, lo: number;
+        switch (id) {
+          case Op.and: hi = sH & bH; lo = sL & bL; break;
+          case Op.andc: hi = sH & ~bH; lo = sL & ~bL; break;
+          case Op.or:
+            hi = sH | bH; lo = sL | bL;
+            if (rs === ra && rs === rb && (w & 1) === 0 && rs !== 0) this.orHint(rs >> 1, pr);
+            break;
+          case Op.orc: hi = sH | ~bH; lo = sL | ~bL; break;
+          case Op.xor: hi = sH ^ bH; lo = sL ^ bL; break;
+          case Op.nand: hi = ~(sH & bH); lo = ~(sL & bL); break;
+          case Op.nor: hi = ~(sH | bH); lo = ~(sL | bL); break;
+          default: hi = ~(sH ^ bH); lo = ~(sL ^ bL); break;
+        }
+        gpr[ra] = hi; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.ori: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] | (w & 0xffff);
+        return 0;
+      }
+      case Op.oris: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] | (w << 16);
+        return 0;
+      }
+      case Op.xori: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] ^ (w & 0xffff);
+        return 0;
+      }
+      case Op.xoris: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        gpr[ra] = gpr[rs]; gpr[ra + 1] = gpr[rs + 1] ^ (w << 16);
+        return 0;
+      }
+      case Op.andi_: case Op.andis_: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const lo = gpr[rs + 1] & (id === Op.andi_ ? w & 0xffff : w << 16);
+        gpr[ra] = 0; gpr[ra + 1] = lo;
+        cr0(crf, spr, 0, lo, sf);
+        return 0;
+      }
+      case Op.extsb: case Op.extsh: case Op.extsw: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const v = gpr[rs + 1];
+        const lo = id === Op.extsb ? (v << 24) >> 24 : id === Op.extsh ? (v << 16) >> 16 : v;
+        gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+        return 0;
+      }
+      case Op.cntlzw: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const n = Math.clz32(gpr[rs + 1]);
+        gpr[ra] = 0; gpr[ra + 1] = n;
+        if (w & 1) cr0(crf, spr, 0, n, sf);
+        return 0;
+      }
+      case Op.cntlzd: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const n = cntlz64(gpr[rs], gpr[rs + 1]);
+        gpr[ra] = 0; gpr[ra + 1] = n;
+        if (w & 1) cr0(crf, spr, 0, n, sf);
+        return 0;
+      }
+      case Op.isel: {
+        const rt = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62, bc = (w >>> 6) & 31;
+        if (crBit(crf, bc)) {
+          if (ra === 0) { gpr[rt] = 0; gpr[rt + 1] = 0; } else { gpr[rt] = gpr[ra]; gpr[rt + 1] = gpr[ra + 1]; }
+        } else { gpr[rt] = gpr[rb]; gpr[rt + 1] = gpr[rb + 1]; }
+        return 0;
+      }
+      // ---------------------------------------------------------------- rotate and shift
+      case Op.rlwinm: case Op.rlwnm: case Op.rlwimi: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const mb = (w >>> 6) & 31, me = (w >>> 1) & 31;
+        const n = id === Op.rlwnm ? gpr[((w >>> 10) & 62) + 1] & 31 : (w >>> 11) & 31;
+        const v = gpr[rs + 1];
+        const rot = n === 0 ? v : (v << n) | (v >>> (32 - n));
+        const m = mask32(mb, me);
+        let hi: number, lo: number;
+        if (id === Op.rlwimi) {
+          lo = (rot & m) | (gpr[ra + 1] & ~m);
+          hi = mb > me ? rot : gpr[ra];
+        } else {
+          lo = rot & m;
+          hi = mb > me ? rot : 0;
+        }
+        gpr[ra] = hi; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.rldicl: case Op.rldicr: case Op.rldic: case Op.rldimi: case Op.rldcl: case Op.rldcr: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const m6 = ((w >>> 6) & 31) | (w & 0x20);
+        let sh: number;
+        if (id === Op.rldcl || id === Op.rldcr) sh = gpr[((w >>> 10) & 62) + 1] & 63;
+        else sh = ((w >>> 11) & 31) | ((w << 4) & 0x20);
+        switch (id) {
+          case Op.rldicl: case Op.rldcl: mask64(m6, 63); break;
+          case Op.rldicr: case Op.rldcr: mask64(0, m6); break;
+          default: mask64(m6, 63 - sh); break;
+        }
+        const mH = R[0], mL = R[1];
+        rotl64(gpr[rs], gpr[rs + 1], sh);
+        let hi = R[0] & mH, lo = R[1] & mL;
+        if (id === Op.rldimi) { hi |= gpr[ra] & ~mH; lo |= gpr[ra + 1] & ~mL; }
+        gpr[ra] = hi; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, hi, lo, sf);
+        return 0;
+      }
+      case Op.slw: case Op.srw: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62, rb = (w >>> 10) & 62;
+        const n = gpr[rb + 1] & 63;
+        const v = gpr[rs + 1];
+        const lo = n & 32 ? 0 : id === Op.slw ? v << n : (v >>> n) | 0;
+        gpr[ra] = 0; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, 0, lo, sf);
+        return 0;
+      }
+      case Op.sraw: case Op.srawi: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        const v = gpr[rs + 1];
+        let lo: number, ca: number;
+        const n = id === Op.srawi ? (w >>> 11) & 31 : gpr[((w >>> 10) & 62) + 1] & 63;
+        if (n & 32) { lo = v >> 31; ca = lo !== 0 ? 1 : 0; }
+        else if (n === 0) { lo = v; ca = 0; }
+        else { lo = v >> n; ca = v < 0 && (v << (32 - n)) !== 0 ? 1 : 0; }
+        setCa(spr, ca);
+        gpr[ra] = lo >> 31; gpr[ra + 1] = lo;
+        if (w & 1) cr0(crf, spr, lo >> 31, lo, sf);
+        return 0;
+      }
+      case Op.sld: case Op.srd: case Op.srad: case Op.sradi: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 15) & 62;
+        if (id === Op.sradi) {
+          sar64(gpr[rs], gpr[rs + 1], ((w >>> 11) & 31) | ((w << 4) & 0x20));
+          setCa(spr, R[2]);
+        } else {
+          const n = gpr[((w >>> 10) & 62) + 1] & 127;
+          if (id === Op.sld) shl64(gpr[rs], gpr[rs + 1], n);
+          else if (id === Op.srd) shr64(gpr[rs], gpr[rs + 1], n);
+          else { sar64(gpr[rs], gpr[rs + 1], n); setCa(spr, R[2]); }
+        }
+        gpr[ra] = R[0]; gpr[ra + 1] = R[1];
+        if (w & 1) cr0(crf, spr, R[0], R[1], sf);
+        return 0;
+      }
+      // ---------------------------------------------------------------- branches
+      case Op.b: {
+        const li = (w << 6) >> 6 & ~3;
+        let tHi: number, tLo: number;
+        if (w & 2) { tHi = li >> 31; tLo = li; }
+        else { const s = (cia >>> 0) + li; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
+        if (!sf) tHi = 0;
+        if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+        spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+        st.nip[0] = tHi; st.nip[1] = tLo;
+        return 2;
+      }
+      case Op.bc: case Op.bclr: case Op.bcctr: {
+        const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
+        let tHi = 0, tLo = 0;
+        if (id === Op.bclr) { tHi = spr[LR_HI]; tLo = spr[LR_LO] & ~3; }
+        else if (id === Op.bcctr) { tHi = spr[CTR_HI]; tLo = spr[CTR_LO] & ~3; }
+        if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
+        let taken = true;
+        if ((bo & 4) === 0) {
+          const cH = spr[CTR_HI], cL = spr[CTR_LO];
+          if (id === Op.bcctr) {
+            // Book3S 2.x "test and decrement" form (QEMU): test CTR first, then decrement.
+            const z = sf ? (cH | cL) === 0 : cL === 0;
+            taken = (bo & 2) ? z : !z;
+            spr[CTR_LO] = (cL - 1) | 0; spr[CTR_HI] = (cH - (cL === 0 ? 1 : 0)) | 0;
+          } else {
+            const nL = (cL - 1) | 0, nH = (cH - (cL === 0 ? 1 : 0)) | 0;
+            spr[CTR_LO] = nL; spr[CTR_HI] = nH;
+            const z = sf ? (nH | nL) === 0 : nL === 0;
+            taken = (bo & 2) ? z : !z;
+          }
+        }
+        if (taken && (bo & 0x10) === 0) {
+          const bit = (crf[bi >> 2] >> (3 - (bi & 3))) & 1;
+          taken = (bo & 8) ? bit !== 0 : bit === 0;
+        }
+        if (!taken) return 0;
+        spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
+        if (id === Op.bc) {
+          const bd = (w << 16) >> 16 & ~3;
+          if (w & 2) { tHi = bd >> 31; tLo = bd; }
+          else { const s = (cia >>> 0) + bd; tLo = s | 0; tHi = (pcHi + (s >= TWO32 ? 1 : s < 0 ? -1 : 0)) | 0; }
+        }
+        if (!sf) tHi = 0;
+        st.nip[0] = tHi; st.nip[1] = tLo;
+        return 2;
+      }
+      // ---------------------------------------------------------------- loads
+      case Op.lwz: {
+        const rt = (w >>> 20) & 62;
+        eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+        gpr[rt] = 0;
+        gpr[rt + 1] = this.ld32();
+        return 0;
+      }
+      case Op.lbz: case Op.lhz: case Op.lha: {
+        const rt = (w >>> 20) & 62;
+        eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+        const v = id === Op.lbz ? this.ld8() : id === Op.lhz ? this.ld16() : (this.ld16() << 16) >> 16;
+        gpr[rt] = id === Op.lha ? v >> 31 : 0; gpr[rt + 1] = v;
+        return 0;
+      }
+      case Op.lbzu: case Op.lhzu: case Op.lhau: case Op.lwzu: {
+        const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+        if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaD(gpr, ra, (w << 16) >> 16, sf);
+        const v = id === Op.lwzu ? this.ld32() : id === Op.lbzu ? this.ld8() : id === Op.lhzu ? this.ld16() : (this.ld16() << 16) >> 16;
+        gpr[2 * rt] = id === Op.lhau ? v >> 31 : 0; gpr[2 * rt + 1] = v;
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      case Op.lbzx: case Op.lhzx: case Op.lhax: case Op.lwzx: case Op.lwax: case Op.lhbrx: case Op.lwbrx: {
+        const rt = (w >>> 20) & 62;
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        let v: number, hi = 0;
+        switch (id) {
+          case Op.lbzx: v = this.ld8(); break;
+          case Op.lhzx: v = this.ld16(); break;
+          case Op.lhax: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
+          case Op.lwzx: v = this.ld32(); break;
+          case Op.lwax: v = this.ld32(); hi = v >> 31; break;
+          case Op.lhbrx: v = this.ld16r(); break;
+          default: v = this.ld32r(); break;
+        }
+        gpr[rt] = hi; gpr[rt + 1] = v;
+        return 0;
+      }
+      case Op.lbzux: case Op.lhzux: case Op.lhaux: case Op.lwzux: case Op.lwaux: {
+        const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+        if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaX(gpr, ra, (w >>> 11) & 31, sf);
+        let v: number, hi = 0;
+        switch (id) {
+          case Op.lbzux: v = this.ld8(); break;
+          case Op.lhzux: v = this.ld16(); break;
+          case Op.lhaux: v = (this.ld16() << 16) >> 16; hi = v >> 31; break;
+          case Op.lwzux: v = this.ld32(); break;
+          default: v = this.ld32(); hi = v >> 31; break;
+        }
+        gpr[2 * rt] = hi; gpr[2 * rt + 1] = v;
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      case Op.ld: case Op.lwa: {
+        const rt = (w >>> 20) & 62;
+        eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16 & ~3, sf);
+        if (id === Op.ld) this.ld64(gpr, rt, false);
+        else { const v = this.ld32(); gpr[rt] = v >> 31; gpr[rt + 1] = v; }
+        return 0;
+      }
+      case Op.ldu: {
+        const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+        if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
+        this.ld64(gpr, 2 * rt, false);
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      case Op.ldx: case Op.ldbrx: {
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        this.ld64(gpr, (w >>> 20) & 62, id === Op.ldbrx);
+        return 0;
+      }
+      case Op.ldux: {
+        const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31;
+        if (ra === 0 || ra === rt) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaX(gpr, ra, (w >>> 11) & 31, sf);
+        this.ld64(gpr, 2 * rt, false);
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      // ---------------------------------------------------------------- stores, cache hints, barriers
+      case Op.stb: case Op.sth: case Op.stw: {
+        const rs = (w >>> 20) & 62;
+        eaD(gpr, (w >>> 16) & 31, (w << 16) >> 16, sf);
+        if (id === Op.stw) this.st32(gpr[rs + 1], false);
+        else if (id === Op.stb) this.st8(gpr[rs + 1] & 0xff);
+        else this.st16(gpr[rs + 1], false);
+        return 0;
+      }
+      case Op.stbu: case Op.sthu: case Op.stwu: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+        if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaD(gpr, ra, (w << 16) >> 16, sf);
+        if (id === Op.stwu) this.st32(gpr[rs + 1], false);
+        else if (id === Op.stbu) this.st8(gpr[rs + 1] & 0xff);
+        else this.st16(gpr[rs + 1], false);
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      case Op.stbx: case Op.sthx: case Op.stwx: case Op.sthbrx: case Op.stwbrx: case Op.stdx: case Op.stdbrx: {
+        const rs = (w >>> 20) & 62;
+        eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
+        switch (id) {
+          case Op.stbx: this.st8(gpr[rs + 1] & 0xff); break;
+          case Op.sthx: this.st16(gpr[rs + 1], false); break;
+          case Op.stwx: this.st32(gpr[rs + 1], false); break;
+          case Op.sthbrx: this.st16(gpr[rs + 1], true); break;
+          case Op.stwbrx: this.st32(gpr[rs + 1], true); break;
+          case Op.stdx: this.st64(gpr[rs], gpr[rs + 1], false); break;
+          default: this.st64(gpr[rs], gpr[rs + 1], true); break;
+        }
+        return 0;
+      }
+      case Op.stbux: case Op.sthux: case Op.stwux: case Op.stdux: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+        if (ra === 0) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaX(gpr, ra, (w >>> 11) & 31, sf);
+        if (id === Op.stbux) this.st8(gpr[rs + 1] & 0xff);
+        else if (id === Op.sthux) this.st16(gpr[rs + 1], false);
+        else if (id === Op.stwux) this.st32(gpr[rs + 1], false);
+        else this.st64(gpr[rs], gpr[rs + 1], false);
+        gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1];
+        return 0;
+      }
+      case Op.std: case Op.stdu: {
+        const rs = (w >>> 20) & 62, ra = (w >>> 16) & 31;
+        if (id === Op.stdu && ra === 0) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL); return 1; }
+        eaD(gpr, ra, (w << 16) >> 16 & ~3, sf);
+        this.st64(gpr[rs], gpr[rs + 1], false);
+        if (id === Op.stdu) { gpr[2 * ra] = EA[0]; gpr[2 * ra + 1] = EA[1]; }
+        return 0;
+      }
+      case Op.dcbt: case Op.dcbtst: case Op.dcbf: case Op.dcbst: case Op.icbi:
+      case Op.sync: case Op.eieio: case Op.isync:
+        return 0;      default:
+        return this.cold(id, w, pcHi, cia, sf, pr, count);
+    }
+    } catch (e) {
+      if (e !== MMU_FAULT) throw e;
+      this.mmuFault(pcHi, cia);
+      return 1;
+    }
   }
 
   /**

@@ -10,6 +10,8 @@
 // access that walked, so a store to a page whose C bit is clear walks again and sets C (QEMU
 // installs such a page read-only for the same reason). The CPU flushes it on SLB and TLB
 // management instructions, on AMR/IAMR/LPCR writes, and whenever the table changes under it.
+// Three more tables hold real-mode (identity) entries that the CPU installs with fillReal(), so
+// that its inline load/store path looks up both modes the same way.
 //
 // Page sizes are those QEMU 7.2 leaves to a TCG pseries guest with the default
 // cap-hpt-max-page-size=16: 4K segments with 4K pages or 64K pages (MPSS, encoding 0x7), and
@@ -49,6 +51,18 @@ export const XLATE_UNASSIGNED = -1;
 const TLB_BITS = 8;
 const TLB_SIZE = 1 << TLB_BITS;
 const TLB_INVALID = 1; // never a page-aligned low word
+/** Mask of the table index bits of an effective page number. */
+export const TLB_MASK = TLB_SIZE - 1;
+/** Number of TLB tables: fetch/load/store for MSR[PR] = 0 and 1, then real mode fetch/load/store. */
+const TLB_TABLES = 9;
+
+/**
+ * Base index of the TLB table the CPU looks up for an access `acc` in real mode (`real`: the
+ * identity entries fillReal installs) or translated in problem state `pr`.
+ */
+export function tlbTable(acc: number, real: boolean, pr: boolean): number {
+  return (real ? 6 + acc : (acc << 1) | (pr ? 1 : 0)) << TLB_BITS;
+}
 
 const SPR_AMR = 29;
 const SPR_IAMR = 61;
@@ -57,10 +71,10 @@ const NEED = [PAGE_EXEC, PAGE_READ, PAGE_WRITE];
 
 export class HashMmu {
   hpt: HashPageTable | null = null;
-  /** TLB tags (effective page, hi and lo words) and real 4K page numbers, 6 tables of TLB_SIZE. */
-  readonly tagHi = new Int32Array(6 * TLB_SIZE);
-  readonly tagLo = new Int32Array(6 * TLB_SIZE).fill(TLB_INVALID);
-  readonly rpn = new Int32Array(6 * TLB_SIZE);
+  /** TLB tags (effective page, hi and lo words) and real 4K page numbers, TLB_TABLES tables of TLB_SIZE. */
+  readonly tagHi = new Int32Array(TLB_TABLES * TLB_SIZE);
+  readonly tagLo = new Int32Array(TLB_TABLES * TLB_SIZE).fill(TLB_INVALID);
+  readonly rpn = new Int32Array(TLB_TABLES * TLB_SIZE);
 
   // The last fault: vector, SRR1 bits (ISI), DSISR (DSI), DAR (DSI, DSEG).
   faultVector = 0;
@@ -76,6 +90,18 @@ export class HashMmu {
 
   flush(): void {
     this.tagLo.fill(TLB_INVALID);
+  }
+
+  /**
+   * Record a real-mode data access at EA (eaHi, eaLo), which the caller found in RAM: the real
+   * page is the effective one with the top 4 bits ignored (the CPU's inline access path looks
+   * these entries up).
+   */
+  fillReal(eaHi: number, eaLo: number, acc: number): void {
+    const i = tlbTable(acc, true, false) | ((eaLo >>> 12) & TLB_MASK);
+    this.tagHi[i] = eaHi;
+    this.tagLo[i] = eaLo & ~0xfff;
+    this.rpn[i] = eaLo >>> 12;
   }
 
   /**
