@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Instance } from '../src/core/instance';
-import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 import type { MigrationInfo } from '../src/worker/protocol';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { freePort, root } from '../scripts/proc.mjs';
@@ -24,22 +24,11 @@ interface Figures { totalMs: number; downtimeMs: number; mbps: number; bytes: nu
 function nodeReference(): Figures {
   const elf = new Uint8Array(readFileSync(join(root, 'public/guests/hello.elf')));
   const src = new Instance({ name: 'source' });
-  const dst = new Instance({ name: 'destination' });
-  let s: MigrationInfo | null = null;
-  let d = 'none';
-  src.onMigration = (i) => { s = i; };
-  dst.onMigration = (i) => { d = i.status; };
   src.boot(elf);
   while (src.machine.cpu.state.insnCount < 2_000_000) src.turn();
-  const link = new MemoryLink();
-  dst.incoming(link.receiver);
-  src.migrate(link.sender);
-  const t0 = performance.now();
-  while (!((s as MigrationInfo | null)?.status === 'completed' && d === 'completed')) {
-    src.turn(); link.receiver.pump(); dst.turn(); link.sender.pump();
-  }
-  const info = s as unknown as MigrationInfo;
-  return { totalMs: performance.now() - t0, downtimeMs: info.downtimeMs ?? 0, mbps: info.mbps ?? 0, bytes: info.bytes };
+  const m = migrateInProcess(src, new Instance({ name: 'destination' }));
+  const info = m.src!;
+  return { totalMs: m.ms, downtimeMs: info.downtimeMs ?? 0, mbps: info.mbps ?? 0, bytes: info.bytes };
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { guestById, guestCaps, qemuCommandLine } from '../src/core/guests';
 import { Instance } from '../src/core/instance';
-import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 import type { MigrationInfo } from '../src/worker/protocol';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
 import { freePort, root } from '../scripts/proc.mjs';
@@ -98,18 +98,7 @@ async function chromiumBoots(runs: number): Promise<number[]> {
 
 function nodeMigration(): MigrationInfo {
   const { inst: src } = nodeBoot(false);
-  const dst = linux('destination', false);
-  let s: MigrationInfo | null = null;
-  let d = 'none';
-  src.onMigration = (i) => { s = i; };
-  dst.onMigration = (i) => { d = i.status; };
-  const link = new MemoryLink();
-  dst.incoming(link.receiver);
-  src.migrate(link.sender);
-  while (!((s as MigrationInfo | null)?.status === 'completed' && d === 'completed')) {
-    src.turn(); link.receiver.pump(); dst.turn(); link.sender.pump();
-  }
-  return s as unknown as MigrationInfo;
+  return migrateInProcess(src, linux('destination', false)).src!;
 }
 
 async function main(): Promise<void> {

@@ -3,29 +3,18 @@
 // time of the whole hand-over. Run: npx tsx bench/migrate.bench.ts
 import { readFileSync } from 'node:fs';
 import { Instance } from '../src/core/instance';
-import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 
 const elf = new Uint8Array(readFileSync(new URL('../public/guests/hello.elf', import.meta.url)));
 
 function once(afterInsns: number, deterministic = true) {
   const src = new Instance({ name: 'source', deterministic });
-  const dst = new Instance({ name: 'destination', deterministic });
-  let srcInfo: any = null;
-  let dstStatus = 'none';
-  src.onMigration = (i) => { srcInfo = i; };
-  dst.onMigration = (i) => { dstStatus = i.status; };
   src.boot(elf);
   while (src.machine.cpu.state.insnCount < afterInsns) src.turn();
-  const link = new MemoryLink();
-  const t0 = performance.now();
   const insns0 = src.machine.cpu.state.insnCount;
-  dst.incoming(link.receiver);
-  src.migrate(link.sender);
-  while (!(srcInfo?.status === 'completed' && dstStatus === 'completed')) {
-    src.turn(); link.receiver.pump(); dst.turn(); link.sender.pump();
-  }
-  const ms = performance.now() - t0;
-  return { ms, bytes: link.bytes().length, pages: srcInfo.pagesSent, zero: srcInfo.zeroPages,
+  const m = migrateInProcess(src, new Instance({ name: 'destination', deterministic }));
+  const srcInfo = m.src!;
+  return { ms: m.ms, bytes: m.link.bytes().length, pages: srcInfo.pagesSent, zero: srcInfo.zeroPages,
     iterations: srcInfo.dirtyPerIteration.length, srcInsns: src.machine.cpu.state.insnCount - insns0,
     downtime: srcInfo.downtimeMs as number };
 }
