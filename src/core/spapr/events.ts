@@ -137,7 +137,7 @@ export function event_scan(m: EventsMachine, c: RtasCall): void {
  * date. A real-time machine reads the host clock as QEMU does.
  */
 export function spaprEventRtcDate(m: Pick<SpaprMachine, 'host' | 'rtcHostNs' | 'rtcNsOffset'>): Date {
-  const hostNs = m.host.clock.deterministic ? BigInt(Math.floor(m.host.clock.ns())) : m.rtcHostNs();
+  const hostNs = m.rtcHostNs();
   const s = (hostNs + m.rtcNsOffset) / 1_000_000_000n;
   return new Date(Number(s) * 1000);
 }

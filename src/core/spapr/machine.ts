@@ -619,8 +619,13 @@ export class SpaprMachine implements VirtualHypervisor {
     return Math.min(this.ram.size, 16 * 1024 ** 3);
   }
 
-  /** The RTC's host clock (QEMU's default -rtc clock=host), ns since the epoch. */
+  /**
+   * The RTC's host clock (QEMU's default -rtc clock=host), ns since the epoch; a deterministic
+   * machine has no host time: its clock starts at the epoch and follows virtual time, so that
+   * runs replay (a guest that reads the RTC takes the same path every time).
+   */
   rtcHostNs(): bigint {
+    if (this.host.clock.deterministic) return BigInt(Math.floor(this.host.clock.ns()));
     return BigInt(Date.now()) * 1_000_000n;
   }
 

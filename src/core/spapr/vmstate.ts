@@ -55,7 +55,7 @@ const vmstate_ppc_timebase: VMStateDescription<PpcTimebase> = {
   pre_save: (t) => {
     if (decodeOnly.has(t.m)) return;
     t.guest_timebase = BigInt(t.m.readTB());
-    t.time_of_the_day_ns = BigInt(Date.now()) * 1_000_000n;
+    t.time_of_the_day_ns = t.m.rtcHostNs(); // QEMU_CLOCK_HOST
   },
   post_load: (t) => {
     t.m.tbOffset = Number(t.guest_timebase) - nsToTB(t.m.host.clock.ns());
