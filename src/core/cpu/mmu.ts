@@ -76,12 +76,17 @@ export class HashMmu {
   readonly tagLo = new Int32Array(TLB_TABLES * TLB_SIZE).fill(TLB_INVALID);
   readonly rpn = new Int32Array(TLB_TABLES * TLB_SIZE);
 
-  // The last fault: vector, SRR1 bits (ISI), DSISR (DSI), DAR (DSI, DSEG).
+  // The last fault: vector, SRR1 bits (ISI), DSISR (DSI), DAR (DSI, DSEG). SRR1, DSISR and DAR
+  // start as -0, a number that is not a small integer, so that V8 stores them as doubles from
+  // the first write on: with compressed pointers (Chromium) values from 2^30 up are not small
+  // integers, and a field that changes representation at the guest's first DSI or ISI gives
+  // this object a new map, which throws away every compiled function that holds the old one
+  // (the interpreter loop among them).
   faultVector = 0;
-  faultSrr1 = 0;
-  faultDsisr = 0;
-  faultDarHi = 0;
-  faultDarLo = 0;
+  faultSrr1 = -0;
+  faultDsisr = -0;
+  faultDarHi = -0;
+  faultDarLo = -0;
 
   /** Index (0..31) of the SLB entry found by the last slbLookup. */
   private slbIdx = -1;
