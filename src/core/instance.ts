@@ -125,11 +125,17 @@ export class Instance {
     this.onWake();
   }
 
+  /** Whether a migration (outgoing or incoming) is under way on this instance. */
+  get migrating(): boolean {
+    return (this.outgoing?.active ?? false) || (this.incomingMig?.active ?? false);
+  }
+
   /**
-   * One main-loop turn: pending requests, a migration step, then guest code. Returns the ms
-   * until it wants to run again (0 = at once, Infinity = idle until onWake()).
+   * One main-loop turn: pending requests, a migration step, then guest code for up to `maxMs`
+   * of wall time (real-time mode; a deterministic turn runs one slice). Returns the ms until
+   * it wants to run again (0 = at once, Infinity = idle until onWake()).
    */
-  turn(): number {
+  turn(maxMs = 8): number {
     const loop = this.loop;
     if (loop.fatal) return Infinity;
     loop.handleRequests();
@@ -139,7 +145,7 @@ export class Instance {
     const out = this.outgoing;
     if (out?.active) delay = Math.min(delay, this.tracer.within('migration', () => out.step()));
     const idleStep = out?.active ? loop.sliceInsns : Infinity;
-    delay = Math.min(delay, loop.runVcpu(8, idleStep));
+    delay = Math.min(delay, loop.runVcpu(maxMs, idleStep));
     return delay;
   }
 

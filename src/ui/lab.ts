@@ -63,17 +63,34 @@ export const INSTANCE_NAMES: Record<Column, string> = { left: 'vm-a', right: 'vm
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
+/** The latest the destination column's worker starts after the source's (see Lab). */
+const DESTINATION_START_MS = 2000;
+
 export class MachineHost {
   readonly store: InstanceStore;
-  private worker: Worker;
+  private worker: Worker | null = null;
+  /** Messages posted before the worker was started, sent in order when it starts. */
+  private queued: [ToWorker, Transferable[]][] = [];
 
-  constructor(readonly column: Column, readonly name: string, onMessage: (msg: FromWorker) => void) {
+  /**
+   * With `start` false the worker is created by start(); what is posted before waits for it.
+   * The page starts the destination's worker after the source's, so that the two do not
+   * compete for the processor while the source starts.
+   */
+  constructor(readonly column: Column, readonly name: string, private onMessage: (msg: FromWorker) => void, start = true) {
     this.store = createInstanceStore(name);
-    this.worker = new Worker(new URL('../worker/machine.worker.ts', import.meta.url), {
+    if (start) this.start();
+  }
+
+  /** Create the worker (once) and send it what was posted so far. */
+  start(): void {
+    if (this.worker) return;
+    const worker = new Worker(new URL('../worker/machine.worker.ts', import.meta.url), {
       type: 'module',
-      name: `machine ${name}`,
+      name: `machine ${this.name}`,
     });
-    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    this.worker = worker;
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       applyWorkerMessage(this.store, ev.data);
       const msg = ev.data;
       if (msg.type === 'snapshot' || msg.type === 'control') {
@@ -81,17 +98,20 @@ export class MachineHost {
         this.waiting.delete(msg.id);
         done?.(msg);
       }
-      onMessage(msg);
+      this.onMessage(msg);
     };
-    this.worker.onerror = (ev: ErrorEvent) => {
+    worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
       recordError(this.store, `worker: ${ev.message || 'failed to load'}`);
     };
-    this.worker.onmessageerror = () => recordError(this.store, 'worker: a message could not be deserialized');
+    worker.onmessageerror = () => recordError(this.store, 'worker: a message could not be deserialized');
+    for (const [msg, transfer] of this.queued) worker.postMessage(msg, transfer);
+    this.queued = [];
   }
 
   post(msg: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(msg, transfer);
+    if (this.worker) this.worker.postMessage(msg, transfer);
+    else this.queued.push([msg, transfer]);
   }
 
   private nextId = 1;
@@ -163,8 +183,15 @@ export class Lab {
 
   constructor(opts: { deterministic?: boolean; guest?: string } = {}) {
     this.session = createSessionStore(opts.guest);
-    const make = (c: Column) => new MachineHost(c, INSTANCE_NAMES[c], (msg) => this.watch(c, msg));
+    // The source's worker starts at once, the other column's when the source's first reports
+    // (its machine exists, the interpreter is warmed up) or after DESTINATION_START_MS at most.
+    const source = columnOf(this.session.getState(), 'source');
+    const make = (c: Column) => new MachineHost(c, INSTANCE_NAMES[c], (msg) => {
+      if (c === source) this.hosts[other(c)].start();
+      this.watch(c, msg);
+    }, c === source);
     this.hosts = { left: make('left'), right: make('right') };
+    setTimeout(() => this.hosts[other(source)].start(), DESTINATION_START_MS);
     const machine = machineConfig(this.guest());
     for (const c of COLUMNS) {
       this.hosts[c].post({

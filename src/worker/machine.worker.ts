@@ -16,6 +16,13 @@ import type { TraceEvent } from '../core/trace';
 import type { BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParams, Snapshot, SnapshotQuery, ToWorker, VmControl } from './protocol';
 
 const FLUSH_MS = 16;
+/**
+ * Wall time a turn may run guest code: short while a migration is under way (each turn does
+ * one migration step), longer otherwise, which spends less on yielding between turns. Either
+ * way a command from the page (a key, a migration) waits at most one turn.
+ */
+const TURN_MS = 8;
+const TURN_MS_ALONE = 32;
 const STATS_MS = 1000;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -117,7 +124,7 @@ function runTurn(): void {
   const inst = instance;
   if (!inst || halted) return;
   let next = Infinity;
-  const ok = guarded('machine stopped', () => { next = inst.turn(); });
+  const ok = guarded('machine stopped', () => { next = inst.turn(inst.migrating ? TURN_MS : TURN_MS_ALONE); });
   if (!ok) {
     halted = true;
     return;
