@@ -1,7 +1,8 @@
 // Linux to the first prompt: guest instructions, wall time and MIPS in Node (a fresh process's
 // first boot, then warmed up), in Debian's Chromium (the page with ?guest=linux: fetch,
-// inflate, boot in the worker), and QEMU 7.2 TCG's wall time for the same boot when
-// qemu-system-ppc64 is installed, with the ratios. Then live migration of the running guest
+// inflate, boot in the worker; beside it the same deterministic loop as in Node in a bare
+// Chromium worker, no page, to tell the JS engine from the page), and QEMU 7.2 TCG's wall
+// time for the same boot when qemu-system-ppc64 is installed, with the ratios. Then live migration of the running guest
 // in Node (real-time mode, as the page runs): total, downtime, iterations.
 // Run: npm run -s bench -- linux [--runs N] [--no-browser]
 
@@ -96,6 +97,50 @@ async function chromiumBoots(runs: number): Promise<number[]> {
   return times;
 }
 
+/**
+ * The same deterministic boot loop as nodeBoot in a bare Chromium worker (bench/linux-worker.entry.ts
+ * bundled with esbuild; no page, no React, no xterm): a fresh browser per run, two boots per
+ * worker. Returns each run's first (cold JIT) and second (warmed) boot times.
+ */
+async function chromiumBareWorker(runs: number): Promise<{ first: number; warm: number; insns: number }[]> {
+  const { build } = await import('esbuild');
+  const bundle = await build({
+    entryPoints: [join(root, 'bench/linux-worker.entry.ts')], bundle: true, format: 'esm', write: false, target: 'es2022', logLevel: 'error',
+  });
+  const code = bundle.outputFiles[0].text;
+  const out: { first: number; warm: number; insns: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pseries-lab-bench-')), {
+      executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS,
+    });
+    try {
+      await context.route('http://bench.invalid/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (path === '/worker.js') return route.fulfill({ body: code, contentType: 'text/javascript' });
+        if (path === '/kernel' || path === '/initrd') return route.fulfill({ body: Buffer.from(path === '/kernel' ? kernel : initrd), contentType: 'application/octet-stream' });
+        return route.fulfill({ body: '<!doctype html><title>bench</title>', contentType: 'text/html' });
+      });
+      const page = await context.newPage();
+      await page.goto('http://bench.invalid/');
+      const job = { append: guest.append!, prompt: guest.prompt!, ramSize: guest.ramSize, caps: Array.from(guestCaps(guest)), runs: 2 };
+      const times = await page.evaluate(async (j) => {
+        const [kernel, initrd] = await Promise.all(['/kernel', '/initrd'].map(async (u) => (await fetch(u)).arrayBuffer()));
+        return new Promise<{ ms: number; insns: number }[]>((resolve, reject) => {
+          const w = new Worker('/worker.js', { type: 'module' });
+          const got: { ms: number; insns: number }[] = [];
+          w.onerror = (e) => reject(new Error(e.message));
+          w.onmessage = (e) => { got.push(e.data); if (got.length === j.runs) resolve(got); };
+          w.postMessage({ ...j, kernel, initrd }, [kernel, initrd]);
+        });
+      }, job);
+      out.push({ first: times[0].ms, warm: times[1].ms, insns: times[0].insns });
+    } finally {
+      await context.close();
+    }
+  }
+  return out;
+}
+
 function nodeMigration(): MigrationInfo {
   const { inst: src } = nodeBoot(false);
   return migrateInProcess(src, linux('destination', false)).src!;
@@ -115,10 +160,17 @@ async function main(): Promise<void> {
   if (q !== null) console.log(`qemu-system-ppc64 7.2 TCG: ${q.toFixed(0)} ms (process start to prompt, best of ${qemu.length}); node first boot / qemu: ${(first.ms / q).toFixed(1)}x, warmed: ${(warm / q).toFixed(1)}x`);
   else console.log('qemu-system-ppc64: not installed (apt-get install -y qemu-system-ppc), no reference');
   if (!process.argv.includes('--no-browser')) {
+    const bare = await chromiumBareWorker(RUNS);
+    const bareFirst = Math.min(...bare.map((b) => b.first));
+    const bareWarm = Math.min(...bare.map((b) => b.warm));
+    console.log(`chromium bare worker (the same deterministic loop, no page; fresh browser each run): first boot ${bare.map((b) => `${b.first.toFixed(0)} ms`).join(', ')}; ` +
+      `best ${bareFirst.toFixed(0)} ms (${mips(bare[0].insns, bareFirst)} MIPS), warmed ${bareWarm.toFixed(0)} ms (${mips(bare[0].insns, bareWarm)} MIPS); ` +
+      `to node: first ${(bareFirst / first.ms).toFixed(2)}x, warmed ${(bareWarm / warm).toFixed(2)}x`);
     const c = await chromiumBoots(RUNS);
     const best = Math.min(...c);
     console.log(`chromium (page load to prompt, fresh browser each run): ${c.map((t) => `${t} ms`).join(', ')}; best ${best} ms ` +
-      `(~${mips(first.insns, best)} MIPS); ratio to node first boot ${(best / first.ms).toFixed(2)}x` + (q !== null ? `, to qemu ${(best / q).toFixed(1)}x` : ''));
+      `(~${mips(first.insns, best)} MIPS); ratio to node first boot ${(best / first.ms).toFixed(2)}x` + (q !== null ? `, to qemu ${(best / q).toFixed(1)}x` : '') +
+      `, to the bare worker's first boot ${(best / bareFirst).toFixed(2)}x`);
   }
   const m = nodeMigration();
   console.log(`migration at the prompt (node, real time): total ${m.totalTimeMs?.toFixed(0)} ms, downtime ${m.downtimeMs?.toFixed(1)} ms, ` +
