@@ -5,16 +5,13 @@
 // Beside them, the same migration in-process in Node (MemoryLink) as the reference, and the
 // ratio. Run: npm run -s bench -- browser-migrate [--runs N]
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { Instance } from '../src/core/instance';
 import { migrateInProcess } from '../src/core/migration/local';
 import type { MigrationInfo } from '../src/worker/protocol';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
-import { freePort, root } from '../scripts/proc.mjs';
+import { root } from '../scripts/proc.mjs';
+import { buildAndServe, freshBrowser } from './browser';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -32,20 +29,12 @@ function nodeReference(): Figures {
 }
 
 async function main(): Promise<void> {
-  const exe = findChromium();
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error(`vite build failed (${build.error?.message ?? `exit ${build.status}`})`);
-  const port = await freePort();
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: root, stdio: 'ignore' });
-  // a fresh profile directory each run
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pseries-lab-bench-')), {
-    executablePath: exe, headless: true, args: CHROMIUM_ARGS,
-  });
+  const server = await buildAndServe();
+  const context = await freshBrowser();
   try {
     const page = await context.newPage();
     for (let i = 0; ; i++) {
-      try { await page.goto(`http://127.0.0.1:${port}/`); break; } catch (e) { if (i > 50) throw e; await new Promise((r) => setTimeout(r, 200)); }
+      try { await page.goto(server.url); break; } catch (e) { if (i > 50) throw e; await new Promise((r) => setTimeout(r, 200)); }
     }
     await page.waitForFunction(() => window.__pseriesLab !== undefined && /count 1 /.test(window.__pseriesLab.consoleText('left')), null, { timeout: 60_000 });
     const browserRuns: Figures[] = [];
@@ -69,7 +58,7 @@ async function main(): Promise<void> {
       `${ref.mbps.toFixed(0)} Mbps, RAM records ${(ref.bytes / 1048576).toFixed(2)} MiB`);
   } finally {
     await context.close();
-    server.kill();
+    server.close();
   }
 }
 

@@ -11,13 +11,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { guestById, guestCaps, qemuCommandLine } from '../src/core/guests';
 import { Instance } from '../src/core/instance';
 import { migrateInProcess } from '../src/core/migration/local';
 import type { MigrationInfo } from '../src/worker/protocol';
-import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
-import { freePort, root } from '../scripts/proc.mjs';
+import { root } from '../scripts/proc.mjs';
+import { buildAndServe, freshBrowser } from './browser';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -65,23 +64,16 @@ function qemuBoot(): Promise<number | null> {
 }
 
 async function chromiumBoots(runs: number): Promise<number[]> {
-  const exe = findChromium();
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error(`vite build failed (${build.error?.message ?? `exit ${build.status}`})`);
-  const port = await freePort();
-  const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-    { cwd: root, stdio: 'ignore' });
+  const server = await buildAndServe();
   const times: number[] = [];
   try {
     for (let r = 0; r < runs; r++) {
       // a fresh browser and profile each run: nothing compiled or cached from the last one
-      const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pseries-lab-bench-')), {
-        executablePath: exe, headless: true, args: CHROMIUM_ARGS,
-      });
+      const context = await freshBrowser();
       try {
         const page = await context.newPage();
         for (let i = 0; ; i++) {
-          try { await page.goto(`http://127.0.0.1:${port}/?guest=linux`); break; } catch (e) { if (i > 50) throw e; await new Promise((res) => setTimeout(res, 200)); }
+          try { await page.goto(`${server.url}?guest=linux`); break; } catch (e) { if (i > 50) throw e; await new Promise((res) => setTimeout(res, 200)); }
         }
         const t0 = Date.now();
         await page.waitForFunction((p) => window.__pseriesLab !== undefined && window.__pseriesLab.consoleText('left').includes(p),
@@ -92,7 +84,7 @@ async function chromiumBoots(runs: number): Promise<number[]> {
       }
     }
   } finally {
-    server.kill();
+    server.close();
   }
   return times;
 }
@@ -110,9 +102,7 @@ async function chromiumBareWorker(runs: number): Promise<{ first: number; warm: 
   const code = bundle.outputFiles[0].text;
   const out: { first: number; warm: number; insns: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'pseries-lab-bench-')), {
-      executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS,
-    });
+    const context = await freshBrowser();
     try {
       await context.route('http://bench.invalid/**', (route) => {
         const path = new URL(route.request().url()).pathname;
