@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { counters } from '../src/cli/commands';
 import { Instance } from '../src/core/instance';
-import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 import { PROFILES, type ProfileName } from '../src/core/profiles';
 import { VMSTATE_RELEASES, existsInRelease, releaseKey } from '../src/core/spapr/releases';
 import { SPAPR_CAPS, vmstate_spapr } from '../src/core/spapr/vmstate';
@@ -29,7 +29,6 @@ function side(name: string, profile: ProfileName): Side {
   return { inst, errors, console: () => con, status: () => status };
 }
 
-const finished = (st: string) => ['completed', 'failed', 'cancelled'].includes(st);
 
 /**
  * Boot `from`, let `prepare` change it (as the command line or the guest would), migrate it
@@ -42,13 +41,7 @@ function migrate(from: ProfileName, to: ProfileName, prepare: (s: Side) => void 
   while (src.inst.machine.cpu.state.insnCount < 1_000_000) src.inst.turn();
   const dst = side('destination', to);
   prepareDst(dst);
-  const link = new MemoryLink();
-  dst.inst.incoming(link.receiver);
-  src.inst.migrate(link.sender);
-  for (let i = 0; i < 200_000 && !(finished(src.status()) && finished(dst.status())); i++) {
-    src.inst.turn(); link.receiver.pump(); link.sender.pump();
-    dst.inst.turn(); link.receiver.pump(); link.sender.pump();
-  }
+  const { link } = migrateInProcess(src.inst, dst.inst, 200_000);
   return { src, dst, link };
 }
 

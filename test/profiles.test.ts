@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { counters } from '../src/cli/commands';
 import { Instance } from '../src/core/instance';
-import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 import {
   PROFILES, UnsupportedMachineError, cpuSanityValues, getProfile, profileMachineTypes, type ProfileName,
 } from '../src/core/profiles';
@@ -28,20 +28,13 @@ function side(name: string, profile: ProfileName, machineType = 'pseries-2.6'): 
 }
 
 const lines = (s: Side) => counters(s.console().split(/\r?\n/));
-const finished = (st: string) => ['completed', 'failed', 'cancelled'].includes(st);
 
 function migrate(from: ProfileName, to: ProfileName, machineType = 'pseries-2.6') {
   const src = side('source', from, machineType);
   src.inst.boot(ELF);
   while (src.inst.machine.cpu.state.insnCount < 1_000_000) src.inst.turn();
   const dst = side('destination', to, machineType);
-  const link = new MemoryLink();
-  dst.inst.incoming(link.receiver);
-  src.inst.migrate(link.sender);
-  for (let i = 0; i < 200_000 && !(finished(src.status()) && finished(dst.status())); i++) {
-    src.inst.turn(); link.receiver.pump(); link.sender.pump();
-    dst.inst.turn(); link.receiver.pump(); link.sender.pump();
-  }
+  const { link } = migrateInProcess(src.inst, dst.inst, 200_000);
   return { src, dst, link };
 }
 

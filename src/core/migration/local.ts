@@ -17,16 +17,19 @@ export interface LocalMigration {
 
 /**
  * `dst` becomes -incoming, `src` migrates to it; both are turned (and the link pumped) until
- * both report completed, either one failed, or `maxTurns` rounds passed.
+ * both ended (completed, failed, cancelled), either one failed, or `maxTurns` rounds passed.
  */
 export function migrateInProcess(src: Instance, dst: Instance, maxTurns = 1_000_000): LocalMigration {
   const r: LocalMigration = { src: null, dstStatus: 'none', link: new MemoryLink(), ms: 0 };
-  src.onMigration = (i) => { r.src = i; };
-  dst.onMigration = (i) => { r.dstStatus = i.status; };
+  // the instances' own handlers still hear every report
+  const srcHandler = src.onMigration, dstHandler = dst.onMigration;
+  src.onMigration = (i) => { r.src = i; srcHandler(i); };
+  dst.onMigration = (i) => { r.dstStatus = i.status; dstHandler(i); };
   const t0 = performance.now();
   dst.incoming(r.link.receiver);
   src.migrate(r.link.sender);
-  const over = () => (r.src?.status === 'completed' && r.dstStatus === 'completed') || r.src?.status === 'failed' || r.dstStatus === 'failed';
+  const ended = (s: string | undefined) => s === 'completed' || s === 'failed' || s === 'cancelled';
+  const over = () => (ended(r.src?.status) && ended(r.dstStatus)) || r.src?.status === 'failed' || r.dstStatus === 'failed';
   for (let n = 0; n < maxTurns && !over(); n++) {
     src.turn(); r.link.receiver.pump(); dst.turn(); r.link.sender.pump();
   }
