@@ -105,6 +105,28 @@ describe('device tree with more than one possible core, equal to QEMU 7.2\'s', (
   });
 });
 
+describe('device_del of a CPU core', () => {
+  it('releases at once a core the guest never configured (its DRC is still in the empty state); QEMU\'s errors otherwise', () => {
+    const inst = instance();
+    inst.boot(elf); // the hello guest ignores hotplug events
+    const m = inst.machine;
+    const traces: string[] = [];
+    inst.tracer.on((ev) => { if (ev.name.startsWith('spapr_drc')) traces.push(ev.name); });
+    expect(m.deviceDel('c1')).toBe("Device 'c1' not found");
+    expect(m.deviceAdd(SPAPR_CPU_CORE_TYPE, { 'core-id': 1, id: 'c1' })).toBeNull();
+    expect(m.cores.length).toBe(2);
+    expect(m.pending_events.length).toBe(1);
+    expect(m.deviceDel('c1')).toBeNull();
+    expect(m.cores.length).toBe(1);
+    expect(m.cpus.length).toBe(1);
+    // released: no remove event for a device that is gone
+    expect(m.pending_events.length).toBe(1);
+    expect(traces).toEqual(['spapr_drc_attach', 'spapr_drc_unplug_request']);
+    expect(m.deviceDel('c1')).toBe("Device 'c1' not found");
+    expect(m.deviceAdd(SPAPR_CPU_CORE_TYPE, { 'core-id': 1, id: 'c1' })).toBeNull();
+  });
+});
+
 describe('device_add of a CPU core', () => {
   it('answers with QEMU 7.2\'s error messages', () => {
     const m = instance().machine;

@@ -70,7 +70,7 @@ describe('Linux guest', () => {
     expect(first.prompts[0]).toBeGreaterThan(10_000_000);
   }, 120_000);
 
-  it('takes a hot-plugged CPU core (device_add at the prompt) and brings it online', () => {
+  it('takes a hot-plugged CPU core (device_add at the prompt) and brings it online; device_del takes it away again', () => {
     const inst = new Instance({ name: 'source', deterministic: true, ramSize: guest.ramSize, caps: guestCaps(guest), maxCpus: 2, coreIds: [0] });
     let out = '';
     inst.onSerial = (t) => { out += t; };
@@ -80,12 +80,29 @@ describe('Linux guest', () => {
     const type = (line: string): string => { out = ''; inst.input(`${line}\r`); expect(until(prompt)).toBe(true); return normalizeConsole(out); };
     expect(until(prompt)).toBe(true);
     expect(type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
-    expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1 })).toBeNull();
+    expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1, id: 'core1' })).toBeNull();
     // the hotplug event, check-exception, configure-connector and start-cpu take the guest a moment
     const t = inst.loop.clock.ns();
     until(() => inst.loop.clock.ns() > t + 1e9);
     expect(type('cat /proc/cpuinfo')).toContain('processor\t: 1');
     expect(type('cat /proc/interrupts')).toMatch(/^ *\d+: +1 +0 +XICS 4097 Edge +RAS_HOTPLUG$/m);
+    // device_del: the guest offlines the CPU, isolates the DRC and makes it unusable; then the core goes
+    const traces: string[] = [];
+    inst.tracer.on((ev) => { if (ev.name.startsWith('spapr_drc')) traces.push(ev.name); });
+    expect(inst.machine.deviceDel('core0')).toBe("Device 'core0' not found");
+    expect(inst.machine.deviceDel('core1')).toBeNull();
+    expect(inst.machine.cores).toHaveLength(2); // awaiting the guest
+    const t2 = inst.loop.clock.ns();
+    until(() => inst.loop.clock.ns() > t2 + 1e9);
+    expect(traces).toEqual(['spapr_drc_unplug_request', 'spapr_drc_awaiting_quiesce', 'spapr_drc_set_isolation_state',
+      'spapr_drc_set_allocation_state', 'spapr_drc_set_allocation_state_finalizing']);
+    expect(inst.machine.cores).toHaveLength(1);
+    expect(type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
+    // and the slot can take a core again
+    expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1, id: 'core1' })).toBeNull();
+    const t3 = inst.loop.clock.ns();
+    until(() => inst.loop.clock.ns() > t3 + 1e9);
+    expect(type('cat /proc/cpuinfo')).toContain('processor\t: 1');
   }, 120_000);
 
   it('live-migrates the running shell back and forth: the counter goes on, uptime moves, timers fire without a keystroke', () => {

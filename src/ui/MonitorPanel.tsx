@@ -59,6 +59,10 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
         const err = await lab.deviceAdd(column, action.driver, action.props);
         return err ? [`Error: ${err}`] : [];
       }
+      case 'device_del': {
+        const err = await lab.deviceDel(column, action.device);
+        return err ? [`Error: ${err}`] : [];
+      }
       case 'info':
         switch (action.what) {
           case 'status': return infoStatus(store.getState().runstate);

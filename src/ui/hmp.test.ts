@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { helpText, parseHmp } from './hmp';
 
+describe('HMP device commands', () => {
+  it('device_del takes one device id', () => {
+    expect(parseHmp('device_del core1')).toEqual({ kind: 'device_del', device: 'core1' });
+    expect(parseHmp('device_del')).toEqual({ kind: 'print', lines: ['device_del: missing or extra argument: device_del device'] });
+  });
+});
+
 describe('HMP migration commands', () => {
   it('migrate takes a URI (with -d), migrate_cancel none', () => {
     expect(parseHmp('migrate -d tcp:localhost:4444')).toEqual({ kind: 'migrate', uri: 'tcp:localhost:4444' });

@@ -11,6 +11,7 @@ export type CpuSnapshot = Extract<Snapshot, { kind: 'cpu' }>;
 export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
   ['cont|c  ', 'resume emulation'],
   ['device_add driver[,prop=value][,...]', 'add device, like -device on the command line'],
+  ['device_del device', 'remove device'],
   ['help|? [cmd]', 'show the help'],
   ['info [subcommand]', 'show various information about the system state'],
   ['migrate [-d] uri', 'migrate to URI (on this page: the other column\'s machine, started with -incoming)'],
@@ -41,6 +42,7 @@ export type HmpAction =
   | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
   | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'migrate_parameters' | 'cpus' }
   | { kind: 'device_add'; driver: string; props: Record<string, string> }
+  | { kind: 'device_del'; device: string }
   | { kind: 'migrate'; uri: string }
   | { kind: 'migrate_cancel' }
   | { kind: 'migrate_set_parameter'; name: MigrationParamName; value: number };
@@ -55,6 +57,9 @@ export function parseHmp(line: string): HmpAction | null {
     case 'cont': case 'c': return { kind: 'control', op: 'cont' };
     case 'system_reset': return { kind: 'control', op: 'system_reset' };
     case 'device_add': return parseDeviceAdd(args.join(' '));
+    case 'device_del':
+      if (args.length !== 1) return { kind: 'print', lines: ['device_del: missing or extra argument: device_del device'] };
+      return { kind: 'device_del', device: args[0] };
     case 'migrate': {
       const rest = args.filter((a) => a !== '-d' && a !== '-b' && a !== '-i');
       if (rest.length !== 1) return { kind: 'print', lines: ['migrate: missing or extra argument: migrate [-d] uri'] };

@@ -138,19 +138,25 @@ export class MachineHost {
 
   /** stop / cont / step / system_reset; resolves to QEMU's error message or null. */
   control(op: VmControl): Promise<string | null> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, (msg) => resolve(msg.type === 'control' ? msg.error ?? null : null));
-      this.post({ type: 'control', id, op });
-    });
+    return this.ask((id) => ({ type: 'control', id, op }));
   }
 
   /** device_add DRIVER,props; resolves to QEMU's error message or null. */
   deviceAdd(driver: string, props: Record<string, string>): Promise<string | null> {
+    return this.ask((id) => ({ type: 'device-add', id, driver, props }));
+  }
+
+  /** device_del ID; resolves to QEMU's error message or null. */
+  deviceDel(device: string): Promise<string | null> {
+    return this.ask((id) => ({ type: 'device-del', id, device }));
+  }
+
+  /** Post a request answered by `control` with the same id: its error, or null. */
+  private ask(make: (id: number) => ToWorker): Promise<string | null> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, (msg) => resolve(msg.type === 'control' ? msg.error ?? null : null));
-      this.post({ type: 'device-add', id, driver, props });
+      this.post(make(id));
     });
   }
 }
@@ -266,6 +272,11 @@ export class Lab {
   /** HMP device_add; resolves to QEMU's error message or null. */
   deviceAdd(column: Column, driver: string, props: Record<string, string>): Promise<string | null> {
     return this.hosts[column].deviceAdd(driver, props);
+  }
+
+  /** HMP device_del; resolves to QEMU's error message or null. */
+  deviceDel(column: Column, device: string): Promise<string | null> {
+    return this.hosts[column].deviceDel(device);
   }
 
   /** The breakpoints of the column's vCPU 0 (hex addresses). */

@@ -323,9 +323,12 @@ function handle(msg: ToWorker): void {
       post({ type: 'control', id: msg.id, error });
       break;
     }
-    case 'device-add': {
+    case 'device-add':
+    case 'device-del': {
       let error: string | undefined;
-      try { error = inst.machine.deviceAdd(msg.driver, msg.props) ?? undefined; } catch (e) { error = describe(e); }
+      try {
+        error = (msg.type === 'device-add' ? inst.machine.deviceAdd(msg.driver, msg.props) : inst.machine.deviceDel(msg.device)) ?? undefined;
+      } catch (e) { error = describe(e); }
       flush();
       post({ type: 'control', id: msg.id, error });
       break;

@@ -112,7 +112,9 @@ export type ToWorker =
   /** The breakpoints of vCPU 0 (hex addresses), replacing the previous set. */
   | { type: 'breakpoints'; addrs: string[] }
   /** HMP device_add DRIVER,prop=value,...; answered by `control` with the same id. */
-  | { type: 'device-add'; id: number; driver: string; props: Record<string, string> };
+  | { type: 'device-add'; id: number; driver: string; props: Record<string, string> }
+  /** HMP device_del ID; answered by `control` with the same id. */
+  | { type: 'device-del'; id: number; device: string };
 
 /** Worker → page. */
 export type FromWorker =

@@ -56,6 +56,11 @@ export function drcIsPhysical(d: SpaprDrc): boolean {
   return d.type === SPAPR_DR_CONNECTOR_TYPE_PCI;
 }
 
+/** drck->empty_state: what a DRC without a device is in. */
+export function drcEmptyState(d: SpaprDrc): number {
+  return drcIsPhysical(d) ? SPAPR_DRC_STATE_PHYSICAL_POWERON : SPAPR_DRC_STATE_LOGICAL_UNUSABLE;
+}
+
 /** The state a DRC with a device is in once the guest (or a reset) configured it. */
 export function drcReadyState(d: SpaprDrc): number {
   return drcIsPhysical(d) ? SPAPR_DRC_STATE_PHYSICAL_CONFIGURED : SPAPR_DRC_STATE_LOGICAL_CONFIGURED;

@@ -9,7 +9,7 @@ import { GuestRam } from '../mem/ram';
 import { nsToTB, type VirtualClock } from '../clock';
 import { fdtPack, type FdtNode } from './fdt';
 import { nrServers, spaprBuildFdt, spaprCreateDrcs } from './dt';
-import { DrcContainer, drcIndex, drcReset, SPAPR_DR_CONNECTOR_TYPE_CPU, SPAPR_DR_CONNECTOR_TYPE_LMB, SPAPR_DR_CONNECTOR_TYPE_PCI, SPAPR_DR_CONNECTOR_TYPE_PHB, SPAPR_DR_CONNECTOR_TYPE_PMEM, type SpaprDrc } from './drc';
+import { DrcContainer, drcEmptyState, drcIndex, drcReset, SPAPR_DR_CONNECTOR_TYPE_CPU, SPAPR_DR_CONNECTOR_TYPE_LMB, SPAPR_DR_CONNECTOR_TYPE_PCI, SPAPR_DR_CONNECTOR_TYPE_PHB, SPAPR_DR_CONNECTOR_TYPE_PMEM, type SpaprDrc } from './drc';
 import { spaprIrqLayout, type SpaprIrqLayout } from './irq';
 import { loadElfKernel, type LoadedKernel } from './elf';
 import {
@@ -122,6 +122,8 @@ export function deterministicRngSeed(seed = 0x2545f491): Uint8Array {
 }
 
 export const SPAPR_VIO_REG_BASE = 0x71000000;
+const RTAS_LOG_V6_HP_ACTION_ADD = 1;
+const RTAS_LOG_V6_HP_ACTION_REMOVE = 2;
 /** XICS interrupt numbers start at XICS_IRQ_BASE 0x1000; VIO devices get 0x1100 + n. */
 export const SPAPR_IRQ_VIO = 0x1100;
 /** XICS_IRQS_SPAPR: interrupt sources of the ics (1024 on pseries <= 3.0). */
@@ -392,7 +394,7 @@ export class SpaprMachine implements VirtualHypervisor {
       // spapr_drc_attach
       this.host.trace('spapr_drc_attach', `drc: 0x${drcIndex(drc).toString(16).padStart(8, '0')}`);
       drc.dev = true;
-      if (hotplugged) this.hotplugReqAddByIndex(drc);
+      if (hotplugged) this.hotplugReqByIndex(drc, RTAS_LOG_V6_HP_ACTION_ADD);
       else drcReset(drc);
     }
     // hot-plugged threads take the boot CPU's compat mode (CAS or reset set it)
@@ -401,11 +403,58 @@ export class SpaprMachine implements VirtualHypervisor {
   }
 
   /**
-   * spapr_hotplug_req_add_by_index: an RTAS hotplug event (v6 log: Main-A, Main-B, HP) queued
-   * on pending_events and the event source's interrupt pulsed: the hot-plug source once the
-   * guest negotiated OV5_HP_EVT at CAS, else the EPOW source (legacy hotplug notification).
+   * device_del ID of a CPU core (spapr_core_unplug_request): null, or QEMU's error. The DRC
+   * is marked unplug-requested and a remove event queued (again at every request, so a guest
+   * that refused once can be asked again); the core goes away when the guest has isolated its
+   * DRC and made it unusable (drc_set_unusable -> spapr_drc_release), or at once if the guest
+   * never configured it.
    */
-  private hotplugReqAddByIndex(drc: SpaprDrc): void {
+  deviceDel(id: string): string | null {
+    const core = this.cores.find((c) => c.id === id);
+    if (!core) return `Device '${id}' not found`;
+    if (core.coreId === 0) return 'Boot CPU core may not be unplugged';
+    const drc = this.drcs.get(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: core.vcpuId, owner: 'machine' }));
+    if (!drc) return `Unable to find CPU core with core-id: ${core.coreId}`;
+    if (!drc.unplug_requested) this.drcUnplugRequest(drc);
+    if (drc.dev) this.hotplugReqByIndex(drc, RTAS_LOG_V6_HP_ACTION_REMOVE);
+    return null;
+  }
+
+  /** spapr_drc_unplug_request: released now if the DRC is in its empty state, else once the guest quiesced it. */
+  private drcUnplugRequest(drc: SpaprDrc): void {
+    const idx = `drc: 0x${drcIndex(drc).toString(16).padStart(8, '0')}`;
+    this.host.trace('spapr_drc_unplug_request', idx);
+    drc.unplug_requested = true;
+    if (drc.state !== drcEmptyState(drc)) {
+      this.host.trace('spapr_drc_awaiting_quiesce', idx);
+      return;
+    }
+    this.drcRelease(drc);
+  }
+
+  /** spapr_drc_release: the device's release (spapr_core_release: unplug and unrealize the core), the DRC emptied. */
+  drcRelease(drc: SpaprDrc): void {
+    const i = this.cores.findIndex((c) => c.vcpuId === drc.id && drc.type === SPAPR_DR_CONNECTOR_TYPE_CPU);
+    if (i > 0) {
+      const core = this.cores[i];
+      this.cores.splice(i, 1);
+      this.cpus.splice(this.cpus.indexOf(core.cpu), 1);
+      this.xics.icps[core.vcpuId] = undefined;
+      if (this.currentCpu === core.cpu) this.currentCpu = undefined;
+    }
+    drc.unplug_requested = false;
+    drc.fdt = null;
+    drc.fdt_start_offset = 0;
+    drc.dev = false;
+  }
+
+  /**
+   * spapr_hotplug_req_add_by_index / _remove_by_index: an RTAS hotplug event (v6 log: Main-A,
+   * Main-B, HP) queued on pending_events and the event source's interrupt pulsed: the hot-plug
+   * source once the guest negotiated OV5_HP_EVT at CAS, else the EPOW source (legacy hotplug
+   * notification).
+   */
+  private hotplugReqByIndex(drc: SpaprDrc, action: number): void {
     const log = new Uint8Array(108);
     const dv = new DataView(log.buffer);
     // rtas_event_log_v6
@@ -432,7 +481,7 @@ export class SpaprMachine implements VirtualHypervisor {
     dv.setUint16(90, 20);
     log[92] = 1; // section_version
     log[96] = RTAS_LOG_V6_HP_TYPE[drc.type] ?? 0;
-    log[97] = 1; // RTAS_LOG_V6_HP_ACTION_ADD
+    log[97] = action;
     log[98] = 2; // RTAS_LOG_V6_HP_ID_DRC_INDEX
     dv.setUint32(100, drcIndex(drc));
     this.pending_events.push({
@@ -494,6 +543,8 @@ export class SpaprMachine implements VirtualHypervisor {
     this.patb_entry = 0n;
     Object.assign(this.fwnmi, { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 });
     this.hpt.reset();
+    // spapr_drc_reset: devices pending removal are released first
+    for (const d of this.drcs.list()) if (d.unplug_requested && d.dev) this.drcRelease(d);
     // spapr_cpu_core_reset_handler of every core, in realize order; all vCPUs but the
     // first stay halted (MSR[SF] clear) until RTAS start-cpu
     for (const core of this.cores) {

@@ -123,7 +123,7 @@ export const VMSTATE_RELEASES: readonly VmstateRelease[] = [
   data('spapr_cpu', 'spapr_cpu/vpa/dtl', '3.0', 'medium', 'high', 'as spapr_cpu/vpa'),
   data('spapr_drc', 'spapr_drc/unplug_requested', null, 'low', 'low',
     'not established: absent from the 2.10 spapr_drc declaration as recalled, present in 7.2 (spapr_drc_needed: "or if an unplug request is pending"). '
-    + 'Never needed here (no device_del); the DRC opaque does not reach the machine, so it is not gated'),
+    + 'Needed while a device_del waits for the guest; the DRC opaque does not reach the machine, so it is not gated'),
   data('spapr_iommu', 'spapr_iommu_ex', '2.7', 'medium', 'medium',
     'Alexey Kardashevskiy, "spapr_iommu: Migrate full state" (2016, with DDW); needed only for a window with a bus offset or non-4K pages (not the default ones)'),
 

@@ -403,6 +403,11 @@ function rtas_set_indicator(m: M, c: RtasCall): void {
       m.host.trace('spapr_drc_set_allocation_state', `drc: 0x${hex(drcIndex(drc))}, state: 0x${hex(state)}`);
       if (state === 0 || state === 1) ret = setAllocation(drc, state === 1);
       else ret = RTAS_OUT_PARAM_ERROR;
+      // drc_set_unusable of a DRC whose device is to go: the unplug completes
+      if (ret === RTAS_OUT_SUCCESS && state === 0 && drc.unplug_requested && drc.state === SPAPR_DRC_STATE_LOGICAL_UNUSABLE) {
+        m.host.trace('spapr_drc_set_allocation_state_finalizing', `drc: 0x${hex(drcIndex(drc))}`);
+        m.drcRelease(drc);
+      }
       break;
     default:
       ret = RTAS_OUT_NOT_SUPPORTED;
