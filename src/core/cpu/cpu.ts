@@ -2218,11 +2218,12 @@ export class PowerPCCPU {
         st.nip[0] = tHi; st.nip[1] = tLo;
         return 2;
       }
-      case Op.bc: case Op.bclr: case Op.bcctr: {
+      case Op.bc: case Op.bclr: case Op.bcctr: case Op.bctar: {
         const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
         let tHi = 0, tLo = 0;
         if (id === Op.bclr) { tHi = spr[LR_HI]; tLo = spr[LR_LO] & ~3; }
         else if (id === Op.bcctr) { tHi = spr[CTR_HI]; tLo = spr[CTR_LO] & ~3; }
+        else if (id === Op.bctar) { tHi = spr[2 * SPR_TAR]; tLo = spr[2 * SPR_TAR + 1] & ~3; }
         if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
         let taken = true;
         if ((bo & 4) === 0) {
@@ -2767,27 +2768,6 @@ export class PowerPCCPU {
         if (w & 0x400) setOv(spr, ov);
         if (w & 1) cr0(crf, spr, gpr[rt], gpr[rt + 1], sf);
         return 0;
-      }
-      case Op.bctar: {
-        const bo = (w >>> 21) & 31, bi = (w >>> 16) & 31;
-        const tHi = sf ? spr[2 * SPR_TAR] : 0, tLo = spr[2 * SPR_TAR + 1] & ~3;
-        if (w & 1) { spr[LR_HI] = sf ? pcHi + ((cia >>> 0) + 4 >= TWO32 ? 1 : 0) | 0 : 0; spr[LR_LO] = (cia + 4) | 0; }
-        let taken = true;
-        if ((bo & 4) === 0) {
-          const cH = spr[CTR_HI], cL = spr[CTR_LO];
-          const nL = (cL - 1) | 0, nH = (cH - (cL === 0 ? 1 : 0)) | 0;
-          spr[CTR_LO] = nL; spr[CTR_HI] = nH;
-          const z = sf ? (nH | nL) === 0 : nL === 0;
-          taken = (bo & 2) ? z : !z;
-        }
-        if (taken && (bo & 0x10) === 0) {
-          const bit = (crf[bi >> 2] >> (3 - (bi & 3))) & 1;
-          taken = (bo & 8) ? bit !== 0 : bit === 0;
-        }
-        if (!taken) return 0;
-        spr[CFAR_HI] = pcHi; spr[CFAR_LO] = cia;
-        st.nip[0] = tHi; st.nip[1] = tLo;
-        return 1;
       }
       case Op.lswi: case Op.lswx: case Op.stswi: case Op.stswx: {
         const rt = (w >>> 21) & 31, ra = (w >>> 16) & 31, rb = (w >>> 11) & 31;
