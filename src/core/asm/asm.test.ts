@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ISA, FIELDS, F, operandParts, isAssemblable, fieldWidth, setField, encodeOnlyBits } from '../cpu/isa';
+import { ISA, FIELDS, F, operandParts, isAssemblable, fieldWidth, setField, encodeOnlyBits, rcBit } from '../cpu/isa';
 import { decodeRow } from '../cpu/decode';
 import { opOf, opName } from '../cpu/cpu';
 import { assemble } from './asm';
@@ -26,7 +26,8 @@ function randomWord(row: (typeof ISA)[number], next: () => number): number {
       w = setField(w, fd, fd.scale ? raw << fd.scale : raw);
     }
   }
-  if (row.flags & (F.RC | F.LK)) w |= next() & 1;
+  if (row.flags & F.RC && next() & 1) w |= rcBit(row);
+  if (row.flags & F.LK) w |= next() & 1;
   if (row.flags & F.AA) w |= next() & 2;
   if (row.flags & F.OE) w |= next() & 0x400;
   // keep the extra fixed bits (mtocrf/mfocrf selector) as the row requires

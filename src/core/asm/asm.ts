@@ -4,7 +4,7 @@
 // numbers or `4*crN+eq` / `lt`/`gt`/`eq`/`so`, displacements `d(rA)`, and the extended
 // mnemonics the disassembler prints. Branch operands are absolute addresses (or labels).
 
-import { ISA, F, FIELDS, EXT_MNEMONICS, operandParts, isAssemblable, fieldRange, setField, encodeOnlyBits,
+import { ISA, F, FIELDS, EXT_MNEMONICS, operandParts, isAssemblable, fieldRange, setField, encodeOnlyBits, rcBit,
   type IsaRow, type ExtMnemonic, type FieldKind, type FieldDef } from '../cpu/isa';
 
 interface BaseCand { kind: 'base'; row: IsaRow; oe: number; rc: number; lk: number; aa: number }
@@ -101,11 +101,12 @@ function parseOperand(kind: FieldKind | 'crfopt', text: string, ctx: Ctx): bigin
       if (/^\d+$/.test(t)) return BigInt(t);
       throw new AsmError(`expected a register, got '${t}'`);
     }
-    case 'fpr': {
-      const m = /^%?f(\d+)$/i.exec(t);
+    case 'fpr': case 'vr': case 'vsr': {
+      const prefix = kind === 'fpr' ? 'f' : kind === 'vr' ? 'v' : 'vs';
+      const m = new RegExp(`^%?${prefix}(\\d+)$`, 'i').exec(t);
       if (m) return BigInt(m[1]);
       if (/^\d+$/.test(t)) return BigInt(t);
-      throw new AsmError(`expected an FP register, got '${t}'`);
+      throw new AsmError(`expected a ${kind === 'fpr' ? 'FP' : kind === 'vr' ? 'vector' : 'VSX'} register, got '${t}'`);
     }
     case 'target': {
       const v = evalExpr(t, ctx.symbols, ctx.pc);
@@ -137,7 +138,8 @@ function encodeBase(c: BaseCand, ops: string[], ctx: Ctx): number {
   const row = c.row;
   let w = row.match | encodeOnlyBits(row);
   if (c.oe) w |= 0x400;
-  if (c.rc || c.lk) w |= 1;
+  if (c.rc) w |= rcBit(row);
+  if (c.lk) w |= 1;
   if (c.aa) w |= 2;
   const wanted = row.ops.map(operandParts);
   const required = wanted.filter((o) => !o.optional).length;

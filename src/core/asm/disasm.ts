@@ -2,7 +2,7 @@
 // `addi r3,r1,16`, `ld r9,8(r1)`, `bl 0x400100`, with the common extended mnemonics (li, mr, nop,
 // blr, bdnz, beq, cmpdi, sldi, mtctr, mflr, ...). Branch targets are printed as absolute addresses.
 
-import { ISA, F, FIELDS, EXT_MNEMONICS, operandParts, type IsaRow, type ExtMnemonic, type FieldKind } from '../cpu/isa';
+import { ISA, F, FIELDS, EXT_MNEMONICS, operandParts, rcBit, type IsaRow, type ExtMnemonic, type FieldKind } from '../cpu/isa';
 import { decodeRow, decodeFields } from '../cpu/decode';
 
 const EXT_BY_BASE = new Map<string, ExtMnemonic[]>();
@@ -28,6 +28,8 @@ function fmt(kind: FieldKind | 'crfopt', v: number, pc: bigint, aa: boolean): st
     case 'gpr': return `r${v}`;
     case 'gpr0': return v === 0 ? '0' : `r${v}`;
     case 'fpr': return `f${v}`;
+    case 'vr': return `v${v}`;
+    case 'vsr': return `vs${v}`;
     case 'crf': case 'crfopt': return `cr${v}`;
     case 'crb': return crBitName(v);
     case 'target': return hex(BigInt.asUintN(64, (aa ? 0n : pc) + BigInt(v)));
@@ -40,7 +42,7 @@ function suffixes(row: IsaRow, w: number): string {
   if (row.flags & F.OE && w & 0x400) s += 'o';
   if (row.flags & F.LK && w & 1) s += 'l';
   if (row.flags & F.AA && w & 2) s += 'a';
-  if (row.flags & F.RC && w & 1) s += '.';
+  if (row.flags & F.RC && w & rcBit(row)) s += '.';
   return s;
 }
 
@@ -53,7 +55,8 @@ function tryExt(row: IsaRow, w: number, fv: Record<string, number>, pc: bigint):
     if (e.when && !e.when(fv)) continue;
     // Suffix bits of the base row not pinned by the extended mnemonic must be clear.
     let free = 0;
-    if (row.flags & (F.RC | F.LK)) free |= 1;
+    if (row.flags & F.RC) free |= rcBit(row);
+    if (row.flags & F.LK) free |= 1;
     if (row.flags & F.AA) free |= 2;
     if (row.flags & F.OE) free |= 0x400;
     if (w & free & ~e.fixMask) continue;

@@ -58,6 +58,9 @@ import { HashMmu, ACC_FETCH, ACC_LOAD, ACC_STORE, XLATE_FAULT, EXCP_DSEG, TLB_MA
 import { GuestRam, TARGET_PAGE_BITS } from '../mem/ram';
 import { ISA, F } from './isa';
 import { decodeRow } from './decode';
+import type { VecCpu, VecFn } from './vec';
+import { VMX_IMPL } from './vmx';
+import { VSX_IMPL } from './vsx';
 import {
   R, add64, mul64, mulhu64, mulhs64, mulhu32, mulhs32, divu64, divs64, rotl64, mask64, mask32,
   cntlz64, popcnt32, popcntb32, shl64, shr64, sar64,
@@ -201,7 +204,14 @@ enum Op {
   fdiv, fsub, fadd, fsqrt, fsel, fre, fmul, frsqrte, fmsub, fmadd, fnmsub, fnmadd,
   /** Every slot of `faultPage`: the fetch raised the translation fault recorded in the MMU. */
   fetchFault,
+  /** First id of the vector instructions: id - Op.vec indexes VEC_FN (vmx.ts, vsx.ts). */
+  vec,
 }
+
+/** Implementations of the VMX/VSX rows, by op id - Op.vec, and whether each is a VSX one. */
+const VEC_FN: VecFn[] = [];
+const VEC_IS_VSX: boolean[] = [];
+const VEC_NAME: string[] = [];
 
 /** Op id for each ISA row (same index). */
 const ROW_OP: Uint16Array = (() => {
@@ -212,6 +222,14 @@ const ROW_OP: Uint16Array = (() => {
       return;
     }
     if (r.flags & F.HV) { a[i] = Op.hvpriv; return; }
+    if (r.flags & (F.VMX | F.VSX)) {
+      const vsx = (r.flags & F.VSX) !== 0;
+      const fn = (vsx ? VSX_IMPL : VMX_IMPL)[r.mn];
+      if (!fn) throw new Error(`interpreter: no ${vsx ? 'VSX' : 'VMX'} implementation of ${r.mn}`);
+      a[i] = Op.vec + VEC_FN.length;
+      VEC_FN.push(fn); VEC_IS_VSX.push(vsx); VEC_NAME.push(r.mn);
+      return;
+    }
     const id = (Op as unknown as Record<string, number>)[r.mn.replace('.', '_')];
     if (id === undefined) throw new Error(`interpreter: no handler for ${r.mn}`);
     a[i] = id;
@@ -227,7 +245,7 @@ export function opOf(w: number): number {
 
 /** Name of an op id (tests, tracing). */
 export function opName(id: number): string {
-  return Op[id] ?? '?';
+  return id >= Op.vec ? VEC_NAME[id - Op.vec] ?? '?' : Op[id] ?? '?';
 }
 
 /** Decoded instructions of one guest page: 1024 slots plus a page-end sentinel. */
@@ -2960,11 +2978,49 @@ export class PowerPCCPU {
         return 1;
       }
 
-      default: { // Op.invalid and anything without a handler
+      default: { // the vector units, Op.invalid and anything without a handler
+        if (id >= Op.vec) return this.vector(id - Op.vec, w, pcHi, cia, sf);
         this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL);
         return 1;
       }
     }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The vector units (vec.ts): facility check, then the row's implementation.
+
+  private vecCtx: { pcHi: number; cia: number; sf: boolean; raised: boolean } = { pcHi: 0, cia: 0, sf: true, raised: false };
+  private vecHost: VecCpu | null = null;
+
+  private vector(k: number, w: number, pcHi: number, cia: number, sf: boolean): number {
+    const msrLo = this.state.msr[1];
+    if (VEC_IS_VSX[k] ? (msrLo & MSR_VSX_BIT) === 0 : (msrLo & MSR_VEC_BIT) === 0) {
+      this.raise(VEC_IS_VSX[k] ? EXCP_VSXU : EXCP_VPU, pcHi, cia, 0);
+      return 1;
+    }
+    const x = this.vecCtx;
+    x.pcHi = pcHi; x.cia = cia; x.sf = sf; x.raised = false;
+    VEC_FN[k](this.vecHost ??= this.makeVecHost(), w);
+    return x.raised ? 1 : 0;
+  }
+
+  private makeVecHost(): VecCpu {
+    const cpu = this, x = this.vecCtx, gpr = this.state.gpr;
+    return {
+      state: this.state,
+      get le() { return cpu.le; },
+      ea: EA,
+      eaX: (ra, rb) => eaX(gpr, ra, rb, x.sf),
+      ld8: () => cpu.ld8(),
+      ld16: () => cpu.ld16(),
+      ld32: () => cpu.ld32(),
+      ld64: (dst, i, rev) => cpu.ld64(dst, i, rev),
+      st8: (v) => cpu.st8(v),
+      st16: (v, rev) => cpu.st16(v, rev),
+      st32: (v, rev) => cpu.st32(v, rev),
+      st64: (hi, lo, rev) => cpu.st64(hi, lo, rev),
+      raise: (vector, srr1) => { x.raised = true; cpu.raise(vector, x.pcHi, x.cia, srr1); },
+    };
   }
 
   // ------------------------------------------------------------------------------------------

@@ -3,47 +3,30 @@
 // Decoding is done once per instruction slot (results are cached per page by the interpreter),
 // so the candidate lists favour simplicity over speed.
 
-import { ISA, F, FIELDS, getField, operandParts, type IsaRow } from './isa';
+import { ISA, F, FIELDS, getField, operandParts, rcBit, type IsaRow } from './isa';
 
-/** How the secondary lookup index is formed for a primary opcode. */
-const enum Sub { None, X10, MD4, DS2 }
+/** Where the secondary lookup index sits in the word: [shift, width]; width 0 = no secondary index. */
+type Layout = readonly [number, number];
+const NONE: Layout = [0, 0];
 
 interface Primary {
-  sub: Sub;
+  layout: Layout;
   /** Candidate row indices per secondary index. */
   lut: number[][];
   /** Row used when nothing more specific matches (the facility wildcard rows), or -1. */
   fallback: number;
 }
 
-function subOf(row: IsaRow): Sub {
+/** The secondary index of a form: the widest extended-opcode field its primary opcode uses. */
+function layoutOf(row: IsaRow): Layout {
   switch (row.form) {
-    case 'X': case 'XL': case 'XFX': case 'XO': case 'XS': case 'A': return Sub.X10;
-    case 'MD': case 'MDS': return Sub.MD4;
-    case 'DS': return Sub.DS2;
-    default: return Sub.None;
+    case 'X': case 'XL': case 'XFX': case 'XO': case 'XS': case 'A': case 'XX1': return [1, 10];
+    case 'MD': case 'MDS': return [1, 4];
+    case 'DS': return [0, 2];
+    case 'VA': case 'VX': case 'VC': return [0, 11];
+    case 'XX2': case 'XX3': case 'XX3C': case 'XX4': return [2, 9];
+    default: return NONE;
   }
-}
-
-function subIndex(sub: Sub, w: number): number {
-  switch (sub) {
-    case Sub.X10: return (w >>> 1) & 0x3ff;
-    case Sub.MD4: return (w >>> 1) & 0xf;
-    case Sub.DS2: return w & 3;
-    default: return 0;
-  }
-}
-
-function subSize(sub: Sub): number {
-  return sub === Sub.X10 ? 1024 : sub === Sub.MD4 ? 16 : sub === Sub.DS2 ? 4 : 1;
-}
-
-function subWord(sub: Sub, v: number): number {
-  return sub === Sub.X10 || sub === Sub.MD4 ? v << 1 : v;
-}
-
-function subMask(sub: Sub): number {
-  return sub === Sub.X10 ? 0x7fe : sub === Sub.MD4 ? 0x1e : sub === Sub.DS2 ? 3 : 0;
 }
 
 /** Decode-time mask: the row's mask without encode-only bits (Rc of the RC1 rows is not checked,
@@ -55,24 +38,25 @@ function decodeMask(r: IsaRow): number {
 const PRIMARY: Primary[] = [];
 
 function build(): void {
-  for (let p = 0; p < 64; p++) PRIMARY.push({ sub: Sub.None, lut: [[]], fallback: -1 });
+  for (let p = 0; p < 64; p++) PRIMARY.push({ layout: NONE, lut: [[]], fallback: -1 });
   ISA.forEach((r, i) => {
     const pr = PRIMARY[r.opcd];
     if (r.form === 'ANY') { pr.fallback = i; return; }
-    const s = subOf(r);
-    if (pr.sub === Sub.None && s !== Sub.None) {
-      pr.sub = s;
-      pr.lut = Array.from({ length: subSize(s) }, () => []);
-    } else if (s !== pr.sub && s !== Sub.None) {
+    const l = layoutOf(r);
+    if (pr.layout[1] === 0 && l[1] !== 0) {
+      pr.layout = l;
+      pr.lut = Array.from({ length: 1 << l[1] }, () => []);
+    } else if (l[1] !== 0 && (l[0] !== pr.layout[0] || l[1] !== pr.layout[1])) {
       throw new Error(`isa: opcode ${r.opcd} mixes extended-opcode layouts (${r.mn})`);
     }
   });
   ISA.forEach((r, i) => {
     if (r.form === 'ANY') return;
     const pr = PRIMARY[r.opcd];
-    const sm = subMask(pr.sub), m = decodeMask(r) & sm, v = r.match & sm;
+    const [shift, width] = pr.layout;
+    const sm = ((1 << width) - 1) << shift, m = decodeMask(r) & sm, v = r.match & sm;
     for (let k = 0; k < pr.lut.length; k++) {
-      if ((subWord(pr.sub, k) & m) === v) pr.lut[k].push(i);
+      if (((k << shift) & m) === v) pr.lut[k].push(i);
     }
   });
 }
@@ -81,7 +65,7 @@ build();
 /** Index into ISA of the row describing `w`, or -1 for an illegal instruction. */
 export function decodeRow(w: number): number {
   const pr = PRIMARY[w >>> 26];
-  const cands = pr.lut[subIndex(pr.sub, w)];
+  const cands = pr.lut[(w >>> pr.layout[0]) & ((1 << pr.layout[1]) - 1)];
   for (let i = 0; i < cands.length; i++) {
     const r = ISA[cands[i]];
     if ((w & decodeMask(r)) === (r.match & decodeMask(r))) return cands[i];
@@ -97,7 +81,7 @@ export function decodeFields(w: number, row: IsaRow): Record<string, number> {
     fv[field] = getField(w, FIELDS[field]);
     if (base) fv[base] = getField(w, FIELDS[base]);
   }
-  if (row.flags & F.RC) fv.Rc = w & 1;
+  if (row.flags & F.RC) fv.Rc = w & rcBit(row) ? 1 : 0;
   if (row.flags & F.LK) fv.LK = w & 1;
   if (row.flags & F.AA) fv.AA = (w >>> 1) & 1;
   if (row.flags & F.OE) fv.OE = (w >>> 10) & 1;

@@ -24,7 +24,9 @@ export type FieldKind =
   | 'disp'     // signed displacement printed as d(RA)
   | 'target'   // branch displacement (relative unless AA=1)
   | 'spr'      // SPR number (halves swapped in the encoding)
-  | 'fpr';     // f0..f31
+  | 'fpr'      // f0..f31
+  | 'vr'       // v0..v31 (VMX registers = VSRs 32..63)
+  | 'vsr';     // vs0..vs63 (a 5-bit field plus an extension bit)
 
 export interface FieldDef {
   readonly name: string;
@@ -95,6 +97,31 @@ export const FIELDS: Record<string, FieldDef> = {
   W: f('W', 'uimm', [bits(15, 15)]),
   NB: f('NB', 'uimm', [bits(16, 20)]),
   DQ: f('DQ', 'disp', [bits(16, 27)], { scale: 4, signBits: 16 }),
+  // ---- VMX (opcode 4 VA/VX/VC forms and the opcode-31 vector loads/stores)
+  VRT: f('VRT', 'vr', [bits(6, 10)]),
+  VRS: f('VRS', 'vr', [bits(6, 10)]),
+  VRA: f('VRA', 'vr', [bits(11, 15)]),
+  VRB: f('VRB', 'vr', [bits(16, 20)]),
+  VRC: f('VRC', 'vr', [bits(21, 25)]),
+  SHB: f('SHB', 'uimm', [bits(22, 25)]),
+  UIM4: f('UIM', 'uimm', [bits(12, 15)]),
+  UIM3: f('UIM', 'uimm', [bits(13, 15)]),
+  UIM2: f('UIM', 'uimm', [bits(14, 15)]),
+  UIM5: f('UIM', 'uimm', [bits(11, 15)]),
+  SIM: f('SIM', 'simm', [bits(11, 15)], { signBits: 5 }),
+  ST: f('ST', 'uimm', [bits(16, 16)]),
+  SIX: f('SIX', 'uimm', [bits(17, 20)]),
+  PS: f('PS', 'uimm', [bits(22, 22)]),
+  // ---- VSX (opcode 60 XX2/XX3/XX4 forms and the opcode-31 XX1 loads, stores and moves):
+  // 6-bit register numbers, the extension bit being the most significant
+  XT: f('XT', 'vsr', [bits(6, 10), bits(31, 31)]),
+  XS: f('XS', 'vsr', [bits(6, 10), bits(31, 31)]),
+  XA: f('XA', 'vsr', [bits(11, 15), bits(29, 29)]),
+  XB: f('XB', 'vsr', [bits(16, 20), bits(30, 30)]),
+  XC: f('XC', 'vsr', [bits(21, 25), bits(28, 28)]),
+  DM: f('DM', 'uimm', [bits(22, 23)]),
+  SHW: f('SHW', 'uimm', [bits(22, 23)]),
+  UIMX: f('UIM', 'uimm', [bits(14, 15)]),
 };
 
 /** Extract a field's value from an instruction word (sign-extended and scaled as defined). */
@@ -133,7 +160,8 @@ export function fieldRange(fd: FieldDef): { min: number; max: number; align: num
   return { min: 0, max: 2 ** width - 1, align };
 }
 
-export type Form = 'I' | 'B' | 'SC' | 'D' | 'DS' | 'X' | 'XL' | 'XFX' | 'XO' | 'XS' | 'A' | 'M' | 'MD' | 'MDS' | 'ANY';
+export type Form = 'I' | 'B' | 'SC' | 'D' | 'DS' | 'X' | 'XL' | 'XFX' | 'XO' | 'XS' | 'A' | 'M' | 'MD' | 'MDS'
+  | 'VA' | 'VX' | 'VC' | 'XX1' | 'XX2' | 'XX3' | 'XX3C' | 'XX4' | 'ANY';
 
 /** Row flags. */
 export const F = {
@@ -161,7 +189,14 @@ export const F = {
   VSX: 1 << 10,
   /** Recognised but not executed: raises the illegal-instruction program interrupt once the facility is enabled. */
   UNIMPL: 1 << 11,
+  /** With RC: the Rc bit is bit 21 (VC and XX3C compares), not bit 31. */
+  RC21: 1 << 12,
 } as const;
+
+/** The word bit that holds Rc for `r` (bit 31, or bit 21 for the vector compares). */
+export function rcBit(r: IsaRow): number {
+  return r.flags & F.RC21 ? 0x400 : 1;
+}
 
 export interface IsaRow {
   /** Base mnemonic (objdump spelling, without Rc/OE/AA/LK suffixes; RC1 rows include the '.'). */
@@ -191,6 +226,8 @@ const XO_POS: Record<Form, [number, number] | null> = {
   A: [1, 5],
   MD: [2, 3],
   MDS: [1, 4],
+  VA: [0, 6], VX: [0, 11], VC: [0, 10],
+  XX1: [1, 10], XX2: [2, 9], XX3: [3, 8], XX3C: [3, 7], XX4: [4, 2],
 };
 
 export function xoPosition(form: Form): [number, number] | null {
@@ -213,15 +250,22 @@ function row(mn: string, form: Form, opcd: number, xo: number, ops: string, flag
     match |= (xo << pos[0]) & m;
   }
   if (flags & F.RC1) { mask |= 1; match |= 1; }
+  const opList = ops ? ops.split(',') : [];
+  // Operand fields inside the extended-opcode bits (xxpermdi's DM, xxsldwi's SHW) are not part of it.
+  for (const op of opList) {
+    const { field, base } = operandParts(op);
+    for (const name of base ? [field, base] : [field]) mask &= ~setField(0, FIELDS[name], -1 >>> 0);
+  }
   mask |= fixMask;
   match |= fixVal & fixMask;
+  match &= mask;
   return {
-    mn, form, opcd, xo, ops: ops ? ops.split(',') : [], flags, fixMask, fixVal,
+    mn, form, opcd, xo, ops: opList, flags, fixMask, fixVal,
     mask: mask | 0, match: match | 0,
   };
 }
 
-const { RC, RC1, OE, AA, LK, PRIV, HV, B64, FP, VMX, VSX, UNIMPL } = F;
+const { RC, RC1, OE, AA, LK, PRIV, HV, B64, FP, VMX, VSX, UNIMPL, RC21 } = F;
 
 /**
  * The table. Order matters only for the disassembler when two rows can match the same word
@@ -543,6 +587,12 @@ export const ISA: readonly IsaRow[] = [
   row('fmadd', 'A', 63, 29, 'FRT,FRA,FRC,FRB', FP | RC),
   row('fnmsub', 'A', 63, 30, 'FRT,FRA,FRC,FRB', FP | RC),
   row('fnmadd', 'A', 63, 31, 'FRT,FRA,FRC,FRB', FP | RC),
+  // ---- VMX (opcode 4; implementations in vmx.ts)
+  row('vor', 'VX', 4, 1156, 'VRT,VRA,VRB', VMX),
+  // ---- end of VMX
+  // ---- VSX (opcode 60; implementations in vsx.ts)
+  row('xxlor', 'XX3', 60, 146, 'XT,XA,XB', VSX),
+  // ---- end of VSX
   // ---- whole opcodes that belong to a facility: FP unavailable / VMX unavailable / VSX unavailable
   // when the facility is off, illegal instruction otherwise
   row('.vmx', 'ANY', 4, -1, '', VMX | UNIMPL),
