@@ -587,9 +587,13 @@ export const ISA: readonly IsaRow[] = [
   row('fmadd', 'A', 63, 29, 'FRT,FRA,FRC,FRB', FP | RC),
   row('fnmsub', 'A', 63, 30, 'FRT,FRA,FRC,FRB', FP | RC),
   row('fnmadd', 'A', 63, 31, 'FRT,FRA,FRC,FRB', FP | RC),
-  // ---- VMX (opcode 4; implementations in vmx.ts)
+  // ---- VMX integer, logical, permute, loads/stores support (opcode 4; implementations in vmx.ts)
   row('vor', 'VX', 4, 1156, 'VRT,VRA,VRB', VMX),
-  // ---- end of VMX
+  // ---- end of VMX integer
+  // ---- VMX floating point (opcode 4; implementations in vmx-fp.ts)
+  // ---- end of VMX floating point
+  // ---- VMX crypto, polynomial multiply, SHA, BCD (opcode 4; implementations in vmx-crypto.ts)
+  // ---- end of VMX crypto
   // ---- VSX (opcode 60; implementations in vsx.ts)
   row('xxlor', 'XX3', 60, 146, 'XT,XA,XB', VSX),
   // ---- end of VSX

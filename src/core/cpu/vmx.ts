@@ -2,6 +2,8 @@
 // translate/vmx-impl.c.inc): one function per ISA row, keyed by mnemonic (see vec.ts).
 
 import { type VecFn, vr } from './vec';
+import { VMX_FP_IMPL } from './vmx-fp';
+import { VMX_CRYPTO_IMPL } from './vmx-crypto';
 
 /** vor VRT,VRA,VRB */
 function vor(c: Parameters<VecFn>[0], w: number): void {
@@ -9,6 +11,9 @@ function vor(c: Parameters<VecFn>[0], w: number): void {
   for (let k = 0; k < 4; k++) v[t + k] = v[a + k] | v[b + k];
 }
 
-export const VMX_IMPL: Record<string, VecFn> = {
+const VMX_INT_IMPL: Record<string, VecFn> = {
   vor,
 };
+
+/** Every VMX row's implementation (vmx-fp.ts and vmx-crypto.ts add theirs). */
+export const VMX_IMPL: Record<string, VecFn> = { ...VMX_INT_IMPL, ...VMX_FP_IMPL, ...VMX_CRYPTO_IMPL };
