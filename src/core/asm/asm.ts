@@ -1,6 +1,6 @@
 // A small assembler driven by the ISA table: one instruction per line, `label:` definitions,
-// `#` comments, `.long` data words, numeric and label operands (with `+`, `-`, `*`, and the
-// @l/@h/@ha/@higher/@highest suffixes), registers r0..r31 / f0..f31, CR fields cr0..cr7, CR bits as
+// `#` comments, `.long` data words, `.balign N`, numeric and label operands (with `+`, `-`, `*`, and the
+// @l/@h/@ha/@higher/@highest suffixes), registers r0..r31 / f0..f31 / v0..v31 / vs0..vs63, CR fields cr0..cr7, CR bits as
 // numbers or `4*crN+eq` / `lt`/`gt`/`eq`/`so`, displacements `d(rA)`, and the extended
 // mnemonics the disassembler prints. Branch operands are absolute addresses (or labels).
 
@@ -203,6 +203,13 @@ export function assemble(src: string, origin: bigint): Uint32Array {
     }
     if (!s) return;
     const m = /^(\S+)\s*(.*)$/.exec(s)!;
+    if (m[1] === '.balign') {
+      // pad with zero words to a multiple of N bytes (N a power of two, at least 4)
+      const n = BigInt(m[2].trim());
+      if (n < 4n || (n & (n - 1n)) !== 0n) throw new Error(`line ${i + 1}: .balign needs a power of two >= 4`);
+      while (addr % n !== 0n) { lines.push({ no: i + 1, mn: '.long', ops: '0', addr }); addr += 4n; }
+      return;
+    }
     lines.push({ no: i + 1, mn: m[1], ops: m[2], addr });
     addr += 4n;
   });

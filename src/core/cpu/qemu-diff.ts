@@ -515,7 +515,7 @@ export function diffSystemSource(): string {
 }
 
 /** "END\n" on the console, then an unknown hcall (the harness stops there; QEMU returns H_FUNCTION). */
-function endLines(): string[] {
+export function endLines(): string[] {
   return [
     '    lis r6,0x454e', '    ori r6,r6,0x440a', '    sldi r6,r6,32', '    li r7,0', '    li r5,4',
     '    bl putc', '    li r3,0x5555', '    sc 1',
@@ -523,11 +523,11 @@ function endLines(): string[] {
 }
 
 /** A 64-bit table entry as two big-endian words. */
-function dwordLines(v: bigint): string[] {
+export function dwordLines(v: bigint): string[] {
   return [`    .long 0x${(v >> 32n).toString(16)}`, `    .long 0x${(v & 0xffffffffn).toString(16)}`];
 }
 
-function printRoutines(): string[] {
+export function printRoutines(): string[] {
   const src = diffProgramSource();
   return src.slice(src.indexOf('print:'), src.indexOf('    .long 0\ntable:')).trimEnd().split('\n');
 }
