@@ -1,39 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { ISA, FIELDS, F, operandParts, isAssemblable, fieldWidth, setField, encodeOnlyBits, rcBit } from '../cpu/isa';
+import { ISA, isAssemblable } from '../cpu/isa';
+import { rng, randomWord } from './random-words';
 import { decodeRow } from '../cpu/decode';
 import { opOf, opName } from '../cpu/cpu';
 import { assemble } from './asm';
 import { disassemble } from './disasm';
-
-/** Deterministic pseudo-random numbers (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x;
-  };
-}
-
-/** A canonical encoding of `row` with random operand fields and suffix bits. */
-function randomWord(row: (typeof ISA)[number], next: () => number): number {
-  let w = row.match | encodeOnlyBits(row);
-  for (const op of row.ops) {
-    const { field, base } = operandParts(op);
-    for (const name of base ? [field, base] : [field]) {
-      const fd = FIELDS[name];
-      const width = fieldWidth(fd);
-      const raw = next() & (2 ** width - 1);
-      w = setField(w, fd, fd.scale ? raw << fd.scale : raw);
-    }
-  }
-  if (row.flags & F.RC && next() & 1) w |= rcBit(row);
-  if (row.flags & F.LK) w |= next() & 1;
-  if (row.flags & F.AA) w |= next() & 2;
-  if (row.flags & F.OE) w |= next() & 0x400;
-  // keep the extra fixed bits (mtocrf/mfocrf selector) as the row requires
-  w = (w & ~row.fixMask) | (row.fixVal & row.fixMask);
-  return w | 0;
-}
 
 describe('ISA table', () => {
   it('every row decodes back to itself and has an interpreter handler', () => {
@@ -67,7 +38,11 @@ describe('assembler / disassembler round trip', () => {
         } catch (e) {
           throw new Error(`${row.mn}: '${text}' (0x${(w >>> 0).toString(16)}): ${(e as Error).message}`);
         }
-        expect(back, `${row.mn}: '${text}' 0x${(w >>> 0).toString(16)} -> 0x${(back >>> 0).toString(16)}`).toBe(w);
+        // objdump's spelling drops the y bit of bdnzf/bdzf/bdnzt/bdzt and the reserved at=01 hint of
+        // b<cond> (BO 5/13): those words come back with the canonical BO, nothing else may differ
+        const lossy = row.ops.includes('BO') && [1, 3, 5, 9, 11, 13].includes((w >>> 21) & 31);
+        const same = lossy ? ((back ^ w) & ~(31 << 21)) === 0 : back === w;
+        expect(same, `${row.mn}: '${text}' 0x${(w >>> 0).toString(16)} -> 0x${(back >>> 0).toString(16)}`).toBe(true);
         // decode -> disassemble -> assemble -> decode is stable
         expect(disassemble(back, pc)).toBe(text);
       }
@@ -203,6 +178,6 @@ end:    lis r4,(start+0x12345678)@ha
 
   it('disassembles undecodable words as .long', () => {
     expect(disassemble(0, 0n)).toBe('.long 0x00000000');
-    expect(disassemble(0x10000000, 0n)).toBe('.long 0x10000000'); // VMX (opcode 4), not decoded here
+    expect(disassemble(0x04000000, 0n)).toBe('.long 0x04000000'); // opcode 1: prefixed (POWER10), not POWER8
   });
 });

@@ -33,6 +33,8 @@ for (const r of ISA) {
   for (const oe of oes) for (const rc of rcs) for (const lk of lks) for (const aa of aas) {
     const name = r.mn + (oe ? 'o' : '') + (lk ? 'l' : '') + (aa ? 'a' : '') + (rc ? '.' : '');
     addCand(name, { kind: 'base', row: r, oe, rc, lk, aa });
+    // conditional branches also take objdump's hint suffix (the BO operand carries the bits)
+    if (r.ops.includes('BO')) for (const h of ['-', '+']) addCand(name + h, { kind: 'base', row: r, oe, rc, lk, aa });
   }
 }
 
@@ -110,7 +112,9 @@ function parseOperand(kind: FieldKind | 'crfopt', text: string, ctx: Ctx): bigin
     }
     case 'target': {
       const v = evalExpr(t, ctx.symbols, ctx.pc);
-      return BigInt.asIntN(64, ctx.aa ? v : v - ctx.pc);
+      // an absolute target may be written as the 32-bit address objdump prints
+      if (ctx.aa) return v >= 0x80000000n && v <= 0xffffffffn ? v - 0x100000000n : BigInt.asIntN(64, v);
+      return BigInt.asIntN(64, v - ctx.pc);
     }
     default:
       return evalExpr(t, ctx.symbols, ctx.pc);

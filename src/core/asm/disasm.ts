@@ -32,7 +32,8 @@ function fmt(kind: FieldKind | 'crfopt', v: number, pc: bigint, aa: boolean): st
     case 'vsr': return `vs${v}`;
     case 'crf': case 'crfopt': return `cr${v}`;
     case 'crb': return crBitName(v);
-    case 'target': return hex(BigInt.asUintN(64, (aa ? 0n : pc) + BigInt(v)));
+    // absolute targets print as 32-bit addresses (objdump), relative ones as 64-bit
+    case 'target': return hex(aa ? BigInt(v >>> 0) : BigInt.asUintN(64, pc + BigInt(v)));
     default: return String(v);
   }
 }
@@ -43,7 +44,15 @@ function suffixes(row: IsaRow, w: number): string {
   if (row.flags & F.LK && w & 1) s += 'l';
   if (row.flags & F.AA && w & 2) s += 'a';
   if (row.flags & F.RC && w & rcBit(row)) s += '.';
-  return s;
+  return s + branchHint(row, w);
+}
+
+/** The '-'/'+' objdump appends to a base conditional branch whose BO is 24..27 (CTR-only forms
+ * with the at hint bits). */
+export function branchHint(row: IsaRow, w: number): string {
+  if (!row.ops.includes('BO')) return '';
+  const bo = (w >>> 21) & 31;
+  return bo >= 24 && bo <= 27 ? (bo & 1 ? '+' : '-') : '';
 }
 
 function tryExt(row: IsaRow, w: number, fv: Record<string, number>, pc: bigint): string | null {

@@ -92,6 +92,7 @@ export const FIELDS: Record<string, FieldDef> = {
   FRA: f('FRA', 'fpr', [bits(11, 15)]),
   FRC: f('FRC', 'fpr', [bits(21, 25)]),
   BFB: f('BFB', 'crf', [bits(11, 13)]),
+  BFN: f('BF', 'uimm', [bits(6, 8)]),  // an FPSCR field number (mtfsfi), printed as a number
   BTF: f('BT', 'uimm', [bits(6, 10)]),
   U: f('U', 'uimm', [bits(16, 19)]),
   W: f('W', 'uimm', [bits(15, 15)]),
@@ -550,7 +551,7 @@ export const ISA: readonly IsaRow[] = [
   row('mcrfs', 'X', 63, 64, 'BF,BFB', FP),
   row('mtfsb0', 'X', 63, 70, 'BTF', FP | RC),
   row('fmr', 'X', 63, 72, 'FRT,FRB', FP | RC),
-  row('mtfsfi', 'X', 63, 134, 'BF,U,W?', FP | RC),
+  row('mtfsfi', 'X', 63, 134, 'BFN,U,W?', FP | RC),
   row('fnabs', 'X', 63, 136, 'FRT,FRB', FP | RC),
   row('fabs', 'X', 63, 264, 'FRT,FRB', FP | RC),
   row('fcpsgn', 'X', 63, 8, 'FRT,FRA,FRB', FP | RC),
@@ -763,19 +764,41 @@ function buildExt(): ExtMnemonic[] {
   E.push(ext('crmove', 'cror', {}, [fld('BT'), crbDup('BA', 'BA', 'BB')], (fv) => fv.BA === fv.BB));
   E.push(ext('crnot', 'crnor', {}, [fld('BT'), crbDup('BA', 'BA', 'BB')], (fv) => fv.BA === fv.BB));
   // barriers and traps
+  // isel on a CR0 lt/gt/eq bit
+  for (const [c, bc] of [['lt', 0], ['gt', 1], ['eq', 2]] as const) {
+    E.push(ext('isel' + c, 'isel', { BC: bc }, [gpr('RT'), fld('RA0'), gpr('RB')]));
+  }
+  E.push(ext('hwsync', 'sync', { LS: 0 }, []));
   E.push(ext('sync', 'sync', { LS: 0 }, []));
   E.push(ext('lwsync', 'sync', { LS: 1 }, []));
   E.push(ext('ptesync', 'sync', { LS: 2 }, []));
   E.push(ext('trap', 'tw', { TO: 31, RA: 0, RB: 0 }, []));
   const trapConds: [string, number][] = [['lt', 16], ['le', 20], ['eq', 4], ['ge', 12], ['gt', 8], ['ne', 24],
-    ['llt', 2], ['lle', 6], ['lge', 5], ['lgt', 1]];
+    ['llt', 2], ['lle', 6], ['lge', 5], ['lgt', 1], ['u', 31]];
   for (const [c, to] of trapConds) {
     E.push(ext('tw' + c, 'tw', { TO: to }, [gpr('RA'), gpr('RB')]));
     E.push(ext('tw' + c + 'i', 'twi', { TO: to }, [gpr('RA'), fld('SI')]));
     E.push(ext('td' + c, 'td', { TO: to }, [gpr('RA'), gpr('RB')]));
     E.push(ext('td' + c + 'i', 'tdi', { TO: to }, [gpr('RA'), fld('SI')]));
   }
-  // branches to LR/CTR and the CTR-decrementing forms
+  // cache touch hints as objdump names them by TH: 0-7 "ct" (TH printed unless 0), 8-15 "ds" (unless
+  // 8), 16 "t"; other values keep the base mnemonic with TH
+  for (const base of ['dcbt', 'dcbtst']) {
+    const ra = fld('RA0'), rb = gpr('RB');
+    E.push(ext(base + 'ct', base, {}, [ra, rb, { ...fld('TH'), optional: true }], (fv) => fv.TH <= 7));
+    E.push(ext(base + 'ds', base, {}, [ra, rb, {
+      kind: 'uimm', get: (fv) => (fv.TH === 8 ? 0 : fv.TH), set: (fv, v) => { fv.TH = v === 0 ? 8 : v; }, optional: true,
+    }], (fv) => fv.TH >= 8 && fv.TH <= 15));
+    E.push(ext(base + 't', base, { TH: 16 }, [ra, rb]));
+  }
+  // Branches. Conditional forms to LR/CTR/TAR print BH after the condition when it is not 0.
+  const bh: ExtOperand = fld('BH');
+  const toReg = (name: string, base: string, fixed: Record<string, number>, ops: ExtOperand[],
+    when?: (fv: Record<string, number>) => boolean) => {
+    E.push(ext(name, base, { ...fixed, BH: 0 }, ops, when));
+    E.push(ext(name, base, fixed, [...ops, bh], (fv) => fv.BH !== 0 && (!when || when(fv))));
+  };
+  const regTargets: [string, string][] = [['lr', 'bclr'], ['ctr', 'bcctr'], ['tar', 'bctar']];
   for (const lk of [0, 1]) {
     const l = lk ? 'l' : '';
     E.push(ext('blr' + l, 'bclr', { BO: 20, BI: 0, BH: 0, LK: lk }, []));
@@ -788,12 +811,24 @@ function buildExt(): ExtMnemonic[] {
         }
       }
     }
+    // decrement CTR and test a CR bit (the y bit, odd BO, is not shown for bc; LR/TAR forms
+    // have none)
+    for (const [name, bo] of [['bdnzf', 0], ['bdzf', 2], ['bdnzt', 8], ['bdzt', 10]] as const) {
+      for (const aa of [0, 1]) {
+        const a = aa ? 'a' : '';
+        for (const y of [0, 1]) E.push(ext(name + l + a, 'bc', { BO: bo + y, LK: lk, AA: aa }, [fld('BI'), fld('BD')]));
+      }
+      for (const [reg, base] of regTargets) {
+        if (reg !== 'ctr') toReg(name + reg + l, base, { BO: bo, LK: lk }, [fld('BI')]);
+      }
+    }
   }
-  // conditional branches on one CR bit
+  // conditional branches on one CR bit: BO 12/4 (no hint; the reserved at=01 forms 13/5 print
+  // alike for bc), 14/6 "-", 15/7 "+"
   const conds: [string, number, number][] = [['lt', 0, 12], ['gt', 1, 12], ['eq', 2, 12], ['so', 3, 12],
     ['ge', 0, 4], ['le', 1, 4], ['ne', 2, 4], ['ns', 3, 4]];
   for (const [c, bit, bo] of conds) {
-    for (const [hint, h] of [['', 0], ['-', 2], ['+', 3]] as const) {
+    for (const [hint, h] of [['', 0], ['', 1], ['-', 2], ['+', 3]] as const) {
       const bi = crfCond(bit);
       const when = (fv: Record<string, number>) => (fv.BI & 3) === bit;
       for (const lk of [0, 1]) {
@@ -802,8 +837,8 @@ function buildExt(): ExtMnemonic[] {
           const a = aa ? 'a' : '';
           E.push(ext('b' + c + l + a + hint, 'bc', { BO: bo + h, LK: lk, AA: aa }, [bi, fld('BD')], when));
         }
-        E.push(ext('b' + c + 'lr' + l + hint, 'bclr', { BO: bo + h, BH: 0, LK: lk }, [bi], when));
-        E.push(ext('b' + c + 'ctr' + l + hint, 'bcctr', { BO: bo + h, BH: 0, LK: lk }, [bi], when));
+        if (h === 1) continue;
+        for (const [reg, base] of regTargets) toReg('b' + c + reg + l + hint, base, { BO: bo + h, LK: lk }, [bi], when);
       }
     }
   }
