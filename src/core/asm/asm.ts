@@ -1,5 +1,5 @@
 // A small assembler driven by the ISA table: one instruction per line, `label:` definitions,
-// `#` comments, `.long` data words, `.balign N`, numeric and label operands (with `+`, `-`, `*`, and the
+// `#` comments, `.long` data words, `.asciz "text"` (big-endian, whole words), `.balign N`, numeric and label operands (with `+`, `-`, `*`, and the
 // @l/@h/@ha/@higher/@highest suffixes), registers r0..r31 / f0..f31 / v0..v31 / vs0..vs63, CR fields cr0..cr7, CR bits as
 // numbers or `4*crN+eq` / `lt`/`gt`/`eq`/`so`, displacements `d(rA)`, and the extended
 // mnemonics the disassembler prints. Branch operands are absolute addresses (or labels).
@@ -207,6 +207,21 @@ export function assemble(src: string, origin: bigint): Uint32Array {
     }
     if (!s) return;
     const m = /^(\S+)\s*(.*)$/.exec(s)!;
+    if (m[1] === '.asciz') {
+      // a NUL-terminated string in big-endian byte order, zero-padded to whole words
+      const t = /^"((?:[^"\\]|\\.)*)"$/.exec(m[2].trim());
+      if (!t) throw new Error(`line ${i + 1}: .asciz needs a "quoted string"`);
+      const bytes = [...t[1].replace(/\\(r|n|t|0|\\|")/g, (_x, c: string) =>
+        ({ r: '\r', n: '\n', t: '\t', 0: '\0', '\\': '\\', '"': '"' } as Record<string, string>)[c])].map((ch) => ch.charCodeAt(0) & 0xff);
+      bytes.push(0);
+      while (bytes.length % 4) bytes.push(0);
+      for (let k = 0; k < bytes.length; k += 4) {
+        const v = ((bytes[k] << 24) | (bytes[k + 1] << 16) | (bytes[k + 2] << 8) | bytes[k + 3]) >>> 0;
+        lines.push({ no: i + 1, mn: '.long', ops: String(v), addr });
+        addr += 4n;
+      }
+      return;
+    }
     if (m[1] === '.balign') {
       // pad with zero words to a multiple of N bytes (N a power of two, at least 4)
       const n = BigInt(m[2].trim());

@@ -8,7 +8,7 @@
 // the same image on this interpreter and compares line by line.
 
 /** Where QEMU's -kernel loader puts an ELF linked at 0 (and where it starts executing). */
-export const DIFF_LOAD_ADDR = 0x400000;
+export { BARE_LOAD_ADDR as DIFF_LOAD_ADDR } from '../asm/elf';
 /** The spapr-vty the guest writes to. */
 export const DIFF_VTY_REG = 0x71000000;
 export const H_PUT_TERM_CHAR = 0x58;
@@ -532,37 +532,8 @@ export function printRoutines(): string[] {
   return src.slice(src.indexOf('print:'), src.indexOf('    .long 0\ntable:')).trimEnd().split('\n');
 }
 
-/** A minimal big-endian ELF64 (one PT_LOAD at vaddr 0) wrapping `code`, for qemu -kernel. */
-export function diffElf(code: Uint8Array): Uint8Array {
-  const off = 0x78;
-  const buf = new Uint8Array(off + code.length);
-  const dv = new DataView(buf.buffer);
-  buf.set([0x7f, 0x45, 0x4c, 0x46, 2, 2, 1, 0], 0); // ELFCLASS64, ELFDATA2MSB, EV_CURRENT
-  dv.setUint16(16, 2); // ET_EXEC
-  dv.setUint16(18, 21); // EM_PPC64
-  dv.setUint32(20, 1);
-  dv.setBigUint64(24, 0n); // e_entry
-  dv.setBigUint64(32, 64n); // e_phoff
-  dv.setBigUint64(40, 0n); // e_shoff
-  dv.setUint32(48, 1); // e_flags: ELFv1
-  dv.setUint16(52, 64);
-  dv.setUint16(54, 56);
-  dv.setUint16(56, 1);
-  dv.setUint16(58, 64);
-  dv.setUint16(60, 0);
-  dv.setUint16(62, 0);
-  // program header
-  dv.setUint32(64, 1); // PT_LOAD
-  dv.setUint32(68, 7); // RWX
-  dv.setBigUint64(72, BigInt(off));
-  dv.setBigUint64(80, 0n);
-  dv.setBigUint64(88, 0n);
-  dv.setBigUint64(96, BigInt(code.length));
-  dv.setBigUint64(104, BigInt(code.length));
-  dv.setBigUint64(112, 4n);
-  buf.set(code, off);
-  return buf;
-}
+/** The differential guests are wrapped as a bare ELF for qemu -kernel. */
+export { bareElf as diffElf } from '../asm/elf';
 
 // ---------------------------------------------------------------------------------------------
 // Floating point: every instruction over pairs of operand values (and a third from a short list
