@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022', outDir: 'dist', chunkSizeWarningLimit: 2000 },
+  build: { target: 'es2022', outDir: 'dist', chunkSizeWarningLimit: 2500 },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: false },
   test: {

@@ -22,6 +22,9 @@ export interface InstanceOptions {
   maxCpus?: number;
   /** The cores present at creation: 0 and the cold-plugged ones (SpaprOptions.coreIds). */
   coreIds?: number[];
+  /** -m ...,maxmem=M,slots=N (SpaprOptions.maxRamSize / ramSlots) */
+  maxRamSize?: number;
+  ramSlots?: number;
   /**
    * Build the instance "as QEMU X" (profiles.ts): the release's cpu-section layout and model
    * values; machineType must be one the release had (default: its newest), otherwise the
@@ -30,6 +33,8 @@ export interface InstanceOptions {
   profile?: ProfileName;
   /** -M pseries,cap-*=...: SPAPR_CAPS-indexed levels the user set (SpaprMachine.caps.user) */
   caps?: Array<number | undefined>;
+  /** -M pseries,x-vof=on|off (SpaprOptions.vof; default on) */
+  vof?: boolean;
 }
 
 export class Instance {
@@ -60,6 +65,9 @@ export class Instance {
       requestLatencyNs: opts.requestLatencyNs,
       maxCpus: opts.maxCpus,
       coreIds: opts.coreIds,
+      maxRamSize: opts.maxRamSize,
+      ramSlots: opts.ramSlots,
+      vof: opts.vof,
     });
     if (this.profile) applyProfile(this.loop, this.profile);
     opts.caps?.forEach((v, i) => { if (v !== undefined) this.loop.machine.caps.user[i] = v; });
@@ -77,13 +85,14 @@ export class Instance {
   get machine() { return this.loop.machine; }
   runstate(): RunState { return this.loop.runstate.current; }
 
-  /** -kernel ELF [-initrd FILE -append TEXT]; machine reset; prelaunch -> running. */
-  boot(elf: Uint8Array, extra: { initrd?: Uint8Array; append?: string } = {}): void {
+  /** -kernel ELF [-initrd FILE -append TEXT]; machine reset; prelaunch -> running (with
+   * `paused`, as QEMU's -S: the machine stays in prelaunch until cont, and can be stepped). */
+  boot(elf: Uint8Array, extra: { initrd?: Uint8Array; append?: string; paused?: boolean } = {}): void {
     this.machine.setKernel(elf);
     if (extra.initrd) this.machine.setInitrd(extra.initrd);
     if (extra.append !== undefined) this.machine.kernelCmdline = extra.append;
     this.loop.systemReset();
-    this.loop.vmStart();
+    if (!extra.paused) this.loop.vmStart();
     this.onWake();
   }
 

@@ -5,7 +5,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Column } from './session';
 
-export const TABS = ['trace', 'dt', 'vmstate', 'cpu', 'ov5', 'monitor', 'memory'] as const;
+export const TABS = ['trace', 'dt', 'vmstate', 'cpu', 'ov5', 'monitor', 'memory', 'editor'] as const;
 export type Tab = (typeof TABS)[number];
 
 export const TAB_LABELS: Record<Tab, string> = {
@@ -16,6 +16,7 @@ export const TAB_LABELS: Record<Tab, string> = {
   ov5: 'ov5',
   monitor: 'monitor',
   memory: 'memory',
+  editor: 'editor',
 };
 
 /** The live lab (two machines) or the guided scenarios. */

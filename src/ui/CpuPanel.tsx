@@ -37,7 +37,7 @@ export function VmControls({ lab, column, testPrefix }: { lab: Lab; column: Colu
     <div className="vm-controls">
       <button type="button" className="tool" disabled={busy || !running} onClick={() => run('stop')} data-testid={`${testPrefix}-stop-${column}`} title="stop: running -> paused">■ stop</button>
       <button type="button" className="tool" disabled={busy || running || runstate === 'inmigrate'} onClick={() => run('cont')} data-testid={`${testPrefix}-cont-${column}`} title="cont: -> running">▶ cont</button>
-      <button type="button" className="tool" disabled={busy || (runstate !== 'paused' && runstate !== 'debug')} onClick={() => run('step')} data-testid={`${testPrefix}-step-${column}`} title="execute one instruction">⤼ step</button>
+      <button type="button" className="tool" disabled={busy || (runstate !== 'paused' && runstate !== 'debug' && runstate !== 'prelaunch')} onClick={() => run('step')} data-testid={`${testPrefix}-step-${column}`} title="execute one instruction">⤼ step</button>
       {err && <span className="note inline">{err}</span>}
     </div>
   );

@@ -2,6 +2,7 @@
 // under it (trace events, device tree, vmstate, CPU, ov5, monitor, memory). Only the visible
 // panel is mounted, so only it asks its worker for snapshots.
 
+import { lazy, Suspense } from 'react';
 import { useStore } from 'zustand';
 import type { Column } from '../store/session';
 import type { Lab } from './lab';
@@ -17,6 +18,9 @@ import { MonitorPanel } from './MonitorPanel';
 import { MemoryPanel } from './MemoryPanel';
 import { guestById } from '../core/guests';
 
+// Monaco is loaded with the editor tab, not with the page
+const GuestEditor = lazy(() => import('./GuestEditor'));
+
 function Panel({ lab, column, tab }: { lab: Lab; column: Column; tab: Tab }) {
   switch (tab) {
     case 'trace': return <TraceList store={lab.store(column)} testId={`trace-${column}`} />;
@@ -26,6 +30,7 @@ function Panel({ lab, column, tab }: { lab: Lab; column: Column; tab: Tab }) {
     case 'ov5': return <Ov5Panel lab={lab} column={column} />;
     case 'monitor': return <MonitorPanel lab={lab} column={column} />;
     case 'memory': return <MemoryPanel lab={lab} column={column} />;
+    case 'editor': return <Suspense fallback={<p className="muted">loading the editor…</p>}><GuestEditor lab={lab} column={column} /></Suspense>;
   }
 }
 

@@ -151,6 +151,15 @@ export class MachineHost {
     return this.ask((id) => ({ type: 'device-del', id, device }));
   }
 
+  /** object_add TYPE,props / object_del ID; resolve to QEMU's error message or null. */
+  objectAdd(qomType: string, props: Record<string, string>): Promise<string | null> {
+    return this.ask((id) => ({ type: 'object-add', id, qomType, props }));
+  }
+
+  objectDel(object: string): Promise<string | null> {
+    return this.ask((id) => ({ type: 'object-del', id, object }));
+  }
+
   /** Post a request answered by `control` with the same id: its error, or null. */
   private ask(make: (id: number) => ToWorker): Promise<string | null> {
     const id = this.nextId++;
@@ -261,6 +270,24 @@ export class Lab {
     return true;
   }
 
+  /**
+   * Boot a program (a bare ELF, e.g. from the guest editor) in `column`'s machine: a fresh
+   * machine configured for the current guest, the program as its -kernel; `paused` keeps it
+   * in prelaunch (QEMU's -S) so that it can be stepped from its first instruction. Refused
+   * (false) while a migration is under way.
+   */
+  runProgram(column: Column, elf: Uint8Array, paused = false): boolean {
+    if (this.session.getState().active) return false;
+    ++this.bootSeq; // a guest boot still fetching its images must not replace this one
+    const images: BootImages = { elf: elf.slice().buffer };
+    if (this.session.getState().roles[column] === 'source') this.booted = images;
+    const host = this.hosts[column];
+    host.post({ type: 'recreate', machine: machineConfig(this.guest()) });
+    const { images: copy, transfer } = copyImages(images);
+    host.post({ type: 'boot', paused, ...copy }, transfer);
+    return true;
+  }
+
   query(column: Column, q: SnapshotQuery): Promise<Snapshot | null> {
     return this.hosts[column].query(q);
   }
@@ -277,6 +304,15 @@ export class Lab {
   /** HMP device_del; resolves to QEMU's error message or null. */
   deviceDel(column: Column, device: string): Promise<string | null> {
     return this.hosts[column].deviceDel(device);
+  }
+
+  /** HMP object_add / object_del; resolve to QEMU's error message or null. */
+  objectAdd(column: Column, qomType: string, props: Record<string, string>): Promise<string | null> {
+    return this.hosts[column].objectAdd(qomType, props);
+  }
+
+  objectDel(column: Column, object: string): Promise<string | null> {
+    return this.hosts[column].objectDel(object);
   }
 
   /** The breakpoints of the column's vCPU 0 (hex addresses). */

@@ -229,6 +229,7 @@ function snapshot(inst: Instance, q: SnapshotQuery): Snapshot {
     case 'ov5': return inst.ov5Snapshot();
     case 'memory': return inst.memorySnapshot(q.addr ?? 0, q.len ?? 256);
     case 'stream': return { kind: 'stream', bytes: lastStreamBytes() };
+    case 'memory-devices': return { kind: 'memory-devices', dimms: inst.machine.dimms.map((d) => ({ ...d })) };
   }
 }
 
@@ -279,6 +280,7 @@ function handle(msg: ToWorker): void {
       guarded('boot', () => inst.boot(new Uint8Array(msg.elf), {
         initrd: msg.initrd && new Uint8Array(msg.initrd),
         append: msg.append,
+        paused: msg.paused,
       }));
       break;
     case 'input':
@@ -324,10 +326,15 @@ function handle(msg: ToWorker): void {
       break;
     }
     case 'device-add':
-    case 'device-del': {
+    case 'device-del':
+    case 'object-add':
+    case 'object-del': {
       let error: string | undefined;
       try {
-        error = (msg.type === 'device-add' ? inst.machine.deviceAdd(msg.driver, msg.props) : inst.machine.deviceDel(msg.device)) ?? undefined;
+        const m = inst.machine;
+        error = (msg.type === 'device-add' ? m.deviceAdd(msg.driver, msg.props)
+          : msg.type === 'device-del' ? m.deviceDel(msg.device)
+            : msg.type === 'object-add' ? m.objectAdd(msg.qomType, msg.props) : m.objectDel(msg.object)) ?? undefined;
       } catch (e) { error = describe(e); }
       flush();
       post({ type: 'control', id: msg.id, error });

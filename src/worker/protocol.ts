@@ -85,7 +85,8 @@ export interface BootImages {
 export type ToWorker =
   | ({ type: 'init'; name: string; role: InstanceRole; deterministic: boolean; maxCpus?: number; coreIds?: number[] } & MachineConfig)
   /** Load the guest (kernel, initrd, command line) and start it (prelaunch -> running). */
-  | ({ type: 'boot' } & BootImages)
+  /** Boot the images (`paused`: stay in prelaunch until cont, as QEMU's -S). */
+  | ({ type: 'boot'; paused?: boolean } & BootImages)
   /** Keyboard input for the spapr-vty. */
   | { type: 'input'; data: string }
   /**
@@ -114,7 +115,10 @@ export type ToWorker =
   /** HMP device_add DRIVER,prop=value,...; answered by `control` with the same id. */
   | { type: 'device-add'; id: number; driver: string; props: Record<string, string> }
   /** HMP device_del ID; answered by `control` with the same id. */
-  | { type: 'device-del'; id: number; device: string };
+  | { type: 'device-del'; id: number; device: string }
+  /** HMP object_add TYPE,id=ID,prop=value,... / object_del ID; answered by `control` with the same id. */
+  | { type: 'object-add'; id: number; qomType: string; props: Record<string, string> }
+  | { type: 'object-del'; id: number; object: string };
 
 /** Worker → page. */
 export type FromWorker =
@@ -191,7 +195,9 @@ export type Snapshot =
   | { kind: 'ov5'; machineType: string; bits: Ov5BitInfo[]; platformBytes: number[]; negotiatedBytes: number[] }
   | { kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number }
   /** The bytes of the last outgoing migration stream (null when there was none). */
-  | { kind: 'stream'; bytes: Uint8Array | null };
+  | { kind: 'stream'; bytes: Uint8Array | null }
+  /** The pc-dimm devices (query-memory-devices). */
+  | { kind: 'memory-devices'; dimms: Array<{ id?: string; addr: number; slot: number; node: number; size: number; memdev: string; hotplugged: boolean }> };
 
 export type SnapshotKind = Snapshot['kind'];
 

@@ -77,9 +77,10 @@ const MODE64 = `    li r3,1
 
 /** Code that writes "li r27,VECTOR; ba HANDLER" at an interrupt vector. */
 function vectorStub(vector: number, handler: string): string {
-  return `    li r4,${vector}
-    lis r3,(0x3b600000+${vector})@h      # li r27,${vector}
-    ori r3,r3,(0x3b600000+${vector})@l
+  const v = `0x${vector.toString(16)}`;
+  return `    li r4,${v}
+    lis r3,(0x3b600000+${v})@h      # li r27,${v}
+    ori r3,r3,(0x3b600000+${v})@l
     stw r3,0(r4)
     lis r3,(0x48000002+${handler})@h     # ba ${handler}
     ori r3,r3,(0x48000002+${handler})@l
