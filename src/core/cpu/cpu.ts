@@ -60,7 +60,7 @@ import { ISA, F } from './isa';
 import { decodeRow } from './decode';
 import type { VecCpu, VecFn } from './vec';
 import { VMX_IMPL } from './vmx';
-import { VSX_IMPL } from './vsx';
+import { VSX_IMPL, VSX_DIRECT_MOVES } from './vsx';
 import {
   R, add64, mul64, mulhu64, mulhs64, mulhu32, mulhs32, divu64, divs64, rotl64, mask64, mask32,
   cntlz64, popcnt32, popcntb32, shl64, shr64, sar64,
@@ -202,15 +202,19 @@ enum Op {
   fcmpu, fcmpo, mtfsb1, fneg, mcrfs, mtfsb0, mtfsfi, fnabs, fabs, fcpsgn, frin, friz, frip, frim,
   frsp, fctiw, fctiwz, fctiwu, fctiwuz, fctid, fctidz, fcfid, fctidu, fctiduz, fcfidu, ftdiv, ftsqrt,
   fdiv, fsub, fadd, fsqrt, fsel, fre, fmul, frsqrte, fmsub, fmadd, fnmsub, fnmadd,
+  dst, dstt, dstst, dststt, dss, dssall,
   /** Every slot of `faultPage`: the fetch raised the translation fault recorded in the MMU. */
   fetchFault,
   /** First id of the vector instructions: id - Op.vec indexes VEC_FN (vmx.ts, vsx.ts). */
   vec,
 }
 
-/** Implementations of the VMX/VSX rows, by op id - Op.vec, and whether each is a VSX one. */
+/** Implementations of the VMX/VSX rows, by op id - Op.vec, and the facility each checks:
+ * VEC_VMX (MSR[VEC]), VEC_VSX (MSR[VSX]) or VEC_MOVE (the VSX direct moves: MSR[FP] for VSRs
+ * 0-31, MSR[VEC] for 32-63, as QEMU 7.2). */
 const VEC_FN: VecFn[] = [];
-const VEC_IS_VSX: boolean[] = [];
+const VEC_VMX = 0, VEC_VSX = 1, VEC_MOVE = 2;
+const VEC_KIND: number[] = [];
 const VEC_NAME: string[] = [];
 
 /** Op id for each ISA row (same index). */
@@ -227,7 +231,8 @@ const ROW_OP: Uint16Array = (() => {
       const fn = (vsx ? VSX_IMPL : VMX_IMPL)[r.mn];
       if (!fn) throw new Error(`interpreter: no ${vsx ? 'VSX' : 'VMX'} implementation of ${r.mn}`);
       a[i] = Op.vec + VEC_FN.length;
-      VEC_FN.push(fn); VEC_IS_VSX.push(vsx); VEC_NAME.push(r.mn);
+      VEC_FN.push(fn); VEC_NAME.push(r.mn);
+      VEC_KIND.push(!vsx ? VEC_VMX : VSX_DIRECT_MOVES.has(r.mn) ? VEC_MOVE : VEC_VSX);
       return;
     }
     const id = (Op as unknown as Record<string, number>)[r.mn.replace('.', '_')];
@@ -385,7 +390,7 @@ function toDouble(a: number): void {
     if (abs !== 0) {
       const shift = Math.clz32(abs) - 8; // normalise so the leading 1 is at bit 23
       const exp = -126 - shift + 1023;
-      const frac = (abs << (shift + 1)) & 0x7fffff; // 23 fraction bits after the hidden one
+      const frac = (abs << shift) & 0x7fffff; // 23 fraction bits after the hidden one
       R[0] |= (exp << 20) | (frac >>> 3);
       R[1] = (frac & 7) << 29;
     }
@@ -400,8 +405,8 @@ function toSingle(hi: number, lo: number): number {
   }
   let ret = hi & (0x80000000 | 0);
   if (exp >= 0x36a) {
-    // ((1 << 52) | frac) >> (0x381 - exp): at most 24 significant bits survive
-    const sh = 0x381 - exp; // 1..23
+    // ((1 << 52) | frac) >> (926 - exp): at most 23 significant bits survive
+    const sh = 926 - exp; // 30..52
     const mHi = (hi & 0xfffff) | 0x100000, mLo = lo >>> 0;
     // shift the 53-bit mantissa right by sh, keep the low 32 bits
     const v = Math.floor((mHi * TWO32 + mLo) / 2 ** sh);
@@ -2969,6 +2974,13 @@ export class PowerPCCPU {
         this.raise(msr[1] & MSR_FP_BIT ? EXCP_PROGRAM : EXCP_FPU, pcHi, cia, msr[1] & MSR_FP_BIT ? SRR1_ILLEGAL : 0);
         return 1;
       }
+      // data stream touch/stop: no-ops without a facility check; dst/dstst need RA != 0
+      case Op.dss: case Op.dssall:
+        return 0;
+      case Op.dst: case Op.dstt: case Op.dstst: case Op.dststt:
+        if (((w >>> 16) & 31) !== 0) return 0;
+        this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_ILLEGAL);
+        return 1;
       case Op.unimpl_vmx: {
         this.raise(msr[1] & MSR_VEC_BIT ? EXCP_PROGRAM : EXCP_VPU, pcHi, cia, msr[1] & MSR_VEC_BIT ? SRR1_ILLEGAL : 0);
         return 1;
@@ -2993,9 +3005,10 @@ export class PowerPCCPU {
   private vecHost: VecCpu | null = null;
 
   private vector(k: number, w: number, pcHi: number, cia: number, sf: boolean): number {
-    const msrLo = this.state.msr[1];
-    if (VEC_IS_VSX[k] ? (msrLo & MSR_VSX_BIT) === 0 : (msrLo & MSR_VEC_BIT) === 0) {
-      this.raise(VEC_IS_VSX[k] ? EXCP_VSXU : EXCP_VPU, pcHi, cia, 0);
+    const msrLo = this.state.msr[1], kind = VEC_KIND[k];
+    if (kind === VEC_VSX ? (msrLo & MSR_VSX_BIT) === 0 : kind === VEC_VMX ? (msrLo & MSR_VEC_BIT) === 0
+      : (w & 1) === 0 ? (msrLo & MSR_FP_BIT) === 0 : (msrLo & MSR_VEC_BIT) === 0) {
+      this.raise(kind === VEC_VSX ? EXCP_VSXU : kind === VEC_VMX || (w & 1) !== 0 ? EXCP_VPU : EXCP_FPU, pcHi, cia, 0);
       return 1;
     }
     const x = this.vecCtx;
@@ -3019,6 +3032,8 @@ export class PowerPCCPU {
       st16: (v, rev) => cpu.st16(v, rev),
       st32: (v, rev) => cpu.st32(v, rev),
       st64: (hi, lo, rev) => cpu.st64(hi, lo, rev),
+      singleToDouble: (a, dst, i) => { toDouble(a); dst[i] = R[0]; dst[i + 1] = R[1]; },
+      doubleToSingle: (hi, lo) => toSingle(hi, lo),
       raise: (vector, srr1) => { x.raised = true; cpu.raise(vector, x.pcHi, x.cia, srr1); },
     };
   }

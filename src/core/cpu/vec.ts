@@ -27,6 +27,11 @@ export interface VecCpu {
   st16(v: number, rev: boolean): void;
   st32(v: number, rev: boolean): void;
   st64(hi: number, lo: number, rev: boolean): void;
+  /** Single-precision bits to double-precision bits (QEMU's helper_todouble: exact, no flags),
+   * into dst[i], dst[i+1] (hi, lo). */
+  singleToDouble(a: number, dst: Int32Array, i: number): void;
+  /** Double-precision bits to single-precision bits (QEMU's helper_tosingle: no rounding). */
+  doubleToSingle(hi: number, lo: number): number;
   /** Deliver interrupt `vector` for this instruction with the given SRR1 bits (the implementation
    * then returns at once; nothing of the instruction's result is written). */
   raise(vector: number, srr1: number): void;
