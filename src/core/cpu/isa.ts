@@ -979,6 +979,8 @@ export const ISA: readonly IsaRow[] = [
   row('xvcvsxwsp', 'XX2', 60, 184, 'XT,XB', VSX),
   row('xvcvuxwsp', 'XX2', 60, 168, 'XT,XB', VSX),
   // ---- end of VSX
+  // ---- DFP (opcodes 59 and 63; implementations in dfp.ts)
+  // ---- end of DFP
   // ---- whole opcodes that belong to a facility: FP unavailable / VMX unavailable / VSX unavailable
   // when the facility is off, illegal instruction otherwise
   row('.vmx', 'ANY', 4, -1, '', VMX | UNIMPL),

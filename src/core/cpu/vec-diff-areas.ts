@@ -6,10 +6,12 @@ import { CASES as VMX } from './vmx-cases';
 import { CASES as VMX_FP } from './vmx-fp-cases';
 import { CASES as VMX_CRYPTO } from './vmx-crypto-cases';
 import { CASES as VSX } from './vsx-cases';
+import { CASES as DFP } from './dfp-cases';
 
 export const VEC_AREAS: Record<string, readonly VecCase[]> = {
   'vmx': VMX,
   'vmx-fp': VMX_FP,
   'vmx-crypto': VMX_CRYPTO,
   'vsx': VSX,
+  'dfp': DFP,
 };
