@@ -61,6 +61,7 @@ import { decodeRow } from './decode';
 import type { VecCpu, VecFn } from './vec';
 import { VMX_IMPL } from './vmx';
 import { VSX_IMPL, VSX_DIRECT_MOVES } from './vsx';
+import { DFP_IMPL } from './dfp';
 import {
   R, add64, mul64, mulhu64, mulhs64, mulhu32, mulhs32, divu64, divs64, rotl64, mask64, mask32,
   cntlz64, popcnt32, popcntb32, shl64, shr64, sar64,
@@ -210,10 +211,10 @@ enum Op {
 }
 
 /** Implementations of the VMX/VSX rows, by op id - Op.vec, and the facility each checks:
- * VEC_VMX (MSR[VEC]), VEC_VSX (MSR[VSX]) or VEC_MOVE (the VSX direct moves: MSR[FP] for VSRs
- * 0-31, MSR[VEC] for 32-63, as QEMU 7.2). */
+ * VEC_VMX (MSR[VEC]), VEC_VSX (MSR[VSX]), VEC_MOVE (the VSX direct moves: MSR[FP] for VSRs
+ * 0-31, MSR[VEC] for 32-63, as QEMU 7.2) or VEC_FP (decimal floating point, dfp.ts: MSR[FP]). */
 const VEC_FN: VecFn[] = [];
-const VEC_VMX = 0, VEC_VSX = 1, VEC_MOVE = 2;
+const VEC_VMX = 0, VEC_VSX = 1, VEC_MOVE = 2, VEC_FP = 3;
 const VEC_KIND: number[] = [];
 const VEC_NAME: string[] = [];
 
@@ -233,6 +234,12 @@ const ROW_OP: Uint16Array = (() => {
       a[i] = Op.vec + VEC_FN.length;
       VEC_FN.push(fn); VEC_NAME.push(r.mn);
       VEC_KIND.push(!vsx ? VEC_VMX : VSX_DIRECT_MOVES.has(r.mn) ? VEC_MOVE : VEC_VSX);
+      return;
+    }
+    const dfp = r.flags & F.FP ? DFP_IMPL[r.mn] : undefined;
+    if (dfp) {
+      a[i] = Op.vec + VEC_FN.length;
+      VEC_FN.push(dfp); VEC_NAME.push(r.mn); VEC_KIND.push(VEC_FP);
       return;
     }
     const id = (Op as unknown as Record<string, number>)[r.mn.replace('.', '_')];
@@ -3006,7 +3013,9 @@ export class PowerPCCPU {
 
   private vector(k: number, w: number, pcHi: number, cia: number, sf: boolean): number {
     const msrLo = this.state.msr[1], kind = VEC_KIND[k];
-    if (kind === VEC_VSX ? (msrLo & MSR_VSX_BIT) === 0 : kind === VEC_VMX ? (msrLo & MSR_VEC_BIT) === 0
+    if (kind === VEC_FP) {
+      if ((msrLo & MSR_FP_BIT) === 0) { this.raise(EXCP_FPU, pcHi, cia, 0); return 1; }
+    } else if (kind === VEC_VSX ? (msrLo & MSR_VSX_BIT) === 0 : kind === VEC_VMX ? (msrLo & MSR_VEC_BIT) === 0
       : (w & 1) === 0 ? (msrLo & MSR_FP_BIT) === 0 : (msrLo & MSR_VEC_BIT) === 0) {
       this.raise(kind === VEC_VSX ? EXCP_VSXU : kind === VEC_VMX || (w & 1) !== 0 ? EXCP_VPU : EXCP_FPU, pcHi, cia, 0);
       return 1;

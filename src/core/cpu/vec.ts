@@ -1,4 +1,4 @@
-// What the vector units (vmx.ts: VMX/AltiVec, vsx.ts: VSX) see of the vCPU, and the helpers
+// What the vector units (vmx.ts: VMX/AltiVec, vsx.ts: VSX) and decimal floating point (dfp.ts) see of the vCPU, and the helpers
 // both share. Each ISA row flagged VMX or VSX (and not UNIMPL) has an implementation in
 // VMX_IMPL / VSX_IMPL under its mnemonic; the interpreter gives it an op id of its own, checks
 // the facility (MSR[VEC] / MSR[VSX]) and calls it with the instruction word.
