@@ -1,7 +1,8 @@
-// What the vector units (vmx.ts: VMX/AltiVec, vsx.ts: VSX) and decimal floating point (dfp.ts) see of the vCPU, and the helpers
-// both share. Each ISA row flagged VMX or VSX (and not UNIMPL) has an implementation in
-// VMX_IMPL / VSX_IMPL under its mnemonic; the interpreter gives it an op id of its own, checks
-// the facility (MSR[VEC] / MSR[VSX]) and calls it with the instruction word.
+// What the vector units (vmx.ts: VMX/AltiVec, vsx.ts: VSX) and decimal floating point (dfp.ts)
+// see of the vCPU, and the helpers they share. Each ISA row flagged VMX or VSX (and not UNIMPL),
+// and each FP row with an entry in DFP_IMPL, has an implementation under its mnemonic; the
+// interpreter gives it an op id of its own, checks the facility (MSR[VEC], MSR[VSX], MSR[FP];
+// the VSX direct moves as QEMU does) and calls it with the instruction word.
 //
 // Registers: VSR n is state.vsr[4n .. 4n+3], word 0 the most significant (element 0 in the
 // ISA's big-endian numbering); VMX register VRn is VSR 32+n; FPR n is doubleword 0 of VSR n.
