@@ -41,9 +41,11 @@ test('the panels show the live machine', async ({ page }) => {
   await expect(page.getByTestId('dt-left').locator('[data-path="/memory@0"]')).toContainText('size 0x10000000 (256 MiB)');
   await shot(page, 'panel-01-device-tree');
   await page.getByTestId('dt-dts-button-left').click();
-  await expect(page.getByTestId('dts-left')).toContainText('/dts-v1/;');
-  await expect(page.getByTestId('dts-left')).toContainText('vty@71000001 {');
-  await expect(page.getByTestId('dts-left')).toContainText('compatible = "hvterm1";');
+  await expect(page.getByTestId('dts-left').locator('.monaco-editor')).toBeVisible();
+  await expect(page.getByTestId('dts-left')).toContainText('/dts-v1/;'); // the first lines are on screen
+  const dts = () => page.evaluate(() => window.__pseriesLab!.codeText('dts-left') ?? '');
+  await expect.poll(dts).toContain('vty@71000001 {');
+  expect(await dts()).toContain('compatible = "hvterm1";');
   await shot(page, 'panel-02-dts');
   const dl = page.waitForEvent('download');
   await page.getByTestId('dt-download-left').click();

@@ -1,12 +1,15 @@
 // The live device tree (spapr->fdt_blob): a collapsible tree with decoded properties, the same
-// tree as DTS, and the blob itself as a download.
+// tree as DTS (read-only Monaco), and the blob itself as a download.
 
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { fdtParse } from '../core/spapr/fdt';
 import type { Column } from '../store/session';
 import { decodeTree, dtsDiff, toDts, type DecodedProp, type TreeNode } from './fdtView';
 import type { Lab } from './lab';
 import { useSnapshot } from './useSnapshot';
+
+// Monaco loads with the DTS view, not with the page
+const CodeView = lazy(() => import('./CodeView'));
 
 function download(name: string, bytes: Uint8Array, type = 'application/octet-stream'): void {
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
@@ -95,7 +98,11 @@ export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
       {snap && snap.blob.length === 0 && <div className="panel-empty">no device tree yet: it is built at machine reset</div>}
       <div className="panel-scroll">
         {parsed?.tree && view === 'tree' && <ul className="dt-tree"><Node n={parsed.tree} depth={0} /></ul>}
-        {parsed?.tree && view === 'dts' && <pre className="dts" data-testid={`dts-${column}`}>{parsed.dts}</pre>}
+        {parsed?.tree && view === 'dts' && (
+          <Suspense fallback={<pre className="dts">{parsed.dts}</pre>}>
+            <CodeView text={parsed.dts} language="dts" testId={`dts-${column}`} className="dts-view" />
+          </Suspense>
+        )}
         {parsed?.tree && view === 'cas' && !parsed.casDiff && (
           <div className="panel-empty" data-testid={`dt-cas-${column}`}>no CAS since the last reset: the guest has the tree built at reset</div>
         )}

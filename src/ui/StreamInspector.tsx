@@ -1,12 +1,15 @@
 // The stream inspector: open a QEMU migration stream file (raw or gzip'd; ours or QEMU's),
 // or the last stream an instance here sent, and see its records section by section.
 
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useStore } from 'zustand';
 import { analyzeStream, type StreamAnalysis } from '../core/vmstate/analyze';
 import { setInspector } from '../store/layout';
 import type { Lab } from './lab';
 import { download } from './DeviceTreePanel';
+
+// Monaco loads with the vmdesc view, not with the page
+const CodeView = lazy(() => import('./CodeView'));
 
 interface Opened { name: string; size: number; gzip: boolean; analysis: StreamAnalysis; bytes: Uint8Array }
 
@@ -130,7 +133,9 @@ export function StreamInspector({ lab }: { lab: Lab }) {
           {a.vmdescText !== undefined && (
             <details className="vmdesc">
               <summary>vmdesc JSON ({a.vmdescText.length.toLocaleString('en-US')} characters)</summary>
-              <pre>{prettyJson(a.vmdescText)}</pre>
+              <Suspense fallback={<pre>{prettyJson(a.vmdescText)}</pre>}>
+                <CodeView text={prettyJson(a.vmdescText)} language="json" testId="vmdesc-json" className="vmdesc-view" />
+              </Suspense>
             </details>
           )}
         </>

@@ -8,6 +8,7 @@ import type { RunState } from '../core/runstate';
 import type { Lab } from './lab';
 import type { ScenarioHost } from './scenarioHost';
 import { frameIndexAt, outcomeReached } from '../store/scenario';
+import { CODE_TEXTS } from './codeText';
 
 /** A fixed column, or whichever column currently has that role. */
 export type Side = Column | 'source' | 'destination';
@@ -22,6 +23,8 @@ export interface PseriesLabHook {
   session(): { source: Column; destination: Column; active: boolean; count: number };
   /** The scenarios view: what is selected, the run, and where the player is. */
   scenario(): ScenarioHookState;
+  /** The whole text of a read-only code view (Monaco shows only the visible lines), by test id. */
+  codeText(testId: string): string | null;
 }
 
 export interface ScenarioHookState {
@@ -57,6 +60,7 @@ export function installTestHook(lab: Lab, scenarios?: ScenarioHost): void {
   const state = (side: Side) => lab.store(column(side)).getState();
   const hook: PseriesLabHook = {
     consoleText: (side) => consoleText(state(side)),
+    codeText: (id) => CODE_TEXTS.get(id) ?? null,
     traceLines: (side) => traceLines(state(side)),
     runstate: (side) => state(side).runstate,
     migration: (side) => state(side).migration,
