@@ -40,6 +40,11 @@ for (const r of ISA) {
 
 const CR_BITS: Record<string, bigint> = { lt: 0n, gt: 1n, eq: 2n, so: 3n, un: 3n };
 
+/** Whether the assembler takes `name` as a mnemonic (base, suffixed or extended). */
+export function isMnemonic(name: string): boolean {
+  return CANDS.has(name);
+}
+
 class AsmError extends Error {}
 
 /** Expression evaluator: terms joined by + and -, factors joined by *, with symbols. */

@@ -1077,6 +1077,7 @@ function buildExt(): ExtMnemonic[] {
   const gpr = (n: string) => fld(n, 'gpr');
   // no-op, moves, immediates
   E.push(ext('nop', 'ori', { RA: 0, RS: 0, UI: 0 }, []));
+  E.push(ext('xnop', 'xori', { RA: 0, RS: 0, UI: 0 }, []));
   E.push(ext('li', 'addi', { RA0: 0 }, [gpr('RT'), fld('SI')]));
   E.push(ext('lis', 'addis', { RA0: 0 }, [gpr('RT'), fld('SI')]));
   for (const rc of [0, 1]) {
@@ -1225,6 +1226,11 @@ function buildExt(): ExtMnemonic[] {
       }
     }
   }
+  // VMX register copy and complement
+  const vrDup = (read: string, ...write: string[]): ExtOperand =>
+    ({ kind: 'vr', get: (fv) => fv[read], set: (fv, v) => { for (const x of write) fv[x] = v; } });
+  E.push(ext('vmr', 'vor', {}, [fld('VRT'), vrDup('VRA', 'VRA', 'VRB')], (fv) => fv.VRA === fv.VRB));
+  E.push(ext('vnot', 'vnor', {}, [fld('VRT'), vrDup('VRA', 'VRA', 'VRB')], (fv) => fv.VRA === fv.VRB));
   // VSX: register copies, doubleword permutes and the direct moves as objdump -M power8 prints them
   const vsrDup = (read: string, ...write: string[]): ExtOperand =>
     ({ kind: 'vsr', get: (fv) => fv[read], set: (fv, v) => { for (const x of write) fv[x] = v; } });
