@@ -69,6 +69,16 @@ describe('device tree equal to QEMU 7.2\'s', () => {
     });
   }
 
+  for (const machine of ['pseries-7.2', 'pseries-2.6']) {
+    it(`${machine} -m 256M,slots=4,maxmem=1G (LMB and PMEM DRCs, lrdr-capacity, HPT size)`, () => {
+      let text = '';
+      // QEMU's -m, and its --m spelling
+      const m = machine === 'pseries-7.2' ? ['-m', '256M,slots=4,maxmem=1G'] : ['--m', 'size=256M,maxmem=1G,slots=4'];
+      expect(dtbCommand(parseArgs(['--machine', machine, '--cpu', 'POWER8', ...m]), (s) => { text += s; })).toBe(0);
+      expect(noSeed(text)).toBe(noSeed(fixture(`dt-qemu-${machine}-maxmem1G.dts`).toString('utf8')));
+    });
+  }
+
   it('x-vof=on with -kernel, -initrd and -append (memreserve, boot-kernel, available, phandles)', () => {
     const m = machineForDt('pseries-7.2', POWER8, undefined, true, {
       kernel: new Uint8Array(readFileSync('public/guests/hello.elf')),

@@ -8,6 +8,7 @@ import { SpaprMachine, type MachineHost } from '../core/spapr/machine';
 import { fdtToDts } from '../core/spapr/dts';
 import { UnknownMachineError } from '../core/spapr/versions';
 import { parseCapOption } from '../core/spapr/caps';
+import { checkMemoryOptions, parseQemuSize } from '../core/spapr/memory';
 import { readGuestFile, UsageError, type ParsedArgs } from './args';
 
 const CPU_MODELS: Record<string, CpuModel> = { power8: POWER8, 'power8_v2.0': POWER8 };
@@ -26,16 +27,47 @@ export function parseRamSize(v: string): number {
   return Math.round(Number(m[1]) * mult[m[2].toLowerCase()]);
 }
 
+/** `-m [size=]SIZE[,slots=N][,maxmem=SIZE]`: RAM, maxram_size and ram_slots, checked as QEMU does. */
+export interface MemOptions { ramSize: number; maxRamSize?: number; ramSlots?: number }
+
+export function parseMemOption(v: string): MemOptions {
+  let size: number | undefined;
+  let maxmem: number | undefined;
+  let slots: number | undefined;
+  for (const [i, part] of v.split(',').entries()) {
+    const eq = part.indexOf('=');
+    const k = eq < 0 ? (i === 0 ? 'size' : part) : part.slice(0, eq);
+    const val = eq < 0 ? (i === 0 ? part : '') : part.slice(eq + 1);
+    if (k === 'size') {
+      size = parseRamSize(val);
+    } else if (k === 'maxmem') {
+      const n = parseQemuSize(val);
+      if (n === null) throw new UsageError(`Parameter 'maxmem' expects a non-negative number below 2^64`);
+      maxmem = n;
+    } else if (k === 'slots') {
+      const n = Number(val);
+      if (val === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`Parameter 'slots' expects a number`);
+      slots = n;
+    } else {
+      throw new UsageError(`Invalid parameter '${k}'`);
+    }
+  }
+  const ramSize = size ?? 256 * 2 ** 20;
+  const err = checkMemoryOptions(ramSize, maxmem, slots);
+  if (err) throw new UsageError(err);
+  return { ramSize, ...(maxmem !== undefined ? { maxRamSize: maxmem } : {}), ...(slots !== undefined ? { ramSlots: slots } : {}) };
+}
+
 /** A machine built and reset, not run, for looking at its tree. */
 export interface BootFiles { kernel?: Uint8Array; initrd?: Uint8Array; append?: string; caps?: Array<number | undefined> }
 
-export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}, smp: SmpOptions = {}): SpaprMachine {
+export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: number, vof = false, boot: BootFiles = {}, smp: SmpOptions & Partial<MemOptions> = {}): SpaprMachine {
   const clock = new VirtualClock(true, () => 0);
   const host: MachineHost = {
     clock,
     resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {},
   };
-  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof, maxCpus: smp.maxCpus, coreIds: smp.coreIds });
+  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof, maxCpus: smp.maxCpus, coreIds: smp.coreIds, maxRamSize: smp.maxRamSize, ramSlots: smp.ramSlots });
   if (boot.kernel) m.setKernel(boot.kernel);
   if (boot.initrd) m.setInitrd(boot.initrd);
   if (boot.append) m.kernelCmdline = boot.append;
@@ -48,6 +80,7 @@ export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: numbe
 const QEMU_DASH_OPTIONS: Record<string, string> = {
   '-M': 'machine', '-machine': 'machine', '-m': 'm', '-cpu': 'cpu', '-kernel': 'kernel',
   '-initrd': 'initrd', '-append': 'append', '-smp': 'smp', '-device': 'device',
+  '-bios': 'bios', '-rtc': 'rtc', '-action': 'action',
 };
 
 /** -device may be given more than once: its values are kept joined with this separator. */
@@ -136,7 +169,7 @@ export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
       { kernel: file(boot.kernel), initrd: file(boot.initrd), append: boot.append, caps: boot.caps }, boot);
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
-    if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
+    if (e instanceof Error && /support CPU hotplug|memory size|memory slots/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
   const file = p.flags.get('out');
@@ -149,6 +182,10 @@ export function dtbCommand(p: ParsedArgs, out: (s: string) => void): number {
 }
 
 export interface QemuBootOptions extends SmpOptions {
+  /** -m ...,maxmem=M */
+  maxRamSize?: number;
+  /** -m ...,slots=N */
+  ramSlots?: number;
   machineType: string;
   /** x-vof=on|off; undefined when not given */
   vof?: boolean;
@@ -188,12 +225,15 @@ export function qemuBootOptions(p: ParsedArgs): QemuBootOptions {
   if (cpu !== undefined) cpuModelByName(cpu);
   const smp = smpOptions(p);
   const m = str('m');
+  const mem = m === undefined ? undefined : parseMemOption(m);
   return {
     ...smp,
     machineType,
     vof,
     caps,
-    ramSize: m === undefined ? undefined : parseRamSize(m),
+    ramSize: mem?.ramSize,
+    maxRamSize: mem?.maxRamSize,
+    ramSlots: mem?.ramSlots,
     kernel: str('kernel'),
     initrd: str('initrd'),
     append: str('append'),

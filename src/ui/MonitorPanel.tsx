@@ -2,7 +2,8 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { Column } from '../store/session';
-import { infoCpus, infoMigrate, infoMigrateParameters, infoRegisters, infoStatus, parseHmp, type CpuSnapshot } from './hmp';
+import { infoCpus, infoMemoryDevices, infoMigrate, infoMigrateParameters, infoRegisters, infoStatus, parseHmp, type CpuSnapshot } from './hmp';
+import type { Snapshot } from '../worker/protocol';
 import type { Lab } from './lab';
 
 interface Line { id: number; text: string; input?: boolean }
@@ -63,6 +64,14 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
         const err = await lab.deviceDel(column, action.device);
         return err ? [`Error: ${err}`] : [];
       }
+      case 'object_add': {
+        const err = await lab.objectAdd(column, action.qomType, action.props);
+        return err ? [`Error: ${err}`] : [];
+      }
+      case 'object_del': {
+        const err = await lab.objectDel(column, action.id);
+        return err ? [`Error: ${err}`] : [];
+      }
       case 'info':
         switch (action.what) {
           case 'status': return infoStatus(store.getState().runstate);
@@ -75,6 +84,10 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
             return infoMigrate(m, { totalMs });
           }
           case 'migrate_parameters': return infoMigrateParameters(lab.session.getState().params);
+          case 'memory-devices': {
+            const snap = await lab.query(column, { kind: 'memory-devices' }) as Extract<Snapshot, { kind: 'memory-devices' }> | null;
+            return snap ? infoMemoryDevices(snap.dimms) : [];
+          }
           case 'registers': case 'cpus': {
             const snap = await lab.query(column, { kind: 'cpu' }) as CpuSnapshot | null;
             if (!snap) return ['No CPU available'];

@@ -17,12 +17,15 @@ export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
   ['migrate [-d] uri', 'migrate to URI (on this page: the other column\'s machine, started with -incoming)'],
   ['migrate_cancel  ', 'cancel the current VM migration'],
   ['migrate_set_parameter parameter value', 'Set the parameter for migration (downtime-limit in ms, max-bandwidth in bytes/s, with k/M/G suffixes)'],
+  ['object_add [qom-type=]type,id=str[,prop=value][,...]', 'create QOM object'],
+  ['object_del id', 'destroy QOM object'],
   ['stop|s  ', 'stop emulation'],
   ['system_reset  ', 'reset the system'],
 ];
 
 export const HMP_INFO: ReadonlyArray<[string, string]> = [
   ['info cpus  ', 'show infos for each CPU'],
+  ['info memory-devices  ', 'show memory devices'],
   ['info migrate  ', 'show migration status'],
   ['info migrate_parameters  ', 'show current migration parameters'],
   ['info registers [-a] [vcpu]', 'show the cpu registers (-a: all - show register info for all cpus; vcpu: specific vCPU to query; show the current CPU\'s registers if omitted)'],
@@ -40,9 +43,11 @@ export function helpText(topic?: string): string[] {
 export type HmpAction =
   | { kind: 'print'; lines: string[] }
   | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
-  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'migrate_parameters' | 'cpus' }
+  | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'migrate_parameters' | 'cpus' | 'memory-devices' }
   | { kind: 'device_add'; driver: string; props: Record<string, string> }
   | { kind: 'device_del'; device: string }
+  | { kind: 'object_add'; qomType: string; props: Record<string, string> }
+  | { kind: 'object_del'; id: string }
   | { kind: 'migrate'; uri: string }
   | { kind: 'migrate_cancel' }
   | { kind: 'migrate_set_parameter'; name: MigrationParamName; value: number };
@@ -60,6 +65,10 @@ export function parseHmp(line: string): HmpAction | null {
     case 'device_del':
       if (args.length !== 1) return { kind: 'print', lines: ['device_del: missing or extra argument: device_del device'] };
       return { kind: 'device_del', device: args[0] };
+    case 'object_add': return parseObjectAdd(args.join(' '));
+    case 'object_del':
+      if (args.length !== 1) return { kind: 'print', lines: ['object_del: missing or extra argument: object_del id'] };
+      return { kind: 'object_del', id: args[0] };
     case 'migrate': {
       const rest = args.filter((a) => a !== '-d' && a !== '-b' && a !== '-i');
       if (rest.length !== 1) return { kind: 'print', lines: ['migrate: missing or extra argument: migrate [-d] uri'] };
@@ -70,7 +79,7 @@ export function parseHmp(line: string): HmpAction | null {
     case 'info': {
       const sub = args[0];
       if (!sub) return { kind: 'print', lines: helpText('info') };
-      if (sub === 'status' || sub === 'registers' || sub === 'migrate' || sub === 'migrate_parameters' || sub === 'cpus') return { kind: 'info', what: sub };
+      if (sub === 'status' || sub === 'registers' || sub === 'migrate' || sub === 'migrate_parameters' || sub === 'cpus' || sub === 'memory-devices') return { kind: 'info', what: sub };
       return { kind: 'print', lines: [`unknown command: '${line.trim().replace(/\s+/g, ' ')}'`] };
     }
   }
@@ -110,6 +119,40 @@ export function parseDeviceAdd(opts: string): HmpAction {
     else props[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return { kind: 'device_add', driver, props };
+}
+
+/** object_add's options: `[qom-type=]TYPE,id=ID,prop=value,...` (user_creatable_add_from_str). */
+export function parseObjectAdd(opts: string): HmpAction {
+  const parts = opts.trim() ? opts.trim().split(',') : [];
+  let qomType: string | undefined;
+  const props: Record<string, string> = {};
+  parts.forEach((kv, i) => {
+    if (!kv) return;
+    const eq = kv.indexOf('=');
+    if (eq < 0 && i === 0) qomType = kv;
+    else if (eq < 0) props[kv] = 'on';
+    else if (kv.slice(0, eq) === 'qom-type') qomType = kv.slice(eq + 1);
+    else props[kv.slice(0, eq)] = kv.slice(eq + 1);
+  });
+  if (qomType === undefined) return { kind: 'print', lines: ["Error: Parameter 'qom-type' is missing"] };
+  return { kind: 'object_add', qomType, props };
+}
+
+/** One pc-dimm as query-memory-devices describes it. */
+export interface MemoryDeviceInfo { id?: string; addr: number; slot: number; node: number; size: number; memdev: string; hotplugged: boolean }
+
+/** hmp_info_memory_devices for pc-dimm devices. */
+export function infoMemoryDevices(dimms: readonly MemoryDeviceInfo[]): string[] {
+  return dimms.flatMap((d) => [
+    `Memory device [dimm]: "${d.id ?? ''}"`,
+    `  addr: 0x${d.addr.toString(16)}`,
+    `  slot: ${d.slot}`,
+    `  node: ${d.node}`,
+    `  size: ${d.size}`,
+    `  memdev: /objects/${d.memdev}`,
+    `  hotplugged: ${d.hotplugged}`,
+    '  hotpluggable: true',
+  ]);
 }
 
 /** hmp_info_status */

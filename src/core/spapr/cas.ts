@@ -159,7 +159,11 @@ export function doClientArchitectureSupport(m: SpaprMachine, cpu: PowerPCCPU, ve
   if (prof.logic === 'no-cas-reboot') {
     // 5.0+ (ad334d89a6, 7.2's spapr_drc_reset_all): devices hot-plugged before CAS become
     // cold-plugged, pending unplugs complete, queued hotplug events are dropped
-    for (const d of m.drcs.list()) drcReset(d);
+    for (const d of m.drcs.list()) {
+      // spapr_drc_reset: a device whose unplug was requested goes now
+      if (d.unplug_requested && d.dev) m.drcRelease(d);
+      drcReset(d);
+    }
     clearPendingHotplugEvents(m);
   }
   // spapr_build_fdt; only the VOF path then runs spapr_vof_client_dt_finalize. The tree the

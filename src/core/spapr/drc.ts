@@ -1,6 +1,7 @@
 // Dynamic-reconfiguration connectors (hw/ppc/spapr_drc.c) as the device tree lists them:
-// one DRC per CPU core, PHB slot and PCI function of PHB 0, named and indexed as QEMU does,
-// and walked in the order of QEMU's "/dr-connector" container (see qomorder.ts).
+// one DRC per CPU core, LMB of device memory, memory slot (PMEM), PHB slot and PCI function
+// of PHB 0, named and indexed as QEMU does, and walked in the order of QEMU's "/dr-connector"
+// container (see qomorder.ts).
 
 import { GHashOrder } from './qomorder';
 

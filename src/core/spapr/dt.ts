@@ -35,11 +35,20 @@ export interface FdtSource {
   bootargs?: string;
   initrdRange?: { start: number; end: number };
   bootKernel?: { addr: number; size: number; le: boolean };
+  /** machine->device_memory: the hot-pluggable range (base 0, size 0 without maxmem) */
+  deviceMem?: { base: number; size: number };
+  /** the plugged pc-dimms (qmp_memory_device_list order: by address) */
+  dimms?: ReadonlyArray<{ addr: number; size: number; node: number }>;
 }
 
 export const PHANDLE_INTC = 0x1111;
 /** SPAPR_MEMORY_BLOCK_SIZE */
-const LMB_SIZE = 0x10000000;
+export const LMB_SIZE = 0x10000000;
+/** SPAPR_LMB_FLAGS_* of ibm,dynamic-memory(-v2) entries */
+const SPAPR_LMB_FLAGS_ASSIGNED = 0x08;
+const SPAPR_LMB_FLAGS_DRC_INVALID = 0x20;
+const SPAPR_LMB_FLAGS_RESERVED = 0x80;
+const SPAPR_LMB_FLAGS_HOTREMOVABLE = 0x100;
 const SPAPR_PCI_BASE_BUID = 0x800000020000000n;
 
 export function spaprBuildFdt(m: FdtSource): FdtNode {
@@ -56,6 +65,9 @@ export function spaprBuildFdt(m: FdtSource): FdtNode {
     ]));
   }
   children.push(dtChosen(m), dtRtas(m), dtEvents(m), dtCpus(m), dtPhb(m), dtVdevice(m));
+  // spapr_dt_memory: the node is added after memory@0 (so listed before it)
+  const drconf = dtDynamicReconfigurationMemory(m);
+  if (drconf) children.push(drconf);
   children.push(node('memory@0', [
     ['ibm,associativity', cells(4, 0, 0, 0, 0)],
     ['reg', u64cells(0, m.ram.size)],
@@ -79,6 +91,96 @@ export function spaprBuildFdt(m: FdtSource): FdtNode {
     ['model', str('IBM pSeries (emulated by qemu)')],
     ['device_type', str('chrp')],
   ], children);
+}
+
+const hi32 = (x: number): number => Math.floor(x / 2 ** 32);
+const lo32 = (x: number): number => x >>> 0;
+
+/** device_memory->base + its size: the end of the hot-pluggable range (0 without maxmem). */
+function maxDeviceAddr(m: FdtSource): number {
+  return m.deviceMem ? m.deviceMem.base + m.deviceMem.size : 0;
+}
+
+/** OV_BIT(byte, bit) numbering: bit n is byte n/8, mask 0x80 >> (n%8). */
+const ovTest = (ov: Uint8Array, bit: number): boolean => (ov[bit >> 3] & (0x80 >> (bit & 7))) !== 0;
+const OV5_DRCONF_MEMORY = 10;
+const OV5_FORM2_AFFINITY = 34;
+const OV5_DRMEM_V2 = 168;
+
+/** The ibm,associativity of NUMA node 0 (spapr_numa_write_associativity_dt): FORM2 once negotiated, else FORM1. */
+export function spaprNumaAssociativity(ov5_cas: Uint8Array): Uint8Array {
+  return ovTest(ov5_cas, OV5_FORM2_AFFINITY) ? cells(1, 0) : cells(4, 0, 0, 0, 0);
+}
+
+/**
+ * spapr_lmb_dt_populate: the node ibm,configure-connector hands out for an LMB. QEMU 7.2 takes
+ * the block's address as the DRC *index* times the LMB size (0x80000004 -> memory@800000040000000),
+ * not its id, and so does this.
+ */
+export function spaprLmbDtNode(drcIdx: number, ov5_cas: Uint8Array): FdtNode {
+  const addr = BigInt(drcIdx >>> 0) * BigInt(LMB_SIZE);
+  return node(`memory@${addr.toString(16)}`, [
+    ['ibm,associativity', spaprNumaAssociativity(ov5_cas)],
+    ['reg', u64cells(addr, LMB_SIZE)],
+    ['device_type', str('memory')],
+  ]);
+}
+
+/**
+ * spapr_dt_dynamic_reconfiguration_memory, once the guest negotiated OV5_DRCONF_MEMORY at CAS
+ * and the machine has device memory (maxmem > ram): the LMB size, flags mask, preservation
+ * time, the LMB list (ibm,dynamic-memory-v2 when OV5_DRMEM_V2 was negotiated too, else one
+ * entry per LMB from address 0) and the associativity lookup arrays.
+ */
+function dtDynamicReconfigurationMemory(m: FdtSource): FdtNode | null {
+  const dm = m.deviceMem;
+  if (!ovTest(m.ov5_cas, OV5_DRCONF_MEMORY) || !dm || dm.size === 0) return null;
+  const dimms = m.dimms ?? [];
+  const lmbIndex = (addr: number): number => drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_LMB, id: addr / LMB_SIZE, owner: 'machine' });
+  const end = dm.base + dm.size;
+  let list: Uint8Array;
+  let name: string;
+  if (ovTest(m.ov5_cas, OV5_DRMEM_V2)) {
+    // sPAPRDrconfCellV2: seq_lmbs, base_addr (64-bit), drc_index, aa_index, flags
+    const entries: number[][] = [[dm.base / LMB_SIZE, 0, 0, 0, 0xffffffff, SPAPR_LMB_FLAGS_RESERVED | SPAPR_LMB_FLAGS_DRC_INVALID]];
+    let cur = dm.base;
+    for (const d of dimms) {
+      if (cur < d.addr) entries.push([(d.addr - cur) / LMB_SIZE, hi32(cur), lo32(cur), lmbIndex(cur), 0xffffffff, 0]);
+      entries.push([d.size / LMB_SIZE, hi32(d.addr), lo32(d.addr), lmbIndex(d.addr), d.node >>> 0, SPAPR_LMB_FLAGS_ASSIGNED | SPAPR_LMB_FLAGS_HOTREMOVABLE]);
+      cur = d.addr + d.size;
+    }
+    if (cur < end) entries.push([(end - cur) / LMB_SIZE, hi32(cur), lo32(cur), lmbIndex(cur), 0xffffffff, 0]);
+    list = cells(entries.length, ...entries.flat());
+    name = 'ibm,dynamic-memory-v2';
+  } else {
+    // one entry per LMB: address (64-bit), DRC index, reserved, associativity index, flags
+    const nr = end / LMB_SIZE;
+    const out: number[] = [nr];
+    for (let i = 0; i < nr; i++) {
+      const addr = i * LMB_SIZE;
+      if (addr >= dm.base) {
+        const d = dimms.find((x) => addr >= x.addr && addr < x.addr + x.size);
+        out.push(hi32(addr), lo32(addr), lmbIndex(addr), 0, d ? d.node >>> 0 : 0xffffffff, d ? SPAPR_LMB_FLAGS_ASSIGNED : 0);
+      } else {
+        out.push(hi32(addr), lo32(addr), 0, 0, 0xffffffff, SPAPR_LMB_FLAGS_RESERVED | SPAPR_LMB_FLAGS_DRC_INVALID);
+      }
+    }
+    list = cells(...out);
+    name = 'ibm,dynamic-memory';
+  }
+  // spapr_numa_write_assoc_lookup_arrays: one node, the associativity without its length
+  const assoc = spaprNumaAssociativity(m.ov5_cas);
+  const refPoints = new DataView(assoc.buffer, assoc.byteOffset).getUint32(0);
+  const lookup = new Uint8Array(8 + assoc.length - 4);
+  lookup.set(cells(1, refPoints), 0);
+  lookup.set(assoc.subarray(4), 8);
+  return node('ibm,dynamic-reconfiguration-memory', [
+    ['ibm,associativity-lookup-arrays', lookup],
+    [name, list],
+    ['ibm,memory-preservation-time', cells(0)],
+    ['ibm,memory-flags-mask', cells(0xff)],
+    ['ibm,lmb-size', cells(0, LMB_SIZE)],
+  ]);
 }
 
 /**
@@ -150,7 +252,7 @@ function dtRtas(m: FdtSource): FdtNode {
   const c = m.compat;
   return node('rtas', [
     ...RTAS_TOKENS.map(([name, token]): [string, Uint8Array] => [name, cells(token)]),
-    ['ibm,lrdr-capacity', cells(0, 0, 0, LMB_SIZE, m.maxCpus ?? 1)],
+    ['ibm,lrdr-capacity', cells(hi32(maxDeviceAddr(m)), lo32(maxDeviceAddr(m)), 0, LMB_SIZE, m.maxCpus ?? 1)],
     ['ibm,extended-os-term', empty],
     ['ibm,change-msix-capable', empty],
     ['rtas-event-scan-rate', cells(1)],
@@ -361,11 +463,15 @@ function dtVdevice(m: FdtSource): FdtNode {
 }
 
 /** The DRCs a machine of this type creates, in QEMU's creation order. */
-export function spaprCreateDrcs(c: MachineCompat, drcs: DrcContainer, maxCores = 1): void {
+export function spaprCreateDrcs(c: MachineCompat, drcs: DrcContainer, maxCores = 1, mem: { lmbIds?: number[]; ramSlots?: number } = {}): void {
   // the boot core and the default PHB are attached (cold-plugged) to DRC 0 of their type
   // spapr_vcpu_id(core): core * vsmt (8 on pseries <= 4.1)
   const vsmt = c.smpThreadsVsmt ? 1 : 8;
   if (c.hotplugCpus) for (let i = 0; i < maxCores; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_CPU, id: i * vsmt, owner: 'machine', dev: i === 0 });
+  // spapr_create_lmb_dr_connectors: one per LMB of device memory (id = address / LMB size)
+  if (c.drLmb) for (const id of mem.lmbIds ?? []) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_LMB, id, owner: 'machine', dev: false });
+  // spapr_create_nvdimm_dr_connectors: one per memory slot
+  if (c.nvdimmSupported) for (let i = 0; i < (mem.ramSlots ?? 0); i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PMEM, id: i, owner: 'machine', dev: false });
   if (c.drPhbEnabled) for (let i = 0; i < 31; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PHB, id: i, owner: 'machine', dev: i === 0 });
   for (let i = 0; i < 256; i++) drcs.add({ type: SPAPR_DR_CONNECTOR_TYPE_PCI, id: i, owner: 'phb0', dev: false });
 }

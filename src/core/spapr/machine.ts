@@ -31,6 +31,11 @@ import { machineVersion, type MachineCompat } from './versions';
 import type { PpcMigCompat } from '../vmstate/cpu';
 import type { EqualMessageFormat } from '../vmstate/vmstate';
 import { phbDmaReset, phbTceTables, registerIommuHcalls, type SpaprTceTable } from './iommu';
+import { LMB_SIZE } from './dt';
+import {
+  checkSpaprMemory, parseQemuSize, spaprDeviceMemory, spaprLmbIds, type MemoryBackend, type SpaprDimm,
+  type SpaprMemoryConfig,
+} from './memory';
 import { vofClientCall, vofFinalizeDt, VOF_ENTRY, VOF_EXIT_RETURN, vofInstallTrampolines } from './vof';
 
 /** The reasons QEMU gives a reset or shutdown request (ShutdownCause). */
@@ -71,6 +76,15 @@ export interface SpaprOptions {
    * `-device power8_v2.0-spapr-cpu-core,core-id=K` (in that order); default [0].
    */
   coreIds?: number[];
+  /** -m ...,maxmem=M: maxram_size (default: the RAM size, no device memory) */
+  maxRamSize?: number;
+  /** -m ...,slots=N: ram_slots (default 0) */
+  ramSlots?: number;
+  /**
+   * `-object memory-backend-ram,id=B,size=S -device pc-dimm,memdev=B[,id=D]` on the command
+   * line: DIMMs cold-plugged at creation (their LMB DRCs ready), in this order.
+   */
+  dimms?: Array<{ memdev: string; size: number; id?: string }>;
 }
 
 /** device_add properties: `core-id` (and `id`) of a CPU core; others are refused as QEMU does. */
@@ -196,8 +210,19 @@ export class SpaprMachine implements VirtualHypervisor {
    * is active, and the firmware retries later (on the destination if the migration completed).
    */
   casBusyWhileMigrating = false;
-  /** log2 of the hashed page table size for this RAM size (21 for 256 MiB). */
-  readonly htabShift: number;
+  /**
+   * log2 of the hashed page table size (21 for 256 MiB): spapr_setup_hpt at every reset, for
+   * RAM plus plugged DIMMs, or for maxmem on machine types without HPT resizing (<= 2.9).
+   */
+  htabShift: number;
+  /** -m SIZE,slots=N,maxmem=M */
+  readonly memConfig: SpaprMemoryConfig;
+  /** machine->device_memory: where DIMMs go (base 0, size 0 without maxmem) */
+  readonly deviceMem: { base: number; size: number };
+  /** memory-backend-ram objects by id (object_add), in creation order */
+  readonly memBackends = new Map<string, MemoryBackend>();
+  /** the plugged pc-dimms, by address */
+  readonly dimms: SpaprDimm[] = [];
   /** spapr->ov5: option vector 5 bits the platform offers (2048-bit map, MSB-first bytes). */
   readonly ov5 = new Uint8Array(256);
   /** spapr->ov5_cas: negotiated at CAS; cleared at reset. */
@@ -248,6 +273,11 @@ export class SpaprMachine implements VirtualHypervisor {
   initrd: { base: number; size: number } | null = null;
   /** -append */
   kernelCmdline = '';
+  /**
+   * -bios FILE: the firmware image loaded at 0 at every reset and entered at
+   * SPAPR_ENTRY_POINT (0x100) instead of the built-in VOF entry; null: none given.
+   */
+  firmwareImage: Uint8Array | null = null;
 
   readonly hcalls = new HcallTable<SpaprMachine>();
   /** spapr->htab: the hashed page table (2^htabShift bytes), changed through the MMU hcalls. */
@@ -272,10 +302,14 @@ export class SpaprMachine implements VirtualHypervisor {
     this.irqs = spaprIrqLayout(this.compat, SPAPR_VIO_REG_BASE, [SPAPR_VIO_REG_BASE + 1]);
     this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, this.irqs.vio.get(SPAPR_VIO_REG_BASE)!);
     this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, this.irqs.vio.get(SPAPR_VIO_REG_BASE + 1)!);
-    spaprCreateDrcs(this.compat, this.drcs, this.maxCpus);
+    this.memConfig = { ramSize: this.ram.size, maxRamSize: opts.maxRamSize ?? this.ram.size, ramSlots: opts.ramSlots ?? 0 };
+    const memErr = checkSpaprMemory(this.memConfig);
+    if (memErr) throw new Error(memErr);
+    this.deviceMem = spaprDeviceMemory(this.memConfig);
+    spaprCreateDrcs(this.compat, this.drcs, this.maxCpus, { lmbIds: spaprLmbIds(this.memConfig), ramSlots: this.memConfig.ramSlots });
     this.rngSeed = opts.rngSeed ?? deterministicRngSeed();
     this.vofEnabled = opts.vof ?? true;
-    this.htabShift = htabShiftForRam(this.ram.size);
+    this.htabShift = this.hptShiftAtReset();
     this.tceTables = phbTceTables(this.compat.ddw);
     this.caps.defaults = [...this.compat.capsDefaults];
     this.caps.mig = [...this.compat.capsDefaults];
@@ -289,6 +323,12 @@ export class SpaprMachine implements VirtualHypervisor {
     this.vty.onIrqPulse = () => this.xics.pulse(this.vty.irq);
     this.registerHypercalls();
     this.registerRtas();
+    // -object memory-backend-ram + -device pc-dimm on the command line: cold-plugged
+    for (const d of opts.dimms ?? []) {
+      const err = this.objectAdd('memory-backend-ram', { id: d.memdev, size: d.size })
+        ?? this.dimmAdd({ memdev: d.memdev, ...(d.id !== undefined ? { id: d.id } : {}) }, false);
+      if (err) throw new Error(`-device pc-dimm,memdev=${d.memdev}: ${err}`);
+    }
     // -device <core type>,core-id=K on the command line: cold-plugged, ready at reset
     for (const coreId of (opts.coreIds ?? [0]).filter((k) => k !== 0)) {
       const err = this.coreAdd(coreId, false);
@@ -360,13 +400,14 @@ export class SpaprMachine implements VirtualHypervisor {
   deviceAdd(driver: string, props: DeviceAddProps = {}): string | null {
     // the -cpu spelling of the type (QEMU itself knows only the lower-case type name)
     if (driver === 'POWER8_v2.0-spapr-cpu-core') driver = SPAPR_CPU_CORE_TYPE;
-    if (!SPAPR_CPU_CORE_TYPES.includes(driver)) {
+    if (!SPAPR_CPU_CORE_TYPES.includes(driver) && driver !== 'pc-dimm') {
       return `'${driver}' is not a valid device model name`;
     }
     const id = props.id === undefined ? undefined : String(props.id);
-    if (id !== undefined && this.cores.some((c) => c.id === id)) {
+    if (id !== undefined && (this.cores.some((c) => c.id === id) || this.dimms.some((d) => d.id === id))) {
       return `Duplicate device ID '${id}'`;
     }
+    if (driver === 'pc-dimm') return this.dimmAdd(props, true);
     for (const k of Object.keys(props)) {
       if (k !== 'id' && k !== 'core-id' && props[k] !== undefined) return `Property '${driver}.${k}' not found`;
     }
@@ -410,6 +451,8 @@ export class SpaprMachine implements VirtualHypervisor {
    * never configured it.
    */
   deviceDel(id: string): string | null {
+    const dimm = this.dimms.find((d) => d.id === id);
+    if (dimm) return this.dimmUnplugRequest(dimm);
     const core = this.cores.find((c) => c.id === id);
     if (!core) return `Device '${id}' not found`;
     if (core.coreId === 0) return 'Boot CPU core may not be unplugged';
@@ -434,6 +477,7 @@ export class SpaprMachine implements VirtualHypervisor {
 
   /** spapr_drc_release: the device's release (spapr_core_release: unplug and unrealize the core), the DRC emptied. */
   drcRelease(drc: SpaprDrc): void {
+    if (drc.type === SPAPR_DR_CONNECTOR_TYPE_LMB && drc.dev) this.lmbRelease(drc);
     const i = this.cores.findIndex((c) => c.vcpuId === drc.id && drc.type === SPAPR_DR_CONNECTOR_TYPE_CPU);
     if (i > 0) {
       const core = this.cores[i];
@@ -448,6 +492,162 @@ export class SpaprMachine implements VirtualHypervisor {
     drc.dev = false;
   }
 
+  // ---- memory devices (pc-dimm on LMB DRCs) -----------------------------------------------
+
+  /** spapr_setup_hpt's size: RAM + plugged DIMMs, or maxmem when the HPT cannot be resized. */
+  private hptShiftAtReset(): number {
+    if (!this.compat.resizeHpt) return htabShiftForRam(this.memConfig.maxRamSize);
+    return htabShiftForRam(this.ram.size + this.dimms.reduce((a, d) => a + d.size, 0));
+  }
+
+  /**
+   * object_add memory-backend-ram,id=ID,size=SIZE (the QMP/HMP argument order does not
+   * matter): null, or QEMU's error.
+   */
+  objectAdd(qomType: string, props: Record<string, string | number | undefined>): string | null {
+    if (qomType !== 'memory-backend-ram') return `Parameter 'qom-type' does not accept value '${qomType}'`;
+    const id = props.id === undefined ? undefined : String(props.id);
+    if (id === undefined) return `Parameter 'id' is missing`;
+    for (const k of Object.keys(props)) {
+      if (k !== 'id' && k !== 'size' && props[k] !== undefined) return `Parameter '${k}' is unexpected`;
+    }
+    if (props.size === undefined) return `Parameter 'size' is missing`;
+    const size = typeof props.size === 'number' ? props.size : parseQemuSize(props.size);
+    if (size === null || !Number.isInteger(size) || size < 0) return `Parameter 'size' expects size`;
+    if (size === 0) return `property 'size' of ${qomType} doesn't take value '0'`;
+    if (this.memBackends.has(id)) return `attempt to add duplicate property '${id}' to object (type 'container')`;
+    this.memBackends.set(id, { id, size });
+    return null;
+  }
+
+  /** object_del ID: null, or QEMU's error. */
+  objectDel(id: string): string | null {
+    const b = this.memBackends.get(id);
+    if (!b) return `object '${id}' not found`;
+    if (b.usedBy !== undefined) return `object '${id}' is in use, can not be deleted`;
+    this.memBackends.delete(id);
+    return null;
+  }
+
+  /**
+   * device_add pc-dimm,memdev=ID[,id=X][,slot=N][,node=0]: spapr_memory_pre_plug, pc_dimm and
+   * memory_device pre-plug checks, then spapr_memory_plug: the DIMM's LMB DRCs attached and,
+   * hot-plugged, a hotplug event (by count-indexed once the guest negotiated OV5_HP_EVT at
+   * CAS, else by count) queued; cold-plugged DRCs are reset (ready).
+   */
+  private dimmAdd(props: DeviceAddProps, hotplugged: boolean): string | null {
+    const id = props.id === undefined ? undefined : String(props.id);
+    let memdev: MemoryBackend | undefined;
+    let slotHint: number | undefined;
+    let node = 0;
+    for (const [k, v] of Object.entries(props)) {
+      if (v === undefined || k === 'id') continue;
+      if (k === 'memdev') {
+        memdev = this.memBackends.get(String(v));
+        if (!memdev) return `Device '${v}' not found`;
+      } else if (k === 'slot' || k === 'node') {
+        const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+        if (!Number.isInteger(n)) return `Parameter '${k}' expects integer`;
+        if (k === 'slot') slotHint = n; else node = n;
+      } else {
+        return `Property 'pc-dimm.${k}' not found`;
+      }
+    }
+    if (!this.compat.drLmb) return 'Memory hotplug not supported for this machine';
+    if (!memdev) return `'memdev' property must be set`;
+    const size = memdev.size;
+    if (size % LMB_SIZE) return `Hotplugged memory size must be a multiple of ${LMB_SIZE / (1024 * 1024)} MB`;
+    // pc_dimm_pre_plug: the slot
+    const slots = this.memConfig.ramSlots;
+    if (slotHint !== undefined && slotHint !== -1 && (slotHint < 0 || slotHint >= slots)) {
+      // ram_slots - 1 printed as an unsigned 64-bit number
+      return `invalid slot number ${slotHint}, valid range is [0-${slots ? slots - 1 : '18446744073709551615'}]`;
+    }
+    if (!slots) return `no slots where allocated, please specify the 'slots' option`;
+    const used = new Set(this.dimms.map((d) => d.slot));
+    let slot: number;
+    if (slotHint !== undefined && slotHint !== -1) {
+      if (used.has(slotHint)) return `slot ${slotHint} is busy`;
+      slot = slotHint;
+    } else {
+      slot = [...Array(slots).keys()].find((i) => !used.has(i)) ?? -1;
+      if (slot < 0) return 'no free slots available';
+    }
+    // memory_device_pre_plug: room in the device memory, first fit from its base
+    const dm = this.deviceMem;
+    const inUse = this.dimms.reduce((a, d) => a + d.size, 0);
+    if (inUse + size > this.memConfig.maxRamSize - this.memConfig.ramSize) {
+      return `not enough space, currently 0x${inUse.toString(16)} in use of total space for memory devices 0x${(this.memConfig.maxRamSize - this.memConfig.ramSize).toString(16)}`;
+    }
+    let addr = dm.base;
+    for (const d of [...this.dimms].sort((a, b) => a.addr - b.addr)) {
+      if (addr + size <= d.addr) break;
+      addr = Math.max(addr, d.addr + d.size);
+    }
+    if (addr + size > dm.base + dm.size) return 'could not find position in guest address space for memory device - memory fragmented due to alignments';
+    // pc_dimm_realize
+    if (memdev.usedBy !== undefined) return `can't use already busy memdev: ${memdev.id}`;
+    // one NUMA node (memory hot-plug enables NUMA with node 0 alone)
+    if (node >= 1) return `'DIMM property node has value ${node}' which exceeds the number of numa nodes: 1`;
+    memdev.usedBy = id ?? '';
+    const dimm: SpaprDimm = { id, memdev: memdev.id, addr, size, slot, node, hotplugged };
+    this.dimms.push(dimm);
+    this.dimms.sort((a, b) => a.addr - b.addr);
+    // spapr_add_lmbs
+    const nr = size / LMB_SIZE;
+    for (let i = 0; i < nr; i++) {
+      const drc = this.lmbDrc(addr + i * LMB_SIZE)!;
+      this.host.trace('spapr_drc_attach', `drc: 0x${drcIndex(drc).toString(16).padStart(8, '0')}`);
+      drc.dev = true;
+      if (!hotplugged) drcReset(drc);
+    }
+    if (hotplugged) {
+      if (testOvBit(this.ov5_cas, OV5.HP_EVT)) {
+        this.hotplugReqEvent(SPAPR_DR_CONNECTOR_TYPE_LMB, RTAS_LOG_V6_HP_ACTION_ADD, { count: nr, index: drcIndex(this.lmbDrc(addr)!) });
+      } else {
+        this.hotplugReqEvent(SPAPR_DR_CONNECTOR_TYPE_LMB, RTAS_LOG_V6_HP_ACTION_ADD, { count: nr });
+      }
+    }
+    return null;
+  }
+
+  /** The LMB DRC of the block at `addr`. */
+  lmbDrc(addr: number): SpaprDrc | undefined {
+    return this.drcs.get(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_LMB, id: addr / LMB_SIZE, owner: 'machine' }));
+  }
+
+  /**
+   * spapr_memory_unplug_request: every LMB DRC of the DIMM asked to unplug (released at once
+   * when the guest never made it usable), and one remove event by count-indexed. Refused
+   * unless the guest negotiated OV5_HP_EVT or has not done CAS yet.
+   */
+  private dimmUnplugRequest(dimm: SpaprDimm): string | null {
+    if (!testOvBit(this.ov5_cas, OV5.HP_EVT) && this.ov5_cas.some((b) => b !== 0)) {
+      return 'Memory hot unplug not supported for this guest';
+    }
+    if (dimm.pendingLmbs !== undefined) return `Memory unplug already in progress for device ${dimm.id}`;
+    const nr = dimm.size / LMB_SIZE;
+    dimm.pendingLmbs = nr;
+    const first = this.lmbDrc(dimm.addr)!;
+    for (let i = 0; i < nr; i++) this.drcUnplugRequest(this.lmbDrc(dimm.addr + i * LMB_SIZE)!);
+    this.hotplugReqEvent(SPAPR_DR_CONNECTOR_TYPE_LMB, RTAS_LOG_V6_HP_ACTION_REMOVE, { count: nr, index: drcIndex(first) });
+    return null;
+  }
+
+  /** spapr_lmb_release: once the guest gave back the DIMM's last LMB, the DIMM goes (pc_dimm_unplug). */
+  private lmbRelease(drc: SpaprDrc): void {
+    const addr = drc.id * LMB_SIZE;
+    const dimm = this.dimms.find((d) => addr >= d.addr && addr < d.addr + d.size);
+    if (!dimm) return;
+    // a migration during the unplug loses the count: recovered from the DRCs still pending
+    dimm.pendingLmbs ??= Array.from({ length: dimm.size / LMB_SIZE }, (_, i) => this.lmbDrc(dimm.addr + i * LMB_SIZE))
+      .filter((d) => d?.dev).length;
+    if (--dimm.pendingLmbs > 0) return;
+    this.dimms.splice(this.dimms.indexOf(dimm), 1);
+    const b = this.memBackends.get(dimm.memdev);
+    if (b) b.usedBy = undefined;
+  }
+
   /**
    * spapr_hotplug_req_add_by_index / _remove_by_index: an RTAS hotplug event (v6 log: Main-A,
    * Main-B, HP) queued on pending_events and the event source's interrupt pulsed: the hot-plug
@@ -455,6 +655,14 @@ export class SpaprMachine implements VirtualHypervisor {
    * notification).
    */
   private hotplugReqByIndex(drc: SpaprDrc, action: number): void {
+    this.hotplugReqEvent(drc.type, action, { index: drcIndex(drc) });
+  }
+
+  /**
+   * spapr_hotplug_req_event: the event of one DRC (by index), of `count` DRCs of a type (by
+   * count), or of `count` DRCs from an index (count-indexed).
+   */
+  private hotplugReqEvent(type: number, action: number, id: { index: number } | { count: number } | { count: number; index: number }): void {
     const log = new Uint8Array(108);
     const dv = new DataView(log.buffer);
     // rtas_event_log_v6
@@ -480,10 +688,19 @@ export class SpaprMachine implements VirtualHypervisor {
     dv.setUint16(88, 0x4850);
     dv.setUint16(90, 20);
     log[92] = 1; // section_version
-    log[96] = RTAS_LOG_V6_HP_TYPE[drc.type] ?? 0;
+    log[96] = RTAS_LOG_V6_HP_TYPE[type] ?? 0;
     log[97] = action;
-    log[98] = 2; // RTAS_LOG_V6_HP_ID_DRC_INDEX
-    dv.setUint32(100, drcIndex(drc));
+    if ('count' in id && 'index' in id) {
+      log[98] = 4; // RTAS_LOG_V6_HP_ID_DRC_COUNT_INDEXED
+      dv.setUint32(100, id.count);
+      dv.setUint32(104, id.index);
+    } else if ('count' in id) {
+      log[98] = 3; // RTAS_LOG_V6_HP_ID_DRC_COUNT
+      dv.setUint32(100, id.count);
+    } else {
+      log[98] = 2; // RTAS_LOG_V6_HP_ID_DRC_INDEX
+      dv.setUint32(100, id.index);
+    }
     this.pending_events.push({
       // VERSION_6 | SEVERITY_EVENT | DISPOSITION_NOT_RECOVERED | OPTIONAL_PART_PRESENT | INITIATOR_HOTPLUG | TYPE_HOTPLUG
       summary: (0x06000000 | 0x00200000 | 0x00100000 | 0x00040000 | 0x00006000 | 0xe5) >>> 0,
@@ -543,6 +760,9 @@ export class SpaprMachine implements VirtualHypervisor {
     this.patb_entry = 0n;
     Object.assign(this.fwnmi, { system_reset_addr: -1n, machine_check_addr: -1n, interlock: -1 });
     this.hpt.reset();
+    // spapr_setup_hpt: the size follows the memory plugged now
+    this.htabShift = this.hptShiftAtReset();
+    if (this.hpt.htabShift !== this.htabShift) this.hpt.setShift(this.htabShift);
     // spapr_drc_reset: devices pending removal are released first
     for (const d of this.drcs.list()) if (d.unplug_requested && d.dev) this.drcRelease(d);
     // spapr_cpu_core_reset_handler of every core, in realize order; all vCPUs but the
@@ -564,8 +784,9 @@ export class SpaprMachine implements VirtualHypervisor {
     this.pending_events.length = 0; // spapr_clear_pending_events
     phbDmaReset(this.tceTables);
     this.vty.reset();
-    vofInstallTrampolines(this.ram);
-    // the ROM reset reloads -kernel / -initrd; the tree then announces them
+    // the ROM reset reloads -bios (at 0, in place of VOF's entry code), -kernel and -initrd
+    if (this.firmwareImage) this.ram.write(0, this.firmwareImage);
+    else vofInstallTrampolines(this.ram);
     this.kernel = this.kernelImage ? loadElfKernel(this.kernelImage, this.ram) : null;
     this.initrd = null;
     if (this.kernel && this.initrdImage) {
@@ -579,7 +800,34 @@ export class SpaprMachine implements VirtualHypervisor {
     this.vofBootargs = this.kernelCmdline || undefined;
     this.rebuildFdt();
     this.fdtInitialSize = this.fdtBlob.length;
-    if (this.kernel) this.setEntryState(this.kernel.lowAddr);
+    if (this.firmwareImage) this.setFirmwareEntryState(this.firmwareImage.length);
+    else if (this.kernel) this.setEntryState(this.kernel.lowAddr);
+  }
+
+  /**
+   * -bios: spapr_cpu_set_entry_state(SPAPR_ENTRY_POINT, r1, r3, r4) and r5 = 0, with MSR as
+   * spapr_reset_vcpu leaves it (0). x-vof=off (spapr_machine_reset): the packed tree is written
+   * FDT_MAX_SIZE below the top of the RMA (at most 2 GiB), r1 = 0, r3 = its address, r4 = 0.
+   * x-vof=on (spapr_vof_reset): no tree in memory; r1 = the top of the 32 KiB stack VOF
+   * claims after the firmware, less a 0x20 frame, r3/r4 = the initrd.
+   */
+  private setFirmwareEntryState(fwSize: number): void {
+    const s = this.cpu.state;
+    s.setNip(0x100n);
+    s.setMsr(0n);
+    if (this.vofEnabled) {
+      const stack = Math.ceil(fwSize / 0x8000) * 0x8000;
+      s.setGpr(1, BigInt(stack + 0x8000 - 0x20));
+      s.setGpr(3, BigInt(this.initrd?.base ?? 0));
+      s.setGpr(4, BigInt(this.initrd?.size ?? 0));
+    } else {
+      const fdtAddr = Math.min(this.rmaSize(), 0x80000000) - 0x200000;
+      this.ram.write(fdtAddr, this.fdtBlob);
+      s.setGpr(1, 0n);
+      s.setGpr(3, BigInt(fdtAddr));
+      s.setGpr(4, 0n);
+    }
+    s.setGpr(5, 0n);
   }
 
   /** -initrd: loaded after the kernel at every reset, announced in /chosen. */

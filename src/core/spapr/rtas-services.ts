@@ -14,7 +14,7 @@ import {
 } from './drc';
 import { LPCR_PM_POWER8, type SpaprMachine } from './machine';
 import { check_exception, event_scan } from './events';
-import { spaprCoreDtNode } from './dt';
+import { spaprCoreDtNode, spaprLmbDtNode } from './dt';
 import { fdtPack } from './fdt';
 import { SPR_LPCR } from '../cpu/state';
 
@@ -229,7 +229,7 @@ function rtas_ibm_nmi_interlock(m: M, c: RtasCall): void {
 // ---- spapr_rtc.c ------------------------------------------------------------------------------
 
 /** QEMU's mktimegm(), no range checks. */
-function mktimegm(year: number, mon: number, mday: number, hour: number, min: number, sec: number): bigint {
+export function mktimegm(year: number, mon: number, mday: number, hour: number, min: number, sec: number): bigint {
   let y = year;
   let m = mon;
   if (m < 3) { m += 12; y--; }
@@ -477,9 +477,13 @@ function fdtNextTag(f: DrcFragment, offset: number): { tag: number; next: number
 
 /**
  * drck->dt_populate: the device's fragment, or null when this device kind's fragment is not
- * modelled (only CPU cores are; PHBs and PCI devices are not).
+ * modelled (CPU cores and LMBs are; PHBs and PCI devices are not).
  */
 function drcDtPopulate(m: M, d: SpaprDrc): { blob: Uint8Array; start: number } | null {
+  if (d.type === SPAPR_DR_CONNECTOR_TYPE_LMB) {
+    // spapr_lmb_dt_populate: the block's memory node
+    return { blob: fdtPack({ name: '', props: [], children: [spaprLmbDtNode(drcIndex(d), m.ov5_cas)] }), start: 8 };
+  }
   if (d.type !== SPAPR_DR_CONNECTOR_TYPE_CPU) return null;
   const core = m.cores.find((c) => c.vcpuId === d.id);
   if (!core) return null;

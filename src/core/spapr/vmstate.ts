@@ -34,6 +34,7 @@ import { SPAPR_PCI_LIOBN, SPAPR_TCE_PAGE_SHIFT, SpaprTceTable } from './iommu';
 export { SpaprTceTable } from './iommu';
 import { testOvBit, type SpaprCpuCore, type SpaprMachine, type SpaprNvram } from './machine';
 import { nrServers } from './dt';
+import { spaprLmbIds } from './memory';
 import type { MachineCompat } from './versions';
 import type { SpaprVioDevice, SpaprVty } from './vty';
 
@@ -718,7 +719,7 @@ const SPAPR_WDT_MAX = 4;
  * QEMU's own streams (pseries-7.2, pseries-2.6, and with maxcpus=2 a core cold-plugged or
  * hot-plugged with device_add) and their savevm_section_skip traces.
  */
-export function spaprSectionIds(c: MachineCompat, maxCpus = 1, coldCores = 0) {
+export function spaprSectionIds(c: MachineCompat, maxCpus = 1, coldCores = 0, lmbDrcs = 0, pmemDrcs = 0) {
   let id = 5;
   const dummyIcps = c.pre_2_10_migration ? id : -1;
   if (c.pre_2_10_migration) id += nrServers(c, maxCpus);
@@ -732,6 +733,11 @@ export function spaprSectionIds(c: MachineCompat, maxCpus = 1, coldCores = 0) {
     }
   }
   const cpuDrc = c.hotplugCpus ? cpuDrcs[0] : -1;
+  // the LMB DRCs of the device memory, then the PMEM DRCs of the memory slots
+  const lmbDrcsBase = id;
+  id += lmbDrcs;
+  const pmemDrcsBase = id;
+  id += pmemDrcs;
   const rtc = id++, nvram = id++;
   const phbDrcs = c.drPhbEnabled ? id : -1;
   if (c.drPhbEnabled) id += SPAPR_MAX_PHBS;
@@ -749,7 +755,7 @@ export function spaprSectionIds(c: MachineCompat, maxCpus = 1, coldCores = 0) {
   id += coldCores * perCore;
   const globalstate = id++;
   return {
-    timer: 0, ram: 2, ics: 4, dummyIcps, cpuDrc, cpuDrcs, cpu_common, cpu, icp, spapr_cpu, rtc, nvram,
+    timer: 0, ram: 2, ics: 4, dummyIcps, cpuDrc, cpuDrcs, cpu_common, cpu, icp, spapr_cpu, lmbDrcsBase, pmemDrcsBase, rtc, nvram,
     phbDrcs, pciDrcs, iommu0, iommu1, pci, pcibus, spapr, htab, watchdogs, vty, perCore, coldCoreBase,
     globalstate,
     /** the first id of hot-plugged cores' sections (the counter after globalstate) */
@@ -824,7 +830,9 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
   const boot = m.cores[0];
   const coldCores = m.cores.filter((k) => k !== boot && !k.hotplugged);
   const hotCores = m.cores.filter((k) => k.hotplugged);
-  const ids = spaprSectionIds(c, m.maxCpus, coldCores.length);
+  const lmbIds = c.drLmb ? spaprLmbIds(m.memConfig) : [];
+  const pmemCount = c.nvdimmSupported ? m.memConfig.ramSlots : 0;
+  const ids = spaprSectionIds(c, m.maxCpus, coldCores.length, lmbIds.length, pmemCount);
   icsClaimDefaults(m.ics, m);
   const devices: SpaprStateOnlyDevices = {
     tce: m.tceTables,
@@ -858,6 +866,19 @@ export function spaprRegisterVmstate(m: SpaprMachine, reg: SaveVMRegistry): Spap
       reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.cpuDrcs[i] });
     }
     if (i === 0) registerCore(boot, cpuVm, ids.cpu_common);
+  }
+  // spapr_create_lmb_dr_connectors, spapr_create_nvdimm_dr_connectors
+  lmbIds.forEach((id, i) => {
+    const index = (0x80000000 | id) >>> 0;
+    const d = drcView(index, false, m.drcs.get(index));
+    devices.drcs.push(d);
+    reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.lmbDrcsBase + i });
+  });
+  for (let i = 0; i < pmemCount; i++) {
+    const index = (0x90000000 | i) >>> 0;
+    const d = drcView(index, false, m.drcs.get(index));
+    devices.drcs.push(d);
+    reg.vmstate_register(d.index, vmstate_spapr_drc, d, { section_id: ids.pmemDrcsBase + i });
   }
   reg.vmstate_register(0, vmstate_spapr_rtc, m, { section_id: ids.rtc });
   reg.vmstate_register(0, vmstate_spapr_nvram, m.nvram, { section_id: ids.nvram, idstr: `${m.nvram.dtName}/spapr_nvram` });

@@ -161,7 +161,7 @@ export function vofFinalizeDt(m: SpaprMachine, stdoutPath: string | null, keepIn
     st.claimedBase = old.claimedBase;
   } else {
     // spapr_vof_reset: vof_init claims the firmware, then the stack, kernel and initrd
-    vofClaim(m, st, 0, VOF_FW_SIZE, 0);
+    vofClaim(m, st, 0, m.firmwareImage?.length ?? VOF_FW_SIZE, 0);
     vofClaim(m, st, 0, VOF_STACK_SIZE, VOF_STACK_SIZE);
     const k = m.bootKernel;
     if (k) vofClaim(m, st, k.addr, k.size, 0);
