@@ -45,3 +45,19 @@ export function readGuestFile(path: string): Uint8Array {
   const data = readFileSync(resolve(path));
   return new Uint8Array(data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : data);
 }
+
+/**
+ * An error QEMU reports on stderr before exiting with status 1: `qemu-system-ppc64: MESSAGE`
+ * (error_report), after the `before` lines and followed by the `more` lines (error_printf),
+ * both as they are.
+ */
+export class QemuError extends Error {
+  constructor(message: string, readonly more: string[] = [], readonly before: string[] = []) {
+    super(message);
+  }
+
+  /** What QEMU writes on stderr. */
+  text(): string {
+    return [...this.before, `qemu-system-ppc64: ${this.message}`, ...this.more].map((l) => l + '\n').join('');
+  }
+}

@@ -2,15 +2,17 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UnknownMachineError } from '../core/spapr/versions';
-import { qemuBootOptions, takeDashOptions } from './dtb';
+import { qemuBootOptions, takeDashOptions, type QemuBootOptions } from './dtb';
 import { GUESTS, guestById, PromptDriver, type GuestSpec } from '../core/guests';
 import { Instance } from '../core/instance';
 import { LineSplitter } from '../core/lines';
 import { MemoryLink } from '../core/migration/transport';
+import { migrateInProcess } from '../core/migration/local';
 import { formatInfoMigrate } from '../core/migration/precopy';
 import type { MigrationInfo } from '../worker/protocol';
 import { formatTrace } from '../core/trace';
-import { intFlag, readElf, readGuestFile, type ParsedArgs, UsageError } from './args';
+import { intFlag, QemuError, readElf, readGuestFile, type ParsedArgs, UsageError } from './args';
+import { loadFirmware, parseActionOption, parseRtcOption, rtcNsOffset, type RtcOptions } from './qemu-opts';
 
 type Out = (s: string) => void;
 
@@ -72,24 +74,124 @@ function applyGuestFlag(p: ParsedArgs): GuestSpec | undefined {
   return g;
 }
 
-export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
-  takeDashOptions(p);
-  const guest = applyGuestFlag(p);
-  const boot = qemuBootOptions(p);
-  if (boot.vof === false) throw new UsageError('x-vof=off: only the VOF firmware (x-vof=on) is available; SLOF is not');
-  if (boot.kernel && !p.positional.length) p.positional.push(boot.kernel);
-  const elf = readElf(p);
-  // a guest with a shell runs until its last command is answered (or it stops)
-  const shell = guest?.prompt !== undefined;
-  const maxInsns = intFlag(p, 'max-insns', shell ? 2_000_000_000 : 3_000_000)!;
-  let inst: Instance;
+/** The options `run` knows (QEMU's spellings, with one or two dashes), besides the ELF. */
+const RUN_FLAGS = new Set(['max-insns', 'input', 'trace', 'guest', 'machine', 'M', 'cpu', 'm', 'kernel', 'initrd',
+  'append', 'smp', 'device', 'bios', 'rtc', 'action']);
+
+/** QEMU's `invalid option` for an option it does not have (a leftover `-x` or an unknown `--x`). */
+function checkOptions(p: ParsedArgs, known: Set<string>): void {
+  const bad = p.positional.find((a) => a.startsWith('-') && a.length > 1);
+  if (bad) throw new QemuError(`${bad}: invalid option`);
+  for (const k of p.flags.keys()) if (!known.has(k)) throw new QemuError(`--${k}: invalid option`);
+}
+
+/** The QEMU options `run` and `migrate` share: -bios, -rtc, -action panic=. */
+interface PlatformOptions {
+  firmware: Uint8Array | null;
+  rtc: RtcOptions | null;
+  /** -action panic=exit-failure: a guest panic (ibm,os-term) ends the process with status 1 */
+  panicExitFailure: boolean;
+}
+
+function platformOptions(p: ParsedArgs): PlatformOptions {
+  const str = (k: string): string | undefined => {
+    const v = p.flags.get(k);
+    if (v === true) throw new QemuError(`-${k}: requires an argument`);
+    return v;
+  };
+  // configure_rtc comes before the machine is created, the firmware is looked for in its init
+  const rtcOpt = str('rtc');
+  const rtc = rtcOpt === undefined ? null : parseRtcOption(rtcOpt);
+  const action = str('action');
+  const { panicExitFailure } = action === undefined ? { panicExitFailure: false } : parseActionOption(action);
+  const bios = str('bios');
+  return { firmware: bios === undefined ? null : loadFirmware(bios), rtc, panicExitFailure };
+}
+
+/**
+ * x-vof: QEMU's pseries runs its -bios (SLOF by default) unless x-vof=on; without --bios this
+ * machine has only VOF, so x-vof=off needs one.
+ */
+function firmwareVof(boot: QemuBootOptions, plat: PlatformOptions): void {
+  if (boot.vof === false && !plat.firmware) {
+    throw new UsageError('x-vof=off: SLOF is not bundled; give a firmware image with --bios FILE (or use x-vof=on)');
+  }
+  if (plat.firmware && boot.vof === undefined) boot.vof = false;
+}
+
+/** The deterministic instance the QEMU options describe (one QEMU process). */
+function newInstance(name: string, boot: QemuBootOptions): Instance {
   try {
-    inst = new Instance({ name: 'source', deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps });
+    return new Instance({
+      name, deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxRamSize: boot.maxRamSize,
+      ramSlots: boot.ramSlots, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps, vof: boot.vof,
+    });
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** -rtc: spapr_rtc_realize's ns_offset for this instance's RTC clock. */
+function applyRtc(inst: Instance, rtc: RtcOptions | null): void {
+  if (rtc) inst.machine.rtcNsOffset = rtcNsOffset(rtc, inst.machine.rtcHostNs());
+}
+
+/**
+ * Watches the instance for the end QEMU's main loop would exit on: a guest shutdown
+ * (power-off: status 0) or panic (ibm,os-term: 0 with -action panic=shutdown, QEMU's default;
+ * 1 with panic=exit-failure, main_loop_should_exit).
+ */
+function watchExit(inst: Instance, plat: PlatformOptions): () => number {
+  let panicked = false;
+  inst.tracer.on((ev) => { if (ev.name === 'guest_panicked') panicked = true; });
+  return () => (inst.loop.fatal ? 1 : panicked && plat.panicExitFailure ? 1 : 0);
+}
+
+/**
+ * Machine reset and start with -bios (entered at 0x100) and/or -kernel: Instance.boot for a
+ * kernel, the same steps without one when only the firmware is given.
+ */
+function bootWith(inst: Instance, elf: Uint8Array | null, firmware: Uint8Array | null, extra: { initrd?: Uint8Array; append?: string }): void {
+  inst.machine.firmwareImage = firmware;
+  if (elf) {
+    inst.boot(elf, extra);
+  } else {
+    inst.loop.systemReset();
+    inst.loop.vmStart();
+    inst.onWake();
+  }
+}
+
+/**
+ * The kernel to load: the ELF argument or --kernel (default the hello guest), none when
+ * --bios is given without one (then -initrd and -append are refused as QEMU does).
+ */
+function kernelFor(p: ParsedArgs, boot: { kernel?: string; initrd?: string; append?: string }, firmware: Uint8Array | null): Uint8Array | null {
+  if (boot.kernel && !p.positional.length) p.positional.push(boot.kernel);
+  if (firmware && !p.positional.length) {
+    if (boot.append) throw new QemuError('-append only allowed with -kernel option');
+    if (boot.initrd) throw new QemuError('-initrd only allowed with -kernel option');
+    return null;
+  }
+  return readElf(p);
+}
+
+export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  takeDashOptions(p);
+  checkOptions(p, RUN_FLAGS);
+  const guest = applyGuestFlag(p);
+  const boot = qemuBootOptions(p);
+  const plat = platformOptions(p);
+  firmwareVof(boot, plat);
+  const elf = kernelFor(p, boot, plat.firmware);
+  // a guest with a shell runs until its last command is answered (or it stops)
+  const shell = guest?.prompt !== undefined;
+  const maxInsns = intFlag(p, 'max-insns', shell ? 2_000_000_000 : 3_000_000)!;
+  const inst = newInstance('source', boot);
+  applyRtc(inst, plat.rtc);
+  const status = watchExit(inst, plat);
   const con = attach(inst, '', out, err, p.flags.has('trace'));
   const raw = p.flags.get('input');
   const input = typeof raw === 'string' ? raw.replace(/\\r/g, '\r').replace(/\\n/g, '\n') : '';
@@ -100,13 +202,13 @@ export function runCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.st
     const print = inst.onSerial;
     inst.onSerial = (t) => { print(t); driver!.output(t); };
   }
-  inst.boot(elf, { initrd: boot.initrd ? readGuestFile(boot.initrd) : undefined, append: boot.append });
+  bootWith(inst, elf, plat.firmware, { initrd: boot.initrd ? readGuestFile(boot.initrd) : undefined, append: boot.append });
   if (!shell && input) inst.input(input);
   const cpu = inst.machine.cpu.state;
   runUntil([inst], () => cpu.insnCount >= maxInsns || inst.loop.fatal !== null || inst.runstate() !== 'running' || !!driver?.answered);
   con.flush();
   if (shell) out('\n');
-  return inst.loop.fatal ? 1 : 0;
+  return status();
 }
 
 const COUNT_RE = /^count (\d+) checksum [0-9a-f]+$/;
@@ -116,6 +218,7 @@ export function counters(lines: string[]): number[] {
 }
 
 export function migrateCommand(p: ParsedArgs, out: Out, err: Out = (s) => process.stderr.write(s)): number {
+  if (p.flags.has('when-output')) return migrateWhenOutput(p, out, err);
   const elf = readElf(p);
   const after = intFlag(p, 'after-insns');
   if (after === undefined) throw new UsageError('migrate needs --after-insns N');
@@ -159,4 +262,137 @@ export function migrateCommand(p: ParsedArgs, out: Out, err: Out = (s) => proces
     `source last count ${sc.length ? sc[sc.length - 1] : 'none'}, destination first count ${dc.length ? dc[0] : 'none'}\n`);
   if (srcStatus !== 'completed') rc = 1;
   return rc;
+}
+
+/** The options of `migrate --when-output`: run's, and the harness's own. */
+const HARNESS_FLAGS = new Set([...RUN_FLAGS, 'when-output', 'then-input']);
+
+/** --input / --then-input text: `\r` and `\n` typed as CR and LF. */
+function typedText(v: string | true | undefined, name: string): string {
+  if (v === true) throw new UsageError(`--${name} needs a TEXT`);
+  return (v ?? '').replace(/\\r/g, '\r').replace(/\\n/g, '\n');
+}
+
+/**
+ * Counts the occurrences of `text` in a stream that arrives in pieces (a match may straddle
+ * two pieces, or two instances: the console of the guest, wherever it runs).
+ */
+export class OutputMatcher {
+  private tail = '';
+  constructor(private text: string) {}
+  /** The number of new occurrences ending in `chunk`. */
+  push(chunk: string): number {
+    const s = this.tail + chunk;
+    let n = 0;
+    let from = 0;
+    for (let i; (i = s.indexOf(this.text, from)) >= 0; from = i + this.text.length) n++;
+    // keep what could still begin an occurrence, but never the end of a counted one
+    this.tail = s.slice(Math.max(from, s.length - this.text.length + 1));
+    return n;
+  }
+}
+
+/**
+ * `migrate --when-output TEXT [--then-input TEXT]` with run's options: QEMU driven as a test
+ * harness. The guest boots on instance A; every time it prints TEXT, a migration starts from
+ * the instance it runs on to a new destination started with the same options (-incoming), A
+ * to B, then B to A and so on; once the destination runs, --then-input is typed into it.
+ * --input goes to the first instance (for a guest with a shell: a line per prompt, wherever
+ * the guest then is). The run ends when the guest stops (power-off, ibm,os-term), when a
+ * migration fails, or after --max-insns instructions in all; it prints the count of completed
+ * migrations and returns the exit status QEMU's last instance would have.
+ */
+function migrateWhenOutput(p: ParsedArgs, out: Out, err: Out): number {
+  takeDashOptions(p);
+  checkOptions(p, HARNESS_FLAGS);
+  if (p.flags.has('after-insns')) throw new UsageError('--when-output and --after-insns: give one of them');
+  const guest = applyGuestFlag(p);
+  const boot = qemuBootOptions(p);
+  const plat = platformOptions(p);
+  firmwareVof(boot, plat);
+  const when = p.flags.get('when-output');
+  if (typeof when !== 'string' || when === '') throw new UsageError('--when-output needs a TEXT');
+  const thenInput = typedText(p.flags.get('then-input'), 'then-input');
+  const input = typedText(p.flags.get('input'), 'input');
+  const elf = kernelFor(p, boot, plat.firmware);
+  const initrd = boot.initrd ? readGuestFile(boot.initrd) : undefined;
+  const shell = guest?.prompt !== undefined;
+  const maxInsns = intFlag(p, 'max-insns', shell ? 4_000_000_000 : 50_000_000)!;
+  const traces = p.flags.has('trace');
+
+  const matcher = new OutputMatcher(when);
+  let requested = 0;
+  let cur: Instance;
+  // lines the prompt driver types while a migration is under way wait for its destination
+  let held: string[] | null = null;
+  let driver: PromptDriver | null = null;
+  if (shell) {
+    driver = new PromptDriver(guest!.prompt!, input.split(/\r\n?|\n/).filter((l) => l !== ''), (l) => {
+      if (held) held.push(l);
+      else cur.input(l);
+    });
+  }
+  const printers = new Map<Instance, LinePrinter>();
+  const exits = new Map<Instance, () => number>();
+  /** One QEMU process: the machine from the same options, its console printed as `NAME: `. */
+  const start = (name: string): Instance => {
+    const inst = newInstance(name, boot);
+    applyRtc(inst, plat.rtc);
+    exits.set(inst, watchExit(inst, plat));
+    const con = attach(inst, `${name}: `, out, err, traces);
+    printers.set(inst, con);
+    inst.onSerial = (t) => {
+      con.write(t);
+      requested += matcher.push(t);
+      driver?.output(t);
+    };
+    return inst;
+  };
+
+  cur = start('A');
+  bootWith(cur, elf, plat.firmware, { initrd, append: boot.append });
+  if (!shell && input) cur.input(input);
+  let done = 0;
+  let spent = 0;
+  let failed = false;
+  const insns = () => spent + cur.machine.cpu.state.insnCount;
+  for (;;) {
+    const inst = cur;
+    runUntil([inst], () => requested > 0 || insns() >= maxInsns || inst.loop.fatal !== null || inst.runstate() !== 'running' || !!driver?.answered);
+    // the main loop acts on a request the guest made in the same slice (power-off) first
+    for (let n = 0; n < 1000 && inst.loop.hasPendingRequest && inst.loop.fatal === null; n++) inst.turn();
+    if (requested === 0 || inst.runstate() !== 'running' || inst.loop.fatal !== null || insns() >= maxInsns || driver?.answered) break;
+    requested--;
+    // the destination is started with the same command line plus -incoming
+    const dst = start(inst.name === 'A' ? 'B' : 'A');
+    dst.machine.setBootImages(inst.machine.bootImages());
+    dst.machine.firmwareImage = plat.firmware;
+    held = [];
+    const r = migrateInProcess(inst, dst);
+    printers.get(inst)!.flush();
+    const srcStatus = r.src?.status ?? 'none';
+    if (srcStatus !== 'completed' || r.dstStatus !== 'completed') {
+      out(`migration ${done + 1}: ${inst.name} -> ${dst.name}: source ${srcStatus}, destination ${r.dstStatus}\n`);
+      failed = true;
+      break;
+    }
+    done++;
+    out(`migration ${done}: ${inst.name} -> ${dst.name} completed, ${r.link.bytes().length} bytes\n`);
+    if (dst.runstate() !== 'running') {
+      // the guest stopped on the source while its RAM was being copied: the destination
+      // takes the stopped state (global state) and does not run
+      out(`${dst.name}: not running (${dst.runstate()}): the guest stopped on ${inst.name}\n`);
+      break;
+    }
+    spent += inst.machine.cpu.state.insnCount;
+    cur = dst;
+    const typed = held;
+    held = null;
+    for (const l of typed) cur.input(l);
+    if (thenInput) cur.input(thenInput);
+  }
+  for (const c of printers.values()) c.flush();
+  out(`migrations: ${done}\n`);
+  if (failed) return 1;
+  return exits.get(cur)!();
 }
