@@ -147,7 +147,7 @@ describe('vty interrupt and H_CEDE', () => {
         expect(() => m.hypercall(m.cpu)).not.toThrow();
       }
     }
-    for (const op of [0xf000, 0xf002, 0xf005]) {
+    for (const op of [0xf000, 0xf001, 0xf002, 0xf005]) {
       for (const v of junk) {
         s.setGpr(3, BigInt(op));
         s.setGpr(4, v);
@@ -155,6 +155,33 @@ describe('vty interrupt and H_CEDE', () => {
       }
     }
     expect(new HcallArgs(m.cpu).get(0)).toBeTypeOf('bigint');
+  });
+
+  it('KVMPPC_H_LOGICAL_MEMOP copies and inverts like memmove, with QEMU 7.2\'s argument checks', () => {
+    const m = machineForDt('pseries-7.2', POWER8);
+    const s = m.cpu.state;
+    const call = (...args: bigint[]) => {
+      s.setGpr(3, 0xf001n);
+      args.forEach((v, i) => s.setGpr(4 + i, v));
+      m.hypercall(m.cpu);
+      return s.getGpr(3);
+    };
+    const bytes = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
+    m.ram.write(0x200000, bytes);
+    expect(call(0x210000n, 0x200000n, 2n, 8n, 0n)).toBe(0n); // 8 words
+    expect([...m.ram.read(0x210000, 32)]).toEqual([...bytes]);
+    expect(call(0x220000n, 0x200000n, 0n, 4n, 1n)).toBe(0n); // 4 bytes, inverted
+    expect([...m.ram.read(0x220000, 4)]).toEqual([0xfe, 0xfd, 0xfc, 0xfb]);
+    // overlapping, destination above the source: copied backwards (memmove)
+    expect(call(0x200004n, 0x200000n, 2n, 4n, 0n)).toBe(0n);
+    expect([...m.ram.read(0x200000, 24)]).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 21, 22, 23, 24]);
+    expect(call(0x210004n, 0x200000n, 3n, 1n, 0n)).toBe(BigInt.asUintN(64, -4n)); // 8-byte elements need 8-byte alignment
+    const H_PARAMETER = BigInt.asUintN(64, -4n);
+    expect(call(0x210001n, 0x200000n, 1n, 1n, 0n)).toBe(H_PARAMETER); // unaligned destination
+    expect(call(0x210000n, 0x200000n, 0n, 1n, 2n)).toBe(H_PARAMETER); // op 2
+    expect(call(0x210000n, 0x200000n, 0n, 0x80000001n, 0n)).toBe(H_PARAMETER); // count
+    expect(call(0x210000n, 0x200000n, 4n, 1n, 0n)).toBe(H_PARAMETER); // element size
+    expect(call(0x210000n, 0x200000n, 4n, 0n, 0n)).toBe(0n); // nothing to copy
   });
 
   it('garbage RTAS arguments give RTAS error codes', () => {

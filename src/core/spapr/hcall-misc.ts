@@ -6,7 +6,7 @@
 
 import type { PowerPCCPU } from '../cpu/cpu';
 import {
-  H_CPPR, H_EOI, H_GET_CPU_CHARACTERISTICS, H_HARDWARE, H_IPI, H_IPOLL, H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_DCBF, H_LOGICAL_ICBI, H_PAGE_INIT, H_PARAMETER, H_REGISTER_VPA, H_RESOURCE, H_SET_DABR, H_SET_XDABR, H_SUCCESS, H_VIO_SIGNAL, H_XIRR, H_XIRR_X, type HcallArgs, type HcallTable,
+  H_CPPR, H_EOI, H_GET_CPU_CHARACTERISTICS, H_HARDWARE, H_IPI, H_IPOLL, H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_DCBF, H_LOGICAL_ICBI, H_PAGE_INIT, H_PARAMETER, H_REGISTER_VPA, H_RESOURCE, H_SET_DABR, H_SET_XDABR, H_SUCCESS, H_VIO_SIGNAL, H_XIRR, H_XIRR_X, KVMPPC_H_LOGICAL_MEMOP, type HcallArgs, type HcallTable,
 } from './hcall';
 import type { SpaprMachine } from './machine';
 
@@ -88,6 +88,7 @@ export function registerPlatformHcalls(h: HcallTable<SpaprMachine>): void {
   h.register(H_LOGICAL_CI_STORE, h_logical_store);
   h.register(H_LOGICAL_ICBI, () => H_SUCCESS);
   h.register(H_LOGICAL_DCBF, () => H_SUCCESS);
+  h.register(KVMPPC_H_LOGICAL_MEMOP, h_logical_memop);
   h.register(H_VIO_SIGNAL, h_vio_signal);
   h.register(H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
   // xics_spapr.c
@@ -152,6 +153,40 @@ function h_set_xdabr(_m: SpaprMachine, cpu: PowerPCCPU, _op: number, a: HcallArg
   }
   cpu.state.setSpr(SPR_DABRX, dabrx);
   cpu.state.setSpr(SPR_DABR, a.get(0));
+  return H_SUCCESS;
+}
+
+/**
+ * KVMPPC_H_LOGICAL_MEMOP (SLOF's memory moves): copy `count` elements of 1 << esize bytes from
+ * src to dst in real memory, inverted when op = 1, backwards when dst lies inside the source
+ * (as memmove). Checks as QEMU 7.2: count <= 0x80000000, both addresses aligned to the element,
+ * op 0 or 1; an element size above 3 is H_PARAMETER once there is something to copy (the
+ * alignment mask then uses the size modulo 32, as the C shift on the host does).
+ */
+function h_logical_memop(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  const dst = a.get(0), src = a.get(1), esize = a.get(2), count = a.get(3), op = a.get(4);
+  if (count > 0x80000000n) return H_PARAMETER;
+  const mask = BigInt((1 << Number(esize & 31n)) - 1) & 0xffffffffn;
+  if ((dst & mask) !== 0n || (src & mask) !== 0n || op > 1n) return H_PARAMETER;
+  if (count === 0n) return H_SUCCESS;
+  if (esize > 3n) return H_PARAMETER;
+  const len = Number(count) << Number(esize);
+  if (physOk(m, src, len) && physOk(m, dst, len)) {
+    const bytes = m.ram.read(Number(src), len).slice();
+    if (op === 1n) for (let i = 0; i < len; i++) bytes[i] = ~bytes[i];
+    m.ram.write(Number(dst), bytes);
+    return H_SUCCESS;
+  }
+  // partly outside RAM: element by element, unassigned reads give 0 and writes are dropped
+  const size = (1 << Number(esize)) as 1 | 2 | 4 | 8, M = (1n << BigInt(8 * size)) - 1n;
+  const back = dst >= src && dst < src + BigInt(len);
+  let d = back ? dst + BigInt(len - size) : dst, s = back ? src + BigInt(len - size) : src;
+  const step = back ? -BigInt(size) : BigInt(size);
+  for (let n = Number(count); n > 0; n--) {
+    const v = ldPhys(m, BigInt.asUintN(64, s), size);
+    stPhys(m, BigInt.asUintN(64, d), size, op === 1n ? ~v & M : v);
+    d += step; s += step;
+  }
   return H_SUCCESS;
 }
 

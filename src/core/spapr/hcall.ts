@@ -56,6 +56,7 @@ export const H_XIRR_X = 0x2fc;
 export const H_RANDOM = 0x300;
 export const H_SET_MODE = 0x31c;
 export const KVMPPC_H_RTAS = 0xf000;
+export const KVMPPC_H_LOGICAL_MEMOP = 0xf001;
 export const KVMPPC_H_CAS = 0xf002;
 export const KVMPPC_H_VOF_CLIENT = 0xf005;
 
@@ -97,6 +98,7 @@ export const HCALL_NAMES: Record<number, string> = {
   [H_RANDOM]: 'H_RANDOM',
   [H_SET_MODE]: 'H_SET_MODE',
   [KVMPPC_H_RTAS]: 'KVMPPC_H_RTAS',
+  [KVMPPC_H_LOGICAL_MEMOP]: 'KVMPPC_H_LOGICAL_MEMOP',
   [KVMPPC_H_CAS]: 'KVMPPC_H_CAS',
   [KVMPPC_H_VOF_CLIENT]: 'KVMPPC_H_VOF_CLIENT',
 };
