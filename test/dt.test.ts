@@ -8,6 +8,7 @@ import { parseArgs } from '../src/cli/args';
 import { dtbCommand, machineForDt } from '../src/cli/dtb';
 import { POWER8 } from '../src/core/cpu/cpu';
 import { fdtToDts, formatValue, guessType } from '../src/core/spapr/dts';
+import { spaprBuildFdt } from '../src/core/spapr/dt';
 import { cells, fdtMemReserve, fdtPack, fdtParse, str } from '../src/core/spapr/fdt';
 import { GHashOrder, gStrHash } from '../src/core/spapr/qomorder';
 import { PSERIES_VERSIONS } from '../src/core/spapr/versions';
@@ -24,6 +25,34 @@ const VARIANTS: Array<[string, string]> = [
 ];
 
 const hasDtc = spawnSync('dtc', ['--version']).status === 0;
+
+describe('NUMA affinity after CAS', () => {
+  // What a FORM2 guest (Debian 12's kernel) reads from QEMU 7.2's rebuilt tree
+  // (test/fixtures/regen-numa-form2-qemu.sh): the FORM2 tables a guest that asks for
+  // OV5_FORM2_AFFINITY reads unconditionally, and the node's FORM2 associativity.
+  const want = new Map(readFileSync(new URL('./fixtures/numa-form2-qemu.txt', import.meta.url), 'utf8').trim().split('\n')
+    .map((l) => { const [path, bytes] = l.split(': '); return [path, bytes.trim()] as [string, string]; }));
+  const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+
+  it('with OV5_FORM2_AFFINITY negotiated the tree has QEMU\'s FORM2 properties', () => {
+    const m = machineForDt('pseries-7.2', POWER8);
+    m.ov5_cas[34 >> 3] |= 0x80 >> (34 & 7);
+    const root = spaprBuildFdt(m);
+    const find = (path: string) => {
+      const [nodeName, prop] = path.split('/');
+      const n = root.children.find((c) => c.name === nodeName)!;
+      return n.props.find(([k]) => k === prop)?.[1];
+    };
+    expect(want.size).toBe(5);
+    for (const [path, bytes] of want) expect(find(path) && hex(find(path)!), path).toBe(bytes);
+  });
+
+  it('without it the FORM1 single-node arrays stay (what dumpdtb shows)', () => {
+    const m = machineForDt('pseries-7.2', POWER8);
+    const rtas = spaprBuildFdt(m).children.find((c) => c.name === 'rtas')!;
+    expect(rtas.props.some(([k]) => k === 'ibm,numa-lookup-index-table')).toBe(false);
+  });
+});
 
 describe('DTS printer', () => {
   it('prints QEMU\'s blobs exactly as dtc does', () => {

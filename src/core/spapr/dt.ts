@@ -69,7 +69,7 @@ export function spaprBuildFdt(m: FdtSource): FdtNode {
   const drconf = dtDynamicReconfigurationMemory(m);
   if (drconf) children.push(drconf);
   children.push(node('memory@0', [
-    ['ibm,associativity', cells(4, 0, 0, 0, 0)],
+    ['ibm,associativity', spaprNumaAssociativity(m.ov5_cas)],
     ['reg', u64cells(0, m.ram.size)],
     ['device_type', str('memory')],
   ]));
@@ -248,6 +248,25 @@ function ov5PlatformSupport(model: CpuModel): number[] {
   return p9 ? [0x178018c0, 0x19001a40] : [0x17001800, 0x19001a40];
 }
 
+/** The NUMA description in /rtas (spapr_numa_write_rtas_dt) for the one node this machine has.
+ * FORM2 once the guest negotiated OV5_FORM2_AFFINITY: a reference point, the domain count, and
+ * the lookup-index and distance tables (local distance NUMA_DISTANCE_MIN = 10), which a guest
+ * asking for FORM2 reads unconditionally; else FORM1's legacy single-node arrays. */
+function numaRtasProps(m: FdtSource): Array<[string, Uint8Array]> {
+  if (ovTest(m.ov5_cas, OV5_FORM2_AFFINITY)) {
+    return [
+      ['ibm,numa-distance-table', Uint8Array.of(0, 0, 0, 1, 10)],
+      ['ibm,numa-lookup-index-table', cells(1, 0)],
+      ['ibm,max-associativity-domains', cells(1, 1)],
+      ['ibm,associativity-reference-points', cells(1)],
+    ];
+  }
+  return [
+    ['ibm,max-associativity-domains', cells(4, 0, 0, 0, 1)],
+    ['ibm,associativity-reference-points', m.compat.pre_5_1_assoc_refpoints ? cells(4, 4) : cells(4, 4, 2)],
+  ];
+}
+
 function dtRtas(m: FdtSource): FdtNode {
   const c = m.compat;
   return node('rtas', [
@@ -259,8 +278,7 @@ function dtRtas(m: FdtSource): FdtNode {
     ['rtas-error-log-max', cells(0x800)],
     // RTAS_MIN_SIZE + RTAS_ERROR_LOG_MAX + max_cpus * 16 + 8
     ['rtas-size', cells(20 + 0x800 + (m.maxCpus ?? 1) * 16 + 8)],
-    ['ibm,max-associativity-domains', cells(4, 0, 0, 0, 1)],
-    ['ibm,associativity-reference-points', c.pre_5_1_assoc_refpoints ? cells(4, 4) : cells(4, 4, 2)],
+    ...numaRtasProps(m),
     ['qemu,hypertas-functions', str('hcall-memop1')],
     ['ibm,hypertas-functions', str('hcall-pft', 'hcall-term', 'hcall-dabr', 'hcall-interrupt', 'hcall-tce',
       'hcall-vio', 'hcall-splpar', 'hcall-join', 'hcall-bulk', 'hcall-set-mode', 'hcall-sprg0',
