@@ -184,6 +184,22 @@ describe('vty interrupt and H_CEDE', () => {
     expect(call(0x210000n, 0x200000n, 4n, 0n, 0n)).toBe(0n); // nothing to copy
   });
 
+  it('H_HOME_NODE_ASSOCIATIVITY gives the vCPU\'s domains, FORM1 or FORM2 as negotiated', () => {
+    const m = machineForDt('pseries-7.2', POWER8);
+    const s = m.cpu.state;
+    const call = (flags: bigint, procno: bigint) => {
+      s.setGpr(3, 0x2ecn); s.setGpr(4, flags); s.setGpr(5, procno);
+      m.hypercall(m.cpu);
+      return [s.getGpr(3), ...[4, 5, 6, 7, 8, 9].map((r) => s.getGpr(r))];
+    };
+    const ones = 0xffffffffffffffffn;
+    expect(call(1n, 0n)).toEqual([0n, 0n, 0n, 0x00000000ffffffffn, ones, ones, ones]); // FORM1: 0 0 0 0 vcpu 0
+    m.ov5_cas[34 >> 3] |= 0x80 >> (34 & 7);
+    expect(call(1n, 0n)).toEqual([0n, 0n, ones, ones, ones, ones, ones]); // FORM2: node 0, vcpu 0
+    expect(call(0n, 0n)[0]).toBe(BigInt.asUintN(64, -2n)); // H_FUNCTION: only flags 1
+    expect(call(1n, 7n)[0]).toBe(BigInt.asUintN(64, -55n)); // H_P2: no such vCPU
+  });
+
   it('garbage RTAS arguments give RTAS error codes', () => {
     const m = machineForDt('pseries-7.2', POWER8);
     const s = m.cpu.state;

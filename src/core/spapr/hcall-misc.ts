@@ -6,9 +6,9 @@
 
 import type { PowerPCCPU } from '../cpu/cpu';
 import {
-  H_CPPR, H_EOI, H_GET_CPU_CHARACTERISTICS, H_HARDWARE, H_IPI, H_IPOLL, H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_DCBF, H_LOGICAL_ICBI, H_PAGE_INIT, H_PARAMETER, H_REGISTER_VPA, H_RESOURCE, H_SET_DABR, H_SET_XDABR, H_SUCCESS, H_VIO_SIGNAL, H_XIRR, H_XIRR_X, KVMPPC_H_LOGICAL_MEMOP, type HcallArgs, type HcallTable,
+  H_CPPR, H_EOI, H_GET_CPU_CHARACTERISTICS, H_HARDWARE, H_IPI, H_IPOLL, H_LOGICAL_CI_LOAD, H_LOGICAL_CI_STORE, H_LOGICAL_DCBF, H_LOGICAL_ICBI, H_PAGE_INIT, H_PARAMETER, H_REGISTER_VPA, H_RESOURCE, H_SET_DABR, H_SET_XDABR, H_SUCCESS, H_VIO_SIGNAL, H_XIRR, H_XIRR_X, KVMPPC_H_LOGICAL_MEMOP, H_HOME_NODE_ASSOCIATIVITY, H_FUNCTION, H_P2, type HcallArgs, type HcallTable,
 } from './hcall';
-import type { SpaprMachine } from './machine';
+import { OV5, testOvBit, type SpaprMachine } from './machine';
 
 
 
@@ -89,6 +89,8 @@ export function registerPlatformHcalls(h: HcallTable<SpaprMachine>): void {
   h.register(H_LOGICAL_ICBI, () => H_SUCCESS);
   h.register(H_LOGICAL_DCBF, () => H_SUCCESS);
   h.register(KVMPPC_H_LOGICAL_MEMOP, h_logical_memop);
+  // spapr_numa.c
+  h.register(H_HOME_NODE_ASSOCIATIVITY, h_home_node_associativity);
   h.register(H_VIO_SIGNAL, h_vio_signal);
   h.register(H_GET_CPU_CHARACTERISTICS, h_get_cpu_characteristics);
   // xics_spapr.c
@@ -186,6 +188,25 @@ function h_logical_memop(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: Hcal
     const v = ldPhys(m, BigInt.asUintN(64, s), size);
     stPhys(m, BigInt.asUintN(64, d), size, op === 1n ? ~v & M : v);
     d += step; s += step;
+  }
+  return H_SUCCESS;
+}
+
+/**
+ * H_HOME_NODE_ASSOCIATIVITY (VPHN): the associativity domains of a vCPU (flags 1: procno is a
+ * vCPU id as in H_REGISTER_VPA), two 32-bit values per register r4..r9, padded with -1. The
+ * one NUMA node this machine has: FORM2 once negotiated <0, vcpu_id>, else FORM1
+ * <0, 0, 0, 0, vcpu_id>.
+ */
+function h_home_node_associativity(m: SpaprMachine, _cpu: PowerPCCPU, _op: number, a: HcallArgs): bigint {
+  const flags = a.get(0);
+  const procno = Number(BigInt.asIntN(32, a.get(1))); // spapr_find_cpu takes an int
+  if (flags !== 1n) return H_FUNCTION;
+  if (!m.findCpu(procno)) return H_P2;
+  const domains = testOvBit(m.ov5_cas, OV5.FORM2_AFFINITY) ? [0, procno] : [0, 0, 0, 0, procno];
+  for (let r = 0; r < 6; r++) {
+    const hi = domains[2 * r] ?? -1, lo = domains[2 * r + 1] ?? -1;
+    a.ret(r, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
   }
   return H_SUCCESS;
 }

@@ -45,6 +45,7 @@ export const H_REGISTER_VPA = 0xdc;
 export const H_CEDE = 0xe0;
 export const H_CONFER = 0xe4;
 export const H_PROD = 0xe8;
+export const H_HOME_NODE_ASSOCIATIVITY = 0x2ec;
 export const H_VIO_SIGNAL = 0x104;
 export const H_BULK_REMOVE = 0x124;
 export const H_PUT_TCE_INDIRECT = 0x128;
@@ -88,6 +89,7 @@ export const HCALL_NAMES: Record<number, string> = {
   [H_CEDE]: 'H_CEDE',
   [H_CONFER]: 'H_CONFER',
   [H_PROD]: 'H_PROD',
+  [H_HOME_NODE_ASSOCIATIVITY]: 'H_HOME_NODE_ASSOCIATIVITY',
   [H_VIO_SIGNAL]: 'H_VIO_SIGNAL',
   [H_BULK_REMOVE]: 'H_BULK_REMOVE',
   [H_PUT_TCE_INDIRECT]: 'H_PUT_TCE_INDIRECT',
