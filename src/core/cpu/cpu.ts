@@ -170,6 +170,9 @@ const FP_IX = FP_VXSNAN | FP_VXISI | FP_VXIDI | FP_VXZDZ | FP_VXIMZ | FP_VXVC | 
 const FP_EX_CLEAR = FP_FX | FP_OX | FP_UX | FP_ZX | FP_XX | FP_IX;
 const MSR_FE0_BIT = 1 << 11, MSR_FE1_BIT = 1 << 8;
 
+/** Transaction failure handler/instruction address and exception summary (tbegin.). */
+const SPR_TFHAR = 128, SPR_TFIAR = 129, SPR_TEXASR = 130;
+
 /** Target address register (bctar). */
 const SPR_TAR = 815;
 
@@ -204,6 +207,7 @@ enum Op {
   frsp, fctiw, fctiwz, fctiwu, fctiwuz, fctid, fctidz, fcfid, fctidu, fctiduz, fcfidu, ftdiv, ftsqrt,
   fdiv, fsub, fadd, fsqrt, fsel, fre, fmul, frsqrte, fmsub, fmadd, fnmsub, fnmadd,
   dst, dstt, dstst, dststt, dss, dssall,
+  tbegin_, tend_, tabortwc_, tabortdc_, tabortwci_, tabortdci_, tabort_, tcheck, tsr_, treclaim_, trechkpt_,
   /** Every slot of `faultPage`: the fetch raised the translation fault recorded in the MMU. */
   fetchFault,
   /** First id of the vector instructions: id - Op.vec indexes VEC_FN (vmx.ts, vsx.ts). */
@@ -841,6 +845,30 @@ export class PowerPCCPU {
   /** The breakpoint the vCPU stopped at: it is passed once when the vCPU resumes. */
   private resumeFrom: bigint | null = null;
 
+  /**
+   * Write watchpoints on guest-physical RAM, [addr, addr+len): with any set the vCPU runs one
+   * instruction at a time and stops after one that changed the watched bytes (a guest store,
+   * or a hypercall writing there), calling onWatchpoint; `old` is what they held before.
+   */
+  readonly watchpoints: Array<{ addr: number; len: number; old: Uint8Array }> = [];
+  onWatchpoint: (wp: { addr: number; len: number; old: Uint8Array }, now: Uint8Array, nip: bigint) => void = (_w, _n, nip) => this.onBreakpoint(nip);
+
+  /** After an instruction: the first watched range whose bytes changed fires (its copy is updated). */
+  private watchpointHit(nip: bigint): boolean {
+    const u8 = this.ram.u8;
+    for (const wp of this.watchpoints) {
+      const now = u8.subarray(wp.addr, wp.addr + wp.len);
+      let same = true;
+      for (let i = 0; i < now.length; i++) if (now[i] !== wp.old[i]) { same = false; break; }
+      if (same) continue;
+      const old = wp.old.slice();
+      wp.old.set(now);
+      this.onWatchpoint({ ...wp, old }, now.slice(), nip);
+      return true;
+    }
+    return false;
+  }
+
   /** Breakpoints changed: one at the instruction about to run does not stop it before it ran once. */
   breakpointsChanged(): void {
     this.resumeFrom = this.state.getNip();
@@ -856,7 +884,7 @@ export class PowerPCCPU {
       if (!this.hasWork()) return 0;
       st.halted = 0;
     }
-    if (this.breakpoints.size) return this.runWatched(budget, start);
+    if (this.breakpoints.size || this.watchpoints.length) return this.runWatched(budget, start);
     while (st.insnCount - start < budget) {
       this.takeInterrupt();
       if (this.aborted) break;
@@ -884,6 +912,7 @@ export class PowerPCCPU {
       }
       this.resumeFrom = null;
       this.execute(1);
+      if (this.watchpoints.length && this.watchpointHit(nip)) { this.exitRequested = true; break; }
       if (st.halted || this.exitRequested) break;
       this.updateTimers();
     }
@@ -2982,6 +3011,26 @@ export class PowerPCCPU {
         return 1;
       }
       // data stream touch/stop: no-ops without a facility check; dst/dstst need RA != 0
+      // transactional memory as QEMU 7.2's TCG: facility unavailable (FSCR[IC] = TM) unless
+      // MSR[TM]; tbegin. always fails ("nesting overflow", persistent), so nothing is ever
+      // transactional and the others only set CR0 (tcheck: CR[BF] = TDOOMED)
+      case Op.treclaim_: case Op.trechkpt_:
+      case Op.tbegin_: case Op.tend_: case Op.tabortwc_: case Op.tabortdc_: case Op.tabortwci_:
+      case Op.tabortdci_: case Op.tabort_: case Op.tcheck: case Op.tsr_: {
+        if ((id === Op.treclaim_ || id === Op.trechkpt_) && pr) { this.raise(EXCP_PROGRAM, pcHi, cia, SRR1_PRIV); return 1; }
+        if (!this.facilityOk(Acc.TM, pr, pcHi, cia)) return 1;
+        if (id === Op.tbegin_) {
+          const prBit = (msr[1] & MSR_PR_BIT) !== 0 ? 1 : 0;
+          // TEXASR: failure persistent, nesting overflow, PR, failure summary, TFIAR exact
+          spr[2 * SPR_TEXASR] = 0x01400000; spr[2 * SPR_TEXASR + 1] = 0x0c000000 | (prBit << 28);
+          spr[2 * SPR_TFIAR] = pcHi; spr[2 * SPR_TFIAR + 1] = cia | prBit;
+          const next = (cia >>> 0) + 4;
+          spr[2 * SPR_TFHAR] = next >= TWO32 ? (pcHi + 1) | 0 : pcHi; spr[2 * SPR_TFHAR + 1] = next | 0;
+          crf[0] = 0xb; // 0b1011: failure (QEMU sets SO too)
+        } else if (id === Op.tcheck) crf[(w >>> 23) & 7] = 0x8;
+        else crf[0] = 0;
+        return 0;
+      }
       case Op.dss: case Op.dssall:
         return 0;
       case Op.dst: case Op.dstt: case Op.dstst: case Op.dststt:
@@ -3343,7 +3392,10 @@ export class PowerPCCPU {
       }
       case Op.mtfsfi: {
         const bf = (w >>> 23) & 7, u = (w >>> 12) & 0xf;
-        if (w & 0x10000) { if (w & 1) crf[1] = (f[1] >>> 28) & 0xf; return 0; } // W=1: the upper word (always 0 here)
+        if (w & 0x10000) { // W=1: the upper word, where only FPSCR[DRN] (field 7, 3 bits) is writable
+          if (bf === 7) f[0] = (f[0] & ~7) | (u & 7);
+          return this.storeFpscr(f[1], pcHi, cia, w) ? 1 : 0; // the low word's VX/FEX recomputed, as QEMU
+        }
         const sh = 4 * (7 - bf);
         return this.storeFpscr((f[1] & ~(0xf << sh)) | (u << sh), pcHi, cia, w) ? 1 : 0;
       }

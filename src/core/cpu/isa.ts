@@ -98,6 +98,11 @@ export const FIELDS: Record<string, FieldDef> = {
   W: f('W', 'uimm', [bits(15, 15)]),
   NB: f('NB', 'uimm', [bits(16, 20)]),
   DQ: f('DQ', 'disp', [bits(16, 27)], { scale: 4, signBits: 16 }),
+  // ---- transactional memory (tbegin. R, tend. A, tsr. L, tabort[wd]ci. SI)
+  TMR: f('R', 'uimm', [bits(10, 10)]),
+  TMA: f('A', 'uimm', [bits(6, 6)]),
+  TML: f('L', 'uimm', [bits(10, 10)]),
+  TMSI: f('SI', 'simm', [bits(16, 20)], { signBits: 5 }),
   // ---- VMX (opcode 4 VA/VX/VC forms and the opcode-31 vector loads/stores)
   VRT: f('VRT', 'vr', [bits(6, 10)]),
   VRS: f('VRS', 'vr', [bits(6, 10)]),
@@ -124,6 +129,15 @@ export const FIELDS: Record<string, FieldDef> = {
   SHW: f('SHW', 'uimm', [bits(22, 23)]),
   UIMX: f('UIM', 'uimm', [bits(14, 15)]),
   STRM: f('STRM', 'uimm', [bits(9, 10)]),
+  // ---- DFP (Z22/Z23 forms)
+  DCM: f('DCM', 'uimm', [bits(16, 21)]),
+  SHD: f('SH', 'uimm', [bits(16, 21)]),
+  TE: f('TE', 'simm', [bits(11, 15)], { signBits: 5 }),
+  RMC: f('RMC', 'uimm', [bits(21, 22)]),
+  R: f('R', 'uimm', [bits(15, 15)]),
+  SP: f('SP', 'uimm', [bits(11, 12)]),
+  S: f('S', 'uimm', [bits(11, 11)]),
+  UIM6: f('UIM', 'uimm', [bits(10, 15)]),
 };
 
 /** Extract a field's value from an instruction word (sign-extended and scaled as defined). */
@@ -456,6 +470,9 @@ export const ISA: readonly IsaRow[] = [
   row('sync', 'X', 31, 598, 'LS?'),
   row('lfdx', 'X', 31, 599, 'FRT,RA0,RB', FP),
   row('lfdux', 'X', 31, 631, 'FRT,RA,RB', FP),
+  // odd FRTp (and bit 31) make lfdpx/stfdpx illegal in QEMU 7.2; implementations in dfp.ts
+  row('lfdpx', 'X', 31, 791, 'FRT,RA0,RB', FP, 0x00200001, 0),
+  row('stfdpx', 'X', 31, 919, 'FRS,RA0,RB', FP, 0x00200001, 0),
   row('stdbrx', 'X', 31, 660, 'RS,RA0,RB', B64),
   row('stwbrx', 'X', 31, 662, 'RS,RA0,RB'),
   row('stfsx', 'X', 31, 663, 'FRS,RA0,RB', FP),
@@ -481,6 +498,19 @@ export const ISA: readonly IsaRow[] = [
   row('stfiwx', 'X', 31, 983, 'FRS,RA0,RB', FP),
   row('extsw', 'X', 31, 986, 'RA,RS', RC | B64),
   row('dcbz', 'X', 31, 1014, 'RA0,RB'),
+  // transactional memory (QEMU 7.2: facility unavailable unless MSR[TM]; tbegin. always fails);
+  // the reserved bits QEMU checks make the word illegal
+  row('tbegin.', 'X', 31, 654, 'TMR?', RC1, 0x01dff800, 0),
+  row('tend.', 'X', 31, 686, 'TMA?', RC1, 0x01fff800, 0),
+  row('tabortwc.', 'X', 31, 782, 'TO,RA,RB', RC1),
+  row('tabortdc.', 'X', 31, 814, 'TO,RA,RB', RC1),
+  row('tabortwci.', 'X', 31, 846, 'TO,RA,TMSI', RC1),
+  row('tabortdci.', 'X', 31, 878, 'TO,RA,TMSI', RC1),
+  row('tabort.', 'X', 31, 910, 'RA', RC1, 0x03e0f800, 0),
+  row('tcheck', 'X', 31, 718, 'BF', 0, 0x007ff800, 0),
+  row('tsr.', 'X', 31, 750, 'TML', RC1, 0x03dff800, 0),
+  row('treclaim.', 'X', 31, 942, 'RA', RC1 | PRIV, 0x03e0f800, 0),
+  row('trechkpt.', 'X', 31, 1006, '', RC1 | PRIV, 0x03fff800, 0),
   // VSX loads/stores and moves living in opcode 31 (implementations in vsx.ts; the moves check
   // MSR[FP] or MSR[VEC] depending on the register, as QEMU 7.2 does)
   row('lxsiwzx', 'XX1', 31, 12, 'XT,RA0,RB', VSX),
@@ -525,6 +555,9 @@ export const ISA: readonly IsaRow[] = [
   row('stfsu', 'D', 53, -1, 'FRS,D(RA)', FP),
   row('stfd', 'D', 54, -1, 'FRS,D(RA0)', FP),
   row('stfdu', 'D', 55, -1, 'FRS,D(RA)', FP),
+  // lfdp/stfdp: any FRTp (QEMU 7.2 does not check it is even); implementations in dfp.ts
+  row('lfdp', 'DS', 57, 0, 'FRT,DS(RA0)', FP),
+  row('stfdp', 'DS', 61, 0, 'FRS,DS(RA0)', FP),
   row('lq', 'D', 56, -1, 'RT,DQ(RA0)', B64),
   row('ld', 'DS', 58, 0, 'RT,DS(RA0)', B64),
   row('ldu', 'DS', 58, 1, 'RT,DS(RA)', B64),
@@ -979,7 +1012,67 @@ export const ISA: readonly IsaRow[] = [
   row('xvcvsxwsp', 'XX2', 60, 184, 'XT,XB', VSX),
   row('xvcvuxwsp', 'XX2', 60, 168, 'XT,XB', VSX),
   // ---- end of VSX
-  // ---- DFP (opcodes 59 and 63; implementations in dfp.ts)
+  // ---- DFP (opcodes 59 and 63; implementations in dfp.ts). Z22/Z23 forms use the 'XO' form
+  // (9-bit extended opcode in bits 22-30; for Z23 the RMC operand covers bit 22)
+  // arithmetic, compare, test (q forms on FPR pairs: even register numbers, as QEMU's decoder requires)
+  row('dadd', 'X', 59, 2, 'FRT,FRA,FRB', FP | RC),
+  row('daddq', 'X', 63, 2, 'FRT,FRA,FRB', FP | RC, 0x00210800, 0),
+  row('dsub', 'X', 59, 514, 'FRT,FRA,FRB', FP | RC),
+  row('dsubq', 'X', 63, 514, 'FRT,FRA,FRB', FP | RC, 0x00210800, 0),
+  row('dmul', 'X', 59, 34, 'FRT,FRA,FRB', FP | RC),
+  row('dmulq', 'X', 63, 34, 'FRT,FRA,FRB', FP | RC, 0x00210800, 0),
+  row('ddiv', 'X', 59, 546, 'FRT,FRA,FRB', FP | RC),
+  row('ddivq', 'X', 63, 546, 'FRT,FRA,FRB', FP | RC, 0x00210800, 0),
+  row('dcmpu', 'X', 59, 642, 'BF,FRA,FRB', FP),
+  row('dcmpuq', 'X', 63, 642, 'BF,FRA,FRB', FP, 0x00010800, 0),
+  row('dcmpo', 'X', 59, 130, 'BF,FRA,FRB', FP),
+  row('dcmpoq', 'X', 63, 130, 'BF,FRA,FRB', FP, 0x00010800, 0),
+  row('dtstdc', 'XO', 59, 194, 'BF,FRA,DCM', FP),
+  row('dtstdcq', 'XO', 63, 194, 'BF,FRA,DCM', FP, 0x00010000, 0),
+  row('dtstdg', 'XO', 59, 226, 'BF,FRA,DCM', FP),
+  row('dtstdgq', 'XO', 63, 226, 'BF,FRA,DCM', FP, 0x00010000, 0),
+  row('dtstex', 'X', 59, 162, 'BF,FRA,FRB', FP),
+  row('dtstexq', 'X', 63, 162, 'BF,FRA,FRB', FP, 0x00010800, 0),
+  row('dtstsf', 'X', 59, 674, 'BF,FRA,FRB', FP),
+  row('dtstsfq', 'X', 63, 674, 'BF,FRA,FRB', FP, 0x00000800, 0),
+  // ISA 3.0/3.1 forms that QEMU 7.2 also enables for POWER8 (its DFP decoder only asks for PPC2_DFP)
+  row('dtstsfi', 'X', 59, 675, 'BF,UIM6,FRB', FP),
+  row('dtstsfiq', 'X', 63, 675, 'BF,UIM6,FRB', FP, 0x00000800, 0),
+  // quantize and round (Z23: RMC in bits 21-22)
+  row('dquai', 'XO', 59, 67, 'TE,FRT,FRB,RMC', FP | RC),
+  row('dquaiq', 'XO', 63, 67, 'TE,FRT,FRB,RMC', FP | RC, 0x00200800, 0),
+  row('dqua', 'XO', 59, 3, 'FRT,FRA,FRB,RMC', FP | RC),
+  row('dquaq', 'XO', 63, 3, 'FRT,FRA,FRB,RMC', FP | RC, 0x00210800, 0),
+  row('drrnd', 'XO', 59, 35, 'FRT,FRA,FRB,RMC', FP | RC),
+  row('drrndq', 'XO', 63, 35, 'FRT,FRA,FRB,RMC', FP | RC, 0x00200800, 0),
+  row('drintx', 'XO', 59, 99, 'R,FRT,FRB,RMC', FP | RC),
+  row('drintxq', 'XO', 63, 99, 'R,FRT,FRB,RMC', FP | RC, 0x00200800, 0),
+  row('drintn', 'XO', 59, 227, 'R,FRT,FRB,RMC', FP | RC),
+  row('drintnq', 'XO', 63, 227, 'R,FRT,FRB,RMC', FP | RC, 0x00200800, 0),
+  // conversions
+  row('dctdp', 'X', 59, 258, 'FRT,FRB', FP | RC),
+  row('dctqpq', 'X', 63, 258, 'FRT,FRB', FP | RC, 0x00200000, 0),
+  row('drsp', 'X', 59, 770, 'FRT,FRB', FP | RC),
+  row('drdpq', 'X', 63, 770, 'FRT,FRB', FP | RC, 0x00200800, 0),
+  row('dcffix', 'X', 59, 802, 'FRT,FRB', FP | RC),
+  row('dcffixq', 'X', 63, 802, 'FRT,FRB', FP | RC, 0x00200000, 0),
+  row('dctfix', 'X', 59, 290, 'FRT,FRB', FP | RC),
+  row('dctfixq', 'X', 63, 290, 'FRT,FRB', FP | RC, 0x00000800, 0),
+  row('dcffixqq', 'X', 63, 994, 'FRT,VRB', FP, 0x003f0000, 0),
+  row('dctfixqq', 'X', 63, 994, 'VRT,FRB', FP, 0x001f0800, 0x00010000),
+  // DPD/BCD, exponent, coefficient shifts
+  row('ddedpd', 'X', 59, 322, 'SP,FRT,FRB', FP | RC),
+  row('ddedpdq', 'X', 63, 322, 'SP,FRT,FRB', FP | RC, 0x00200800, 0),
+  row('denbcd', 'X', 59, 834, 'S,FRT,FRB', FP | RC),
+  row('denbcdq', 'X', 63, 834, 'S,FRT,FRB', FP | RC, 0x00200800, 0),
+  row('dxex', 'X', 59, 354, 'FRT,FRB', FP | RC),
+  row('dxexq', 'X', 63, 354, 'FRT,FRB', FP | RC, 0x00000800, 0),
+  row('diex', 'X', 59, 866, 'FRT,FRA,FRB', FP | RC),
+  row('diexq', 'X', 63, 866, 'FRT,FRA,FRB', FP | RC, 0x00200800, 0),
+  row('dscli', 'XO', 59, 66, 'FRT,FRA,SHD', FP | RC),
+  row('dscliq', 'XO', 63, 66, 'FRT,FRA,SHD', FP | RC, 0x00210000, 0),
+  row('dscri', 'XO', 59, 98, 'FRT,FRA,SHD', FP | RC),
+  row('dscriq', 'XO', 63, 98, 'FRT,FRA,SHD', FP | RC, 0x00210000, 0),
   // ---- end of DFP
   // ---- whole opcodes that belong to a facility: FP unavailable / VMX unavailable / VSX unavailable
   // when the facility is off, illegal instruction otherwise
@@ -1078,6 +1171,9 @@ function buildExt(): ExtMnemonic[] {
   // no-op, moves, immediates
   E.push(ext('nop', 'ori', { RA: 0, RS: 0, UI: 0 }, []));
   E.push(ext('xnop', 'xori', { RA: 0, RS: 0, UI: 0 }, []));
+  E.push(ext('tendall.', 'tend.', { TMA: 1 }, []));
+  E.push(ext('tsuspend.', 'tsr.', { TML: 0 }, []));
+  E.push(ext('tresume.', 'tsr.', { TML: 1 }, []));
   E.push(ext('li', 'addi', { RA0: 0 }, [gpr('RT'), fld('SI')]));
   E.push(ext('lis', 'addis', { RA0: 0 }, [gpr('RT'), fld('SI')]));
   for (const rc of [0, 1]) {
