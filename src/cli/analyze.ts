@@ -11,7 +11,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { analyzeStream, formatDesc, formatState, formatSummary } from '../core/vmstate/analyze';
+import { analyzeStream, formatDesc, formatState, formatSummary, writeState } from '../core/vmstate/analyze';
 
 export interface AnalyzeCliOptions {
   dump?: 'state' | 'desc';
@@ -24,7 +24,12 @@ export async function readStreamFile(file: string): Promise<Uint8Array> {
   return raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b ? new Uint8Array(gunzipSync(raw)) : raw;
 }
 
-export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line: string) => void): Promise<number> {
+/**
+ * `out` takes one line at a time (without its newline). `write`, when given, takes the
+ * `--dump state` JSON instead, as ASCII chunks with the newlines in (megabytes of it: one
+ * write per chunk rather than per line).
+ */
+export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line: string) => void, write?: (chunk: Uint8Array) => void): Promise<number> {
   let bytes: Uint8Array;
   try {
     bytes = await readStreamFile(file);
@@ -47,7 +52,8 @@ export async function analyze(file: string, opts: AnalyzeCliOptions, out: (line:
       out(`error: ${a.error}`);
       return 1;
     }
-    for (const l of formatState(a)) out(l);
+    if (write) writeState(a, write);
+    else for (const l of formatState(a)) out(l);
     return 0;
   }
   for (const l of formatSummary(a)) out(l);
@@ -78,6 +84,10 @@ async function extract(bytes: Uint8Array, dir: string, out: (line: string) => vo
     await writeFile(file, data);
   }
   out('state.json');
-  await writeFile(join(root, 'state.json'), formatState(a).join('\n'));
+  const chunks: Uint8Array[] = [];
+  writeState(a, (c) => chunks.push(c));
+  // the script writes the JSON without a final newline
+  const text = Buffer.concat(chunks);
+  await writeFile(join(root, 'state.json'), text.subarray(0, text.length - 1));
   return 0;
 }

@@ -14,6 +14,13 @@ export class GuestRam {
   readonly pages: number;
   /** Pages written since the last `takeDirty()` (migration's dirty log). */
   readonly dirty: Uint32Array;
+  /**
+   * Per page, the write clock when a store last hit it while `logDirty` was on (0: none
+   * since the RAM was made). Unlike `dirty`, which also holds the pages a migration has yet
+   * to send, it tells whether a page changed after a given moment (see markWrites()).
+   */
+  readonly writeStamp: Uint32Array;
+  private writeClock = 1;
   /** Pages the interpreter holds decoded instructions for. */
   readonly codePages: Uint32Array;
   /** Called when a store hits a page with decoded code (page number). */
@@ -29,6 +36,7 @@ export class GuestRam {
     this.view = new DataView(this.buffer);
     this.pages = size >>> TARGET_PAGE_BITS;
     this.dirty = new Uint32Array((this.pages + 31) >>> 5);
+    this.writeStamp = new Uint32Array(this.pages);
     this.codePages = new Uint32Array((this.pages + 31) >>> 5);
   }
 
@@ -43,7 +51,7 @@ export class GuestRam {
     const last = (addr + len - 1) >>> TARGET_PAGE_BITS;
     for (let p = first; p <= last; p++) {
       const w = p >>> 5, b = 1 << (p & 31);
-      if (this.logDirty) this.dirty[w] |= b;
+      if (this.logDirty) { this.dirty[w] |= b; this.writeStamp[p] = this.writeClock; }
       if (this.codePages[w] & b) {
         this.codePages[w] &= ~b;
         this.onCodeWrite(p);
@@ -66,6 +74,14 @@ export class GuestRam {
 
   read(addr: number, len: number): Uint8Array {
     return this.u8.subarray(addr, addr + len);
+  }
+
+  /**
+   * A moment of the write clock: a page stored to afterwards (while logDirty is on) has a
+   * writeStamp greater than the value returned; one not stored to since, at most it.
+   */
+  markWrites(): number {
+    return this.writeClock++;
   }
 
   isDirty(page: number): boolean {

@@ -79,6 +79,15 @@ export class RamMigration implements SaveVMHandlers {
   /** Source: pages sent at least once (a page sent again was written during the migration). */
   private sentOnce: Uint32Array;
   /**
+   * Source: per page, the RAM's write clock (GuestRam.markWrites) when a look ahead of the
+   * pass found it all zeros; 0 for none. While the page's writeStamp is not above it, the
+   * page is still zero and goes out as a ZERO record without being read again. This moves
+   * the zero-page test of the pages the stop-and-copy will send into the live phase.
+   */
+  private zeroSeen: Uint32Array;
+  /** Source: the next page the look ahead examines (it goes over RAM once per migration). */
+  private lookahead = 0;
+  /**
    * Source: pages sent again, per stretch of RAM (HEAT_CELLS cells of `heatPagesPerCell`
    * pages): where the guest kept writing while it was migrated.
    */
@@ -87,8 +96,9 @@ export class RamMigration implements SaveVMHandlers {
 
   constructor(readonly ram: GuestRam, opts: { idstr?: string } = {}) {
     this.idstr = opts.idstr ?? 'ppc_spapr.ram';
-    this.words = new Int32Array(ram.buffer);
+    this.words = new Int32Array(ram.buffer, 0, ram.size >>> 2);
     this.sentOnce = new Uint32Array((ram.pages + 31) >>> 5);
+    this.zeroSeen = new Uint32Array(ram.pages);
     this.heatPagesPerCell = Math.max(1, Math.ceil(ram.pages / HEAT_CELLS));
   }
 
@@ -143,6 +153,8 @@ export class RamMigration implements SaveVMHandlers {
     this.ram.markAllDirty();
     this.cursor = 0;
     this.lastSentBlock = false;
+    this.zeroSeen.fill(0);
+    this.lookahead = 0;
     w.be64(this.ram.size + RAM_SAVE_FLAG_MEM_SIZE);
     w.countedString(this.idstr);
     w.be64(this.ram.size);
@@ -170,6 +182,8 @@ export class RamMigration implements SaveVMHandlers {
       this.cursor = p + 1;
       sent++;
     }
+    // twice the budget: the look ahead gains a budget on the pass at each step
+    if (!done) this.lookAhead(2 * budget);
     w.be64(RAM_SAVE_FLAG_EOS);
     this.stats.bytes += w.transferred - before;
     return done;
@@ -200,10 +214,35 @@ export class RamMigration implements SaveVMHandlers {
     this.ram.logDirty = false;
   }
 
+  /**
+   * Test up to `n` dirty pages past the cursor for zeros (the first pass only), and note
+   * those that are: the pass sends them later, or the stop-and-copy does, without reading
+   * them while the guest is stopped.
+   */
+  private lookAhead(n: number): void {
+    const pages = this.ram.pages;
+    let p = Math.max(this.lookahead, this.cursor);
+    if (p >= pages) return;
+    const mark = this.ram.markWrites();
+    for (let k = 0; k < n; k++) {
+      p = this.findDirty(p);
+      if (p < 0) { p = pages; break; }
+      if (this.pageIsZero(p)) this.zeroSeen[p] = mark;
+      p++;
+    }
+    this.lookahead = p;
+  }
+
+  /** Whether the look ahead found the page zero and nothing stored to it since. */
+  private stillZero(page: number): boolean {
+    const seen = this.zeroSeen[page];
+    return seen !== 0 && this.ram.writeStamp[page] <= seen;
+  }
+
   private savePage(w: QEMUFileWriter, page: number): void {
     this.noteSent(page);
     const offset = page * TARGET_PAGE_SIZE;
-    const zero = this.pageIsZero(page);
+    const zero = this.stillZero(page) || this.pageIsZero(page);
     let flags = zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
     if (this.lastSentBlock) flags |= RAM_SAVE_FLAG_CONTINUE;
     w.be64(offset + flags);

@@ -10,7 +10,9 @@
 // API
 //   analyzeStream(bytes, {state?, decoders?}) → StreamAnalysis
 //   formatSummary(a)  the default listing: machine, one line per section record, EOF, vmdesc, RAM
-//   formatState(a)    `-d state` JSON (needs analyzeStream(..., {state: true})), one string per line
+//   writeState(a, emit) `-d state` JSON (needs analyzeStream(..., {state: true})) as ASCII chunks,
+//                     the final newline included: what the CLI prints
+//   formatState(a)    the same text, one string per line
 //   formatDesc(a)     `-d desc`: the vmdesc JSON pretty-printed
 //   SectionDecoder, defaultDecoders, pseriesCompat(machine)
 
@@ -135,7 +137,11 @@ export interface StreamAnalysis {
   /** A fatal problem: the walk stopped there. */
   error?: string;
   ram: { blocks: [string, number][]; pages: number; zeroPages: number };
-  /** analyze-migration.py's `-d state` dictionary (with {state: true}). */
+  /**
+   * analyze-migration.py's `-d state` dictionary (with {state: true}): section key -> nested
+   * Maps, lists, strings and booleans. Built from the compact walk when first read (the
+   * JSON writers do not need it).
+   */
   state?: Map<string, unknown>;
   /** The RAM blocks' contents (with {extract: true}). */
   ramBlocks?: RamBlocks;
@@ -178,7 +184,7 @@ function intField(b: Uint8Array, signed: boolean): string {
 function readField(r: QEMUFileReader, f: VmdescNode): unknown {
   const type = String(f.type);
   const size = Number(f.size);
-  if (type === 'struct') return walkStruct(r, f.struct as VmdescNode);
+  if (type === 'struct') return walkStructMaps(r, f.struct as VmdescNode);
   if (type === 'capability') return r.countedString();
   if (r.remaining < size) throw new WalkError(`Unexpected end of stream at 0x${r.buf.length.toString(16)}`);
   const b = r.bytes(size);
@@ -189,7 +195,8 @@ function readField(r: QEMUFileReader, f: VmdescNode): unknown {
   return hexBytes(b);
 }
 
-function walkStruct(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
+/** The general walk into Maps: any description, however odd (the compiled walk's fallback). */
+function walkStructMaps(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
   if (!desc || !Array.isArray(desc.fields)) throw new WalkError(`No fields in struct. VMSD: ${qjson(desc)}`);
   const data = new Map<string, unknown>();
   for (const f of desc.fields as VmdescNode[]) {
@@ -213,9 +220,196 @@ function walkStruct(r: QEMUFileReader, desc: VmdescNode): Map<string, unknown> {
     }
     const name = r.countedString();
     r.be32();
-    data.set(name, walkStruct(r, sub));
+    data.set(name, walkStructMaps(r, sub));
   }
   return data;
+}
+
+// The compiled walk. A description is turned once into a plan: its fields in stream order,
+// each with a kind and the index of the key it lands under (names that repeat share a key
+// and become a list), the keys' JSON heads pre-encoded. A walked struct is then one array
+// of values, one per key: scalars stay in the stream (their offset), nothing is formatted
+// until the JSON is written.
+
+const K_STRUCT = 0, K_CAPABILITY = 1, K_BOOL = 2, K_NULLPTR = 3, K_SIGNED = 4, K_UNSIGNED = 5, K_BYTES = 6;
+
+interface PlanField {
+  kind: number;
+  size: number;
+  /** Elements read in a row (array_len, or 1). */
+  n: number;
+  key: number;
+  /** The element description (struct fields). */
+  plan?: Plan;
+}
+
+interface PlanKey {
+  name: string;
+  /** `"name": ` as ASCII bytes (Python's json.dumps escaping). */
+  head: Uint8Array;
+  /** The fields (indexes) read under this key, in order; their element counts sum to `total`. */
+  parts: number[];
+  total: number;
+}
+
+interface Plan {
+  fields: PlanField[];
+  keys: PlanKey[];
+  subs: { plan: Plan; vmsdName: string }[];
+}
+
+/**
+ * A struct walked with a plan. vals[k] holds key k's value: for a key read by one field, that
+ * field's part; for a key several fields share, an array of their parts. A part is the
+ * stream offset of its first element (scalars, elements `size` apart), the strings read
+ * (capability), or the struct (n = 1) / structs (n > 1) read. `subs`: the subsections, in
+ * stream order, under the names the stream gives them.
+ */
+class WalkedStruct {
+  constructor(readonly plan: Plan, readonly bytes: Uint8Array, readonly vals: unknown[], readonly subs: [string, WalkedStruct][] | null) {}
+}
+
+/** The plan of a description; undefined when some part of it is unusual (the Map walk then reads it). */
+function compilePlan(desc: VmdescNode, depth = 0): Plan | undefined {
+  if (!desc || !Array.isArray(desc.fields) || depth > 64) return undefined;
+  const fields: PlanField[] = [];
+  const keys: PlanKey[] = [];
+  const byName = new Map<string, number>();
+  for (const f of desc.fields as VmdescNode[]) {
+    if (!f || typeof f !== 'object') return undefined;
+    const name = String(f.name);
+    const type = String(f.type);
+    const n = 'array_len' in f ? Number(f.array_len) : 1;
+    if (!Number.isSafeInteger(n) || n < 0) return undefined;
+    let kind: number;
+    let size = 0;
+    let plan: Plan | undefined;
+    if (type === 'struct') {
+      kind = K_STRUCT;
+      plan = compilePlan(f.struct as VmdescNode, depth + 1);
+      if (!plan) return undefined;
+    } else if (type === 'capability') {
+      kind = K_CAPABILITY;
+    } else {
+      size = Number(f.size);
+      if (!Number.isSafeInteger(size) || size < 0 || size * n > 2 ** 40) return undefined;
+      kind = type === 'bool' ? K_BOOL : type === 'nullptr' ? K_NULLPTR : SIGNED.has(type) ? K_SIGNED : UNSIGNED.has(type) ? K_UNSIGNED : K_BYTES;
+    }
+    if (n === 0) continue; // read zero times: no key
+    let key = byName.get(name);
+    if (key === undefined) {
+      key = keys.length;
+      byName.set(name, key);
+      keys.push({ name, head: asciiBytes(`${pystr(name)}: `), parts: [], total: 0 });
+    }
+    keys[key].parts.push(fields.length);
+    keys[key].total += n;
+    fields.push({ kind, size, n, key, plan });
+  }
+  const subs: Plan['subs'] = [];
+  const list = desc.subsections;
+  if (list !== undefined) {
+    if (!Array.isArray(list)) return undefined;
+    for (const sub of list as VmdescNode[]) {
+      const plan = compilePlan(sub, depth + 1);
+      if (!plan) return undefined;
+      subs.push({ plan, vmsdName: String(sub.vmsd_name) });
+    }
+  }
+  return { fields, keys, subs };
+}
+
+function walkPlan(r: QEMUFileReader, plan: Plan): WalkedStruct {
+  const vals: unknown[] = new Array(plan.keys.length);
+  const { fields, keys } = plan;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    let part: unknown;
+    if (f.kind === K_STRUCT) {
+      if (f.n === 1) part = walkPlan(r, f.plan!);
+      else {
+        const list = new Array<WalkedStruct>(f.n);
+        for (let k = 0; k < f.n; k++) list[k] = walkPlan(r, f.plan!);
+        part = list;
+      }
+    } else if (f.kind === K_CAPABILITY) {
+      const list = new Array<string>(f.n);
+      for (let k = 0; k < f.n; k++) list[k] = r.countedString();
+      part = list;
+    } else {
+      if (r.remaining < f.size * f.n) throw new WalkError(`Unexpected end of stream at 0x${r.buf.length.toString(16)}`);
+      part = r.pos;
+      r.pos += f.size * f.n;
+    }
+    const key = keys[f.key];
+    if (key.parts.length === 1) vals[f.key] = part;
+    else ((vals[f.key] ??= []) as unknown[]).push(part);
+  }
+  let subs: [string, WalkedStruct][] | null = null;
+  for (const sub of plan.subs) {
+    if (r.remaining < 1 || r.u8() !== QEMU_VM_SUBSECTION) {
+      throw new WalkError(`Subsection ${sub.vmsdName} not found at offset ${r.pos.toString(16)}`);
+    }
+    const name = r.countedString();
+    r.be32();
+    (subs ??= []).push([name, walkPlan(r, sub.plan)]);
+  }
+  return new WalkedStruct(plan, r.buf, vals, subs);
+}
+
+/** A section's state as analyze-migration.py builds it: compiled when the description allows. */
+function walkStruct(r: QEMUFileReader, desc: VmdescNode): WalkedStruct | Map<string, unknown> {
+  const plan = compilePlan(desc);
+  return plan ? walkPlan(r, plan) : walkStructMaps(r, desc);
+}
+
+/** The walked sections behind an analysis's `state` (what the JSON writers read). */
+const WALKED = new WeakMap<StreamAnalysis, Map<string, unknown>>();
+
+/** `a.state` as a getter over the walked sections: their Maps are built when first read. */
+function defineState(a: StreamAnalysis, walked: Map<string, unknown>): void {
+  WALKED.set(a, walked);
+  let maps: Map<string, unknown> | undefined;
+  Object.defineProperty(a, 'state', {
+    enumerable: true,
+    configurable: true,
+    get: () => (maps ??= new Map([...walked].map(([k, v]) => [k, v instanceof WalkedStruct ? structMap(v) : v]))),
+    set: (v: Map<string, unknown> | undefined) => {
+      WALKED.delete(a);
+      Object.defineProperty(a, 'state', { value: v, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+/** A walked struct as the Map walk would have read it. */
+function structMap(s: WalkedStruct): Map<string, unknown> {
+  const data = new Map<string, unknown>();
+  const { keys, fields } = s.plan;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    const values: unknown[] = [];
+    for (let q = 0; q < key.parts.length; q++) {
+      const f = fields[key.parts[q]];
+      const part = key.parts.length === 1 ? s.vals[k] : (s.vals[k] as unknown[])[q];
+      for (let e = 0; e < f.n; e++) values.push(elementValue(s.bytes, f, part, e));
+    }
+    data.set(key.name, key.total === 1 ? values[0] : values);
+  }
+  for (const [name, sub] of s.subs ?? []) data.set(name, structMap(sub));
+  return data;
+}
+
+function elementValue(b: Uint8Array, f: PlanField, part: unknown, e: number): unknown {
+  switch (f.kind) {
+    case K_STRUCT: return structMap(f.n === 1 ? (part as WalkedStruct) : (part as WalkedStruct[])[e]);
+    case K_CAPABILITY: return (part as string[])[e];
+    case K_NULLPTR: return 'nullptr';
+  }
+  const off = (part as number) + e * f.size;
+  const v = b.subarray(off, off + f.size);
+  if (f.kind === K_BOOL) return v[0] !== 0;
+  if (f.kind === K_SIGNED || f.kind === K_UNSIGNED) return intField(v, f.kind === K_SIGNED);
+  return hexBytes(v);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -313,7 +507,8 @@ export interface AnalyzeOptions {
 export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): StreamAnalysis {
   const a: StreamAnalysis = { fileSize: bytes.length, records: [], warnings: [], ram: { blocks: [], pages: 0, zeroPages: 0 } };
   const ramWalk: RamWalk = { block: '' };
-  if (opts.state) a.state = new Map();
+  const state = opts.state ? new Map<string, unknown>() : undefined;
+  if (state) defineState(a, state);
   const decoders = opts.decoders ?? defaultDecoders;
 
   let vmdesc: { devices?: VmdescNode[] } | undefined;
@@ -400,11 +595,11 @@ export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): Str
         rec.summary = rec.ram.blocks.length
           ? 'blocks ' + rec.ram.blocks.map(([n, l]) => `${n} 0x${l.toString(16)}`).join(', ')
           : `pages=${rec.ram.pages} zero=${rec.ram.zeroPages}`;
-        if (a.state && !a.state.has(key)) {
-          a.state.set(key, new Map([['section sizes', new Map<string, unknown>()]]));
+        if (state && !state.has(key)) {
+          state.set(key, new Map([['section sizes', new Map<string, unknown>()]]));
         }
-        if (a.state) {
-          const sizes = (a.state.get(key) as Map<string, Map<string, unknown>>).get('section sizes')!;
+        if (state) {
+          const sizes = (state.get(key) as Map<string, Map<string, unknown>>).get('section sizes')!;
           for (const [n, l] of rec.ram.blocks) sizes.set(n, '0x' + l.toString(16).padStart(16, '0'));
         }
       } else if (info.idstr === 'spapr/htab' && info.instanceId === 0) {
@@ -422,7 +617,7 @@ export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): Str
         rec.summary = type === QEMU_VM_SECTION_START
           ? (h.htabShift ? `htab_shift=${h.htabShift}` : 'no HPT')
           : `chunks=${rec.htab.chunks} valid=${rec.htab.valid} invalid=${rec.htab.invalid}`;
-        if (a.state && !a.state.has(key)) a.state.set(key, '');
+        if (state && !state.has(key)) state.set(key, '');
       } else if (type === QEMU_VM_SECTION_FULL) {
         readFull(r, rec, info, key);
       } else {
@@ -478,11 +673,11 @@ export function analyzeStream(bytes: Uint8Array, opts: AnalyzeOptions = {}): Str
       desc = descFor(info.idstr, info.instanceId);
       if (!desc) throw new WalkError(`no vmdesc entry for section '${info.idstr}' instance ${describeInstance(info.instanceId)}`);
       rr.pos = start;
-      if (!a.state) walkStruct(rr, desc);
+      if (!state) walkStruct(rr, desc);
     }
-    if (a.state) {
+    if (state) {
       rr.pos = start;
-      a.state.set(key, walkStruct(rr, desc));
+      state.set(key, walkStruct(rr, desc));
     }
   }
 }
@@ -514,38 +709,6 @@ export function formatSummary(a: StreamAnalysis): string[] {
   return out;
 }
 
-/**
- * Python's json.dumps(indent=4, ensure_ascii=True), as lines: `head` is what precedes the value
- * on its first line (indentation and key), `tail` what follows its last (a comma or nothing).
- */
-function pyjsonLines(v: unknown, indent: string, head: string, tail: string, out: string[]): void {
-  if (v instanceof Map || Array.isArray(v)) {
-    const isMap = v instanceof Map;
-    const size = isMap ? v.size : v.length;
-    const [open, close] = isMap ? ['{', '}'] : ['[', ']'];
-    if (size === 0) { out.push(`${head}${open}${close}${tail}`); return; }
-    out.push(head + open);
-    const inner = indent + '    ';
-    let i = 0;
-    if (isMap) for (const [k, x] of v) pyjsonLines(x, inner, `${inner}${pystr(String(k))}: `, ++i < size ? ',' : '', out);
-    else for (const x of v) pyjsonLines(x, inner, inner, ++i < size ? ',' : '', out);
-    out.push(indent + close + tail);
-    return;
-  }
-  let scalar: string;
-  if (typeof v === 'boolean') scalar = v ? 'true' : 'false';
-  else if (typeof v === 'number') scalar = String(v);
-  else if (v === null || v === undefined) scalar = 'null';
-  else scalar = pystr(String(v));
-  out.push(head + scalar + tail);
-}
-
-function pyjson(v: unknown): string[] {
-  const out: string[] = [];
-  pyjsonLines(v, '', '', '', out);
-  return out;
-}
-
 /** Printable ASCII without quote or backslash: the string is its own JSON. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
@@ -554,13 +717,308 @@ function pystr(s: string): string {
   return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => (c === '\u007f' ? c : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
 }
 
+/** An ASCII string's bytes. */
+function asciiBytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+const HEX_HI = new Uint8Array(256), HEX_LO = new Uint8Array(256);
+for (let i = 0; i < 256; i++) { HEX_HI[i] = HEX_ASCII[i >> 4]; HEX_LO[i] = HEX_ASCII[i & 15]; }
+const CHUNK = 1 << 16;
+const C_NL = 0x0a, C_SP = 0x20, C_QUOTE = 0x22, C_COMMA = 0x2c, C_COLON = 0x3a;
+const TRUE = asciiBytes('true'), FALSE = asciiBytes('false'), NULL = asciiBytes('null'), NULLPTR = asciiBytes('"nullptr"');
+
+/**
+ * Python's json.dumps(indent=4, separators=(',', ': '), ensure_ascii=True) of analyze's
+ * values, written as ASCII bytes in chunks of CHUNK bytes: Maps, arrays, strings, booleans,
+ * numbers and walked structs (whose scalars are formatted straight from the stream).
+ */
+class PyJsonWriter {
+  private buf = new Uint8Array(CHUNK);
+  private p = 0;
+
+  constructor(private readonly emit: (chunk: Uint8Array) => void) {}
+
+  private room(n: number): void {
+    if (this.p + n <= this.buf.length) return;
+    this.flushChunk();
+    if (n > this.buf.length) this.buf = new Uint8Array(n);
+  }
+
+  private flushChunk(): void {
+    if (this.p === 0) return;
+    this.emit(this.buf.subarray(0, this.p));
+    this.buf = new Uint8Array(Math.max(CHUNK, this.buf.length));
+    this.p = 0;
+  }
+
+  end(): void {
+    this.room(1);
+    this.buf[this.p++] = C_NL;
+    this.flushChunk();
+  }
+
+  raw(b: Uint8Array): void {
+    if (b.length > CHUNK) {
+      this.flushChunk();
+      for (let i = 0; i < b.length; i += CHUNK) this.raw(b.subarray(i, i + CHUNK));
+      return;
+    }
+    this.room(b.length);
+    this.buf.set(b, this.p);
+    this.p += b.length;
+  }
+
+  /** An ASCII string (pystr output), in pieces when long. */
+  ascii(s: string): void {
+    for (let i = 0; i < s.length; i += CHUNK) {
+      const end = Math.min(s.length, i + CHUNK);
+      this.room(end - i);
+      const buf = this.buf;
+      let p = this.p;
+      for (let k = i; k < end; k++) buf[p++] = s.charCodeAt(k);
+      this.p = p;
+    }
+  }
+
+  /** A newline and `depth` levels of indentation. */
+  newline(depth: number): void {
+    const n = depth * 4 + 1;
+    this.room(n);
+    const buf = this.buf;
+    let p = this.p;
+    buf[p++] = C_NL;
+    buf.fill(C_SP, p, p + n - 1);
+    this.p = p + n - 1;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.p++] = c;
+  }
+
+  value(v: unknown, depth: number): void {
+    if (v instanceof WalkedStruct) this.struct(v, depth);
+    else if (v instanceof Map) {
+      if (v.size === 0) { this.ascii('{}'); return; }
+      this.byte(0x7b);
+      let i = 0;
+      for (const [k, x] of v) {
+        if (i++) this.byte(C_COMMA);
+        this.newline(depth + 1);
+        this.ascii(pystr(String(k)));
+        this.ascii(': ');
+        this.value(x, depth + 1);
+      }
+      this.newline(depth);
+      this.byte(0x7d);
+    } else if (Array.isArray(v)) {
+      if (v.length === 0) { this.ascii('[]'); return; }
+      this.byte(0x5b);
+      for (let i = 0; i < v.length; i++) {
+        if (i) this.byte(C_COMMA);
+        this.newline(depth + 1);
+        this.value(v[i], depth + 1);
+      }
+      this.newline(depth);
+      this.byte(0x5d);
+    } else if (typeof v === 'boolean') this.raw(v ? TRUE : FALSE);
+    else if (typeof v === 'number') this.ascii(String(v));
+    else if (v === null || v === undefined) this.raw(NULL);
+    else this.ascii(pystr(String(v)));
+  }
+
+  private struct(s: WalkedStruct, depth: number): void {
+    const { keys, fields } = s.plan;
+    const subs = s.subs;
+    if (keys.length === 0 && !subs) { this.ascii('{}'); return; }
+    this.byte(0x7b);
+    let first = true;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      if (first) first = false;
+      else this.byte(C_COMMA);
+      this.newline(depth + 1);
+      this.raw(key.head);
+      // a subsection of the same name replaces the value, in place (a dict's assignment)
+      const sub = subs ? lastSub(subs, key.name) : undefined;
+      if (sub) { this.struct(sub, depth + 1); continue; }
+      const v = s.vals[k];
+      if (key.total === 1) {
+        // one field, one element
+        const f = fields[key.parts[0]];
+        this.element(s.bytes, f, v, 0, depth + 1);
+        continue;
+      }
+      this.byte(0x5b);
+      let firstElem = true;
+      for (let q = 0; q < key.parts.length; q++) {
+        const f = fields[key.parts[q]];
+        const part = key.parts.length === 1 ? v : (v as unknown[])[q];
+        if (f.kind >= K_BOOL && f.n > 1) {
+          if (!firstElem) this.byte(C_COMMA);
+          firstElem = false;
+          this.scalarRun(s.bytes, f, part as number, depth + 2);
+          continue;
+        }
+        for (let e = 0; e < f.n; e++) {
+          if (firstElem) firstElem = false;
+          else this.byte(C_COMMA);
+          this.newline(depth + 2);
+          this.element(s.bytes, f, part, e, depth + 2);
+        }
+      }
+      this.newline(depth + 1);
+      this.byte(0x5d);
+    }
+    if (subs) {
+      for (let i = 0; i < subs.length; i++) {
+        const [name] = subs[i];
+        if (keys.some((k) => k.name === name)) continue;
+        let seen = false;
+        for (let j = 0; j < i; j++) if (subs[j][0] === name) { seen = true; break; }
+        if (seen) continue;
+        if (first) first = false;
+        else this.byte(C_COMMA);
+        this.newline(depth + 1);
+        this.ascii(pystr(name));
+        this.ascii(': ');
+        this.struct(lastSub(subs, name)!, depth + 1);
+      }
+    }
+    this.newline(depth);
+    this.byte(0x7d);
+  }
+
+  /** Element e of a part. */
+  private element(b: Uint8Array, f: PlanField, part: unknown, e: number, depth: number): void {
+    switch (f.kind) {
+      case K_STRUCT: this.struct(f.n === 1 ? (part as WalkedStruct) : (part as WalkedStruct[])[e], depth); return;
+      case K_CAPABILITY: this.ascii(pystr((part as string[])[e])); return;
+      case K_BOOL: {
+        const off = (part as number) + e * f.size;
+        // a bool of no bytes prints true, as the Map walk's b[0] !== 0 does
+        this.raw(f.size === 0 || b[off] !== 0 ? TRUE : FALSE);
+        return;
+      }
+      case K_NULLPTR: this.raw(NULLPTR); return;
+      case K_SIGNED: case K_UNSIGNED: this.intAt(b, (part as number) + e * f.size, f.size, f.kind === K_SIGNED); return;
+      default: this.bytesAt(b, (part as number) + e * f.size, f.size);
+    }
+  }
+
+  /** The f.n scalar elements from `off`, each on its own line (the list's brackets excluded). */
+  private scalarRun(b: Uint8Array, f: PlanField, off: number, depth: number): void {
+    const size = f.size;
+    if (f.kind === K_UNSIGNED || (f.kind === K_SIGNED && !hasNegative(b, off, size, f.n))) {
+      // the common case, written in one loop: `\n<indent>"0x<digits>",`
+      const line = 1 + depth * 4 + 4 + 2 * size;
+      for (let e = 0; e < f.n; e++) {
+        this.room(line + 1);
+        const buf = this.buf;
+        let p = this.p;
+        if (e) buf[p++] = C_COMMA;
+        buf[p++] = C_NL;
+        for (let i = depth * 4; i > 0; i--) buf[p++] = C_SP;
+        buf[p++] = C_QUOTE; buf[p++] = 0x30; buf[p++] = 0x78;
+        for (let i = off, end = off + size; i < end; i++) { const x = b[i]; buf[p++] = HEX_HI[x]; buf[p++] = HEX_LO[x]; }
+        buf[p++] = C_QUOTE;
+        this.p = p;
+        off += size;
+      }
+      return;
+    }
+    for (let e = 0; e < f.n; e++) {
+      if (e) this.byte(C_COMMA);
+      this.newline(depth);
+      this.element(b, f, off, e, depth);
+    }
+  }
+
+  /** "0x<digits>", and " (<signed value>)" inside the quotes when signed and negative. */
+  private intAt(b: Uint8Array, off: number, size: number, signed: boolean): void {
+    this.room(4 + 2 * size);
+    const buf = this.buf;
+    let p = this.p;
+    buf[p++] = C_QUOTE; buf[p++] = 0x30; buf[p++] = 0x78;
+    for (let i = off, end = off + size; i < end; i++) { const x = b[i]; buf[p++] = HEX_HI[x]; buf[p++] = HEX_LO[x]; }
+    if (signed && size > 0 && b[off] & 0x80) {
+      this.p = p;
+      let digits = '';
+      for (let i = off; i < off + size; i++) digits += HEX2[b[i]];
+      this.ascii(` (${BigInt.asIntN(size * 8, BigInt(`0x${digits}`))})`);
+      this.byte(C_QUOTE);
+      return;
+    }
+    buf[p++] = C_QUOTE;
+    this.p = p;
+  }
+
+  /** "xx xx ...". */
+  private bytesAt(b: Uint8Array, off: number, size: number): void {
+    this.byte(C_QUOTE);
+    for (let i = 0; i < size; i += 4096) {
+      const end = Math.min(size, i + 4096);
+      this.room(3 * (end - i));
+      const buf = this.buf;
+      let p = this.p;
+      for (let k = i; k < end; k++) {
+        if (k) buf[p++] = C_SP;
+        const x = b[off + k];
+        buf[p++] = HEX_HI[x];
+        buf[p++] = HEX_LO[x];
+      }
+      this.p = p;
+    }
+    this.byte(C_QUOTE);
+  }
+}
+
+function lastSub(subs: [string, WalkedStruct][], name: string): WalkedStruct | undefined {
+  for (let i = subs.length - 1; i >= 0; i--) if (subs[i][0] === name) return subs[i][1];
+  return undefined;
+}
+
+/** Whether any of n signed big-endian elements of `size` bytes from `off` is negative. */
+function hasNegative(b: Uint8Array, off: number, size: number, n: number): boolean {
+  if (size === 0) return false;
+  for (let e = 0; e < n; e++, off += size) if (b[off] & 0x80) return true;
+  return false;
+}
+
+/** `v` as Python's json.dumps(indent=4) text followed by a newline, in chunks to `emit`. */
+function writePyJson(v: unknown, emit: (chunk: Uint8Array) => void): void {
+  const w = new PyJsonWriter(emit);
+  w.value(v, 0);
+  w.end();
+}
+
+function linesOf(v: unknown): string[] {
+  const chunks: Uint8Array[] = [];
+  writePyJson(v, (c) => chunks.push(c));
+  let text = '';
+  for (const c of chunks) text += asciiDecoder.decode(c);
+  return text.slice(0, -1).split('\n');
+}
+
+/**
+ * The `-d state` JSON as analyze-migration.py prints it (with its final newline), written
+ * as ASCII chunks of at most 64 KiB to `emit` (each chunk is emit's to keep).
+ */
+export function writeState(a: StreamAnalysis, emit: (chunk: Uint8Array) => void): void {
+  writePyJson(WALKED.get(a) ?? a.state ?? new Map(), emit);
+}
+
+/** writeState's text as lines. */
 export function formatState(a: StreamAnalysis): string[] {
-  return pyjson(a.state ?? new Map());
+  return linesOf(WALKED.get(a) ?? a.state ?? new Map());
 }
 
 export function formatDesc(a: StreamAnalysis): string[] {
   if (a.vmdescText === undefined) return [];
-  return pyjson(toMaps(JSON.parse(a.vmdescText)));
+  return linesOf(toMaps(JSON.parse(a.vmdescText)));
 }
 
 function toMaps(v: unknown): unknown {

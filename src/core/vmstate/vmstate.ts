@@ -97,6 +97,8 @@ export class VMStateError extends Error {
 export interface Accessor<O, V> {
   get(o: O, i: number): V;
   set(o: O, i: number, v: V): void;
+  /** prop(): the property read (lets the saver read it without calling get). */
+  readonly key?: PropertyKey;
 }
 
 export interface LoadContext {
@@ -127,6 +129,8 @@ export interface VMStateInfo {
    */
   getArray?(r: QEMUFileReader, o: any, field: VMStateField<any>, n: number, ctx: LoadContext): number;
   putArray?(w: QEMUFileWriter, o: any, field: VMStateField<any>, n: number): number | void;
+  /** The standard integer codecs (and their _EQUAL forms): bytes written by put. */
+  readonly intBytes?: 1 | 2 | 4 | 8;
 }
 
 export interface VMStateField<O = any> {
@@ -215,6 +219,7 @@ export function bytes<O>(sel: (o: O) => Uint8Array): Accessor<O, Uint8Array> {
 /** A property of the opaque. */
 export function prop<O, K extends keyof O>(key: K): Accessor<O, O[K]> {
   return {
+    key,
     get: (o) => o[key],
     set: (o, _i, v) => { o[key] = v; },
   };
@@ -284,6 +289,7 @@ function sameBits(a: unknown, b: unknown, bytes: number): boolean {
 function intInfo(name: string, s: IntSpec): VMStateInfo {
   return {
     name,
+    intBytes: s.bytes,
     get(r, o, f, i, ctx) {
       vmstate_assign(ctx, f, o, i, readInt(r, s));
       return 0;
@@ -295,6 +301,7 @@ function intInfo(name: string, s: IntSpec): VMStateInfo {
 function equalInfo(name: string, s: IntSpec): VMStateInfo {
   return {
     name,
+    intBytes: s.bytes,
     get(r, o, f, i, ctx) {
       const v2 = readInt(r, s);
       if (ctx.dry) return 0;
@@ -723,8 +730,11 @@ export function vmstate_load_state<O>(r: QEMUFileReader, vmsd: VMStateDescriptio
 
 /** The subsections this build declares for `o` (see VMStateDescription.exists). */
 function declaredSubsections<O>(vmsd: VMStateDescription<O>, o: O): VMStateDescription<O>[] {
-  return (vmsd.subsections ?? []).filter((s) => !s.exists || s.exists(o));
+  const subs = vmsd.subsections;
+  if (!subs || subs.length === 0) return NO_SUBSECTIONS;
+  return subs.filter((s) => !s.exists || s.exists(o));
 }
+const NO_SUBSECTIONS: VMStateDescription<any>[] = [];
 
 function vmstate_subsection_load<O>(r: QEMUFileReader, vmsd: VMStateDescription<O>, o: O, ctx: LoadContext): number {
   while (r.peekU8(0) === QEMU_VM_SUBSECTION) {
@@ -814,8 +824,16 @@ export function vmstate_save_state<O>(w: QEMUFileWriter, vmsd: VMStateDescriptio
     }
     let loop = descFields;
     for (let i = 0; i < n; i++) {
+      if (!loop && f.vmsd) {
+        // the rest of an array of plain structs (no vmdesc entry left to write)
+        const plain = plainStruct(f.vmsd);
+        if (plain) {
+          for (; i < n; i++) putPlain(w, plain, f.elem!(o, i));
+          break;
+        }
+      }
       const entry = loop ? desc_field_start(vmsd, loop, f, i, n) : null;
-      const before = w.transferred;
+      const before = entry ? w.transferred : 0;
       if (f.vmsd) {
         ret = vmstate_save_state(w, f.vmsd, f.elem!(o, i), entry ? (entry.struct as VmdescNode) : null, errors);
       } else {
@@ -841,7 +859,42 @@ export function vmstate_save_state<O>(w: QEMUFileWriter, vmsd: VMStateDescriptio
   return ret;
 }
 
+/**
+ * A description whose save is only integer properties (prop() accessors, standard integer
+ * codecs, no hooks, tests, arrays or subsections): [key, bytes] per field, in order.
+ */
+type PlainStruct = [PropertyKey, 1 | 2 | 4 | 8][];
+const plainStructs = new WeakMap<VMStateDescription<any>, PlainStruct | null>();
+
+function plainStruct(vmsd: VMStateDescription<any>): PlainStruct | null {
+  let plain = plainStructs.get(vmsd);
+  if (plain !== undefined) return plain;
+  plain = [];
+  const simple = !vmsd.pre_save && !vmsd.post_save && !vmsd.subsections?.length;
+  for (const f of simple ? vmsd.fields : []) {
+    if (f.vmsd || f.field_exists || f.num !== undefined || f.acc?.key === undefined || !f.info?.intBytes) { plain = null; break; }
+    if (f.version_id <= vmsd.version_id) plain.push([f.acc.key, f.info.intBytes]);
+  }
+  if (!simple) plain = null;
+  plainStructs.set(vmsd, plain);
+  return plain;
+}
+
+/** vmstate_save_state of a plain struct: what the field loop writes, without the loop. */
+function putPlain(w: QEMUFileWriter, plain: PlainStruct, o: any): void {
+  for (let k = 0; k < plain.length; k++) {
+    const v = o[plain[k][0]];
+    switch (plain[k][1]) {
+      case 1: w.u8(Number(v)); break;
+      case 2: w.be16(Number(v)); break;
+      case 4: w.be32(Number(v)); break;
+      default: w.be64(typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v))));
+    }
+  }
+}
+
 function vmstate_subsection_save<O>(w: QEMUFileWriter, vmsd: VMStateDescription<O>, o: O, vmdesc: VmdescNode | null, errors: ErrorLog): number {
+  if (!vmsd.subsections || vmsd.subsections.length === 0) return 0;
   let list: VmdescNode[] | null = null;
   for (const sub of declaredSubsections(vmsd, o)) {
     if (!vmstate_save_needed(sub, o)) continue;
@@ -896,7 +949,11 @@ export function vmstate_dry_run<O>(r: QEMUFileReader, vmsd: VMStateDescription<O
 // ---------------------------------------------------------------------------------------
 // QEMU's compact JSON (qobject/json-writer.c with pretty=false): ", " and ": " separators
 
+/** Printable ASCII without quote or backslash: written as it is. */
+const QJSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 function quoted(s: string): string {
+  if (QJSON_PLAIN.test(s)) return `"${s}"`;
   let out = '"';
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
