@@ -13,6 +13,7 @@
  * waits for the hot-plug interrupt and handles core 3 the same way.
  */
 #include "../common/guest.h"
+#include "../common/drc.h"
 
 #define H_CPPR 0x68
 #define H_EOI 0x64
@@ -22,9 +23,6 @@
 #define T_QUERY_STOPPED (RTAS_BASE + 0x5)
 #define T_CHECK_EXCEPTION (RTAS_BASE + 0xe)
 #define T_EVENT_SCAN (RTAS_BASE + 0xf)
-#define T_SET_INDICATOR (RTAS_BASE + 0x1a)
-#define T_GET_SENSOR (RTAS_BASE + 0x1d)
-#define T_CONFIGURE_CONNECTOR (RTAS_BASE + 0x1e)
 #define T_POWER_OFF (RTAS_BASE + 0x3)
 #define T_START_CPU (RTAS_BASE + 0x6)
 #define T_STOP_SELF (RTAS_BASE + 0x7)
@@ -34,35 +32,9 @@
 #define MASK_HOTPLUG 0x10000000u
 #define MASK_IO 0x08000000u
 
-static void puthex2(u8 v)
-{
-    char b[2] = { "0123456789abcdef"[v >> 4], "0123456789abcdef"[v & 15] };
-    putchars(b, 2);
-}
 
 
-static void dump(const u8 *p, int n)
-{
-    int i;
-    for (i = 0; i < n; i++) {
-        if (i && (i % 32) == 0) { nl(); puts_("   "); }
-        puts_(" ");
-        puthex2(p[i]);
-    }
-}
 
-
-/* ---- hcalls ---- */
-
-static long H(long op, u64 a0, u64 *out)
-{
-    u64 a[6] = { a0, 0, 0, 0, 0, 0 };
-    long rc = hcall(op, a);
-    if (out) *out = a[0];
-    return rc;
-}
-
-#define A(p) ((u32)(u64)(p))
 
 /* CAS buffer: {mask, pvr} pairs, a terminator, then the option vector table */
 static u8 cas_buf[256] __attribute__((aligned(16)));
@@ -96,7 +68,6 @@ static void cas_fill(void)
 }
 
 static u8 evbuf[2048] __attribute__((aligned(16)));
-static u8 wa[4096] __attribute__((aligned(4096)));
 
 static u32 epow_irq, hp_irq;
 
@@ -179,65 +150,6 @@ static u32 check_exception(const char *name, u32 mask, int nargs, u32 len)
     return idx;
 }
 
-static int cc_call(u32 idx)
-{
-    u32 args[2] = { A(wa), 0 };
-    ((u32 *)wa)[0] = idx;
-    rtas(T_CONFIGURE_CONNECTOR, 2, 1, args);
-    return (int)rtas_buf[3 + 2];
-}
-
-/* ibm,configure-connector until SUCCESS or an error; every response printed */
-static void configure(u32 idx, int limit)
-{
-    int rc, n = 0;
-    u32 *w = (u32 *)wa;
-    do {
-        rc = cc_call(idx);
-        puts_("  cc");
-        sp_dec(rc);
-        switch (rc) {
-        case 2: /* NEXT_CHILD */
-            puts_(" child @");
-            putdec(w[2]);
-            puts_(" \"");
-            puts_((char *)wa + w[2]);
-            puts_("\"");
-            break;
-        case 3: /* NEXT_PROPERTY */
-            puts_(" prop @");
-            putdec(w[2]);
-            puts_(" len ");
-            putdec(w[3]);
-            puts_(" @");
-            putdec(w[4]);
-            puts_(" ");
-            puts_((char *)wa + w[2]);
-            puts_(" =");
-            dump(wa + w[4], w[3] > 64 ? 64 : w[3]);
-            break;
-        case 4:
-            puts_(" prev-parent");
-            break;
-        case 0:
-            puts_(" success");
-            break;
-        }
-        nl();
-    } while ((rc == 1 || rc == 2 || rc == 3 || rc == 4) && ++n < limit);
-}
-
-static int sensor(const char *name, u32 idx)
-{
-    u32 args[2] = { 9003, idx };
-    return rt(name, T_GET_SENSOR, 2, 2, args);
-}
-
-static void indicator(const char *name, u32 type, u32 idx, u32 state)
-{
-    u32 args[3] = { type, idx, state };
-    rt(name, T_SET_INDICATOR, 3, 1, args);
-}
 
 /* ---- the hot-plugged core's vCPU, once configured: started, it reports and stops ---- */
 

@@ -20,6 +20,7 @@
  * and on pseries-lab (the events' creation date and time are not printed).
  */
 #include "../common/guest.h"
+#include "../common/drc.h"
 
 #define H_CPPR 0x68
 #define H_EOI 0x64
@@ -27,39 +28,13 @@
 
 #define T_SET_XIVE (RTAS_BASE + 0xa)
 #define T_CHECK_EXCEPTION (RTAS_BASE + 0xe)
-#define T_SET_INDICATOR (RTAS_BASE + 0x1a)
-#define T_GET_SENSOR (RTAS_BASE + 0x1d)
-#define T_CONFIGURE_CONNECTOR (RTAS_BASE + 0x1e)
 #define T_POWER_OFF (RTAS_BASE + 0x3)
 
 #define MASK_EPOW 0x40000000u
 #define MASK_HOTPLUG 0x10000000u
 
-#define A(p) ((u32)(u64)(p))
 
-static void puthex2(u8 v)
-{
-    char b[2] = { "0123456789abcdef"[v >> 4], "0123456789abcdef"[v & 15] };
-    putchars(b, 2);
-}
 
-static void dump(const u8 *p, int n)
-{
-    int i;
-    for (i = 0; i < n; i++) {
-        if (i && (i % 32) == 0) { nl(); puts_("   "); }
-        puts_(" ");
-        puthex2(p[i]);
-    }
-}
-
-static long H(long op, u64 a0, u64 *out)
-{
-    u64 a[6] = { a0, 0, 0, 0, 0, 0 };
-    long rc = hcall(op, a);
-    if (out) *out = a[0];
-    return rc;
-}
 
 static void xirr(const char *name)
 {
@@ -181,7 +156,6 @@ static void cas(const char *name, int v2)
 /* ---- RTAS events and DRCs ---- */
 
 static u8 evbuf[2048] __attribute__((aligned(16)));
-static u8 wa[4096] __attribute__((aligned(4096)));
 
 struct hp { u32 type, action, id, w0, w1; };
 
@@ -230,64 +204,6 @@ static int check_exception(const char *name, u32 mask, struct hp *hp)
     return 0;
 }
 
-static int cc_call(u32 idx)
-{
-    u32 args[2] = { A(wa), 0 };
-    ((u32 *)wa)[0] = idx;
-    rtas(T_CONFIGURE_CONNECTOR, 2, 1, args);
-    return (int)rtas_buf[3 + 2];
-}
-
-static void configure(u32 idx, int limit)
-{
-    int rc, n = 0;
-    u32 *w = (u32 *)wa;
-    do {
-        rc = cc_call(idx);
-        puts_("  cc");
-        sp_dec(rc);
-        switch (rc) {
-        case 2:
-            puts_(" child @");
-            putdec(w[2]);
-            puts_(" \"");
-            puts_((char *)wa + w[2]);
-            puts_("\"");
-            break;
-        case 3:
-            puts_(" prop @");
-            putdec(w[2]);
-            puts_(" len ");
-            putdec(w[3]);
-            puts_(" @");
-            putdec(w[4]);
-            puts_(" ");
-            puts_((char *)wa + w[2]);
-            puts_(" =");
-            dump(wa + w[4], w[3] > 64 ? 64 : w[3]);
-            break;
-        case 4:
-            puts_(" prev-parent");
-            break;
-        case 0:
-            puts_(" success");
-            break;
-        }
-        nl();
-    } while ((rc == 1 || rc == 2 || rc == 3 || rc == 4) && ++n < limit);
-}
-
-static int sensor(const char *name, u32 idx)
-{
-    u32 args[2] = { 9003, idx };
-    return rt(name, T_GET_SENSOR, 2, 2, args);
-}
-
-static int indicator(const char *name, u32 type, u32 idx, u32 state)
-{
-    u32 args[3] = { type, idx, state };
-    return rt(name, T_SET_INDICATOR, 3, 1, args);
-}
 
 static void drc_line(u32 idx)
 {

@@ -1,0 +1,100 @@
+/* What the hot-plug test guests share (guests/hotplug-client, guests/mem-hotplug): byte dumps,
+ * a one-argument hcall, and the DRC side of RTAS (ibm,configure-connector walked to the end
+ * with every response printed, get-sensor-state, set-indicator). Include after guest.h. */
+#ifndef DRC_H
+#define DRC_H
+
+#define T_SET_INDICATOR (RTAS_BASE + 0x1a)
+#define T_GET_SENSOR (RTAS_BASE + 0x1d)
+#define T_CONFIGURE_CONNECTOR (RTAS_BASE + 0x1e)
+
+#define A(p) ((u32)(u64)(p))
+
+static void puthex2(u8 v)
+{
+    char b[2] = { "0123456789abcdef"[v >> 4], "0123456789abcdef"[v & 15] };
+    putchars(b, 2);
+}
+
+static void dump(const u8 *p, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (i && (i % 32) == 0) { nl(); puts_("   "); }
+        puts_(" ");
+        puthex2(p[i]);
+    }
+}
+
+static long H(long op, u64 a0, u64 *out)
+{
+    u64 a[6] = { a0, 0, 0, 0, 0, 0 };
+    long rc = hcall(op, a);
+    if (out) *out = a[0];
+    return rc;
+}
+
+/* the configure-connector work area */
+static u8 wa[4096] __attribute__((aligned(4096)));
+
+static int cc_call(u32 idx)
+{
+    u32 args[2] = { A(wa), 0 };
+    ((u32 *)wa)[0] = idx;
+    rtas(T_CONFIGURE_CONNECTOR, 2, 1, args);
+    return (int)rtas_buf[3 + 2];
+}
+
+/* ibm,configure-connector until SUCCESS or an error; every response printed */
+static void configure(u32 idx, int limit)
+{
+    int rc, n = 0;
+    u32 *w = (u32 *)wa;
+    do {
+        rc = cc_call(idx);
+        puts_("  cc");
+        sp_dec(rc);
+        switch (rc) {
+        case 2: /* NEXT_CHILD */
+            puts_(" child @");
+            putdec(w[2]);
+            puts_(" \"");
+            puts_((char *)wa + w[2]);
+            puts_("\"");
+            break;
+        case 3: /* NEXT_PROPERTY */
+            puts_(" prop @");
+            putdec(w[2]);
+            puts_(" len ");
+            putdec(w[3]);
+            puts_(" @");
+            putdec(w[4]);
+            puts_(" ");
+            puts_((char *)wa + w[2]);
+            puts_(" =");
+            dump(wa + w[4], w[3] > 64 ? 64 : w[3]);
+            break;
+        case 4:
+            puts_(" prev-parent");
+            break;
+        case 0:
+            puts_(" success");
+            break;
+        }
+        nl();
+    } while ((rc == 1 || rc == 2 || rc == 3 || rc == 4) && ++n < limit);
+}
+
+static int sensor(const char *name, u32 idx)
+{
+    u32 args[2] = { 9003, idx };
+    return rt(name, T_GET_SENSOR, 2, 2, args);
+}
+
+static int indicator(const char *name, u32 type, u32 idx, u32 state)
+{
+    u32 args[3] = { type, idx, state };
+    return rt(name, T_SET_INDICATOR, 3, 1, args);
+}
+
+#endif
