@@ -1,53 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { GuestRam } from '../mem/ram';
-import { assembleBytes } from '../asm/asm';
-import { PowerPCCPU, POWER8, type VirtualHypervisor } from './cpu';
+import type { PowerPCCPU } from './cpu';
+import { runSnippet, SNIPPET_DATA, MSR_SF, MSR_VEC, MSR_VSX, MSR_FP, MSR_LE } from './snippet';
 import {
   D32, D64, D128, INF, QNAN, SNAN, ctx, decode, encode, fin, dpdToBin, binToDpd, type Dec, type Fmt,
 } from './dpd';
 
-const CODE = 0x10000, DATA = 0x20000;
-const MSR_SF = 1n << 63n, MSR_VEC = 1n << 25n, MSR_VSX = 1n << 23n, MSR_FP = 1n << 13n, MSR_LE = 1n;
+const DATA = SNIPPET_DATA;
 const ALL = MSR_SF | MSR_VEC | MSR_VSX | MSR_FP;
-
-class StopHyp implements VirtualHypervisor {
-  hypercall(cpu: PowerPCCPU): void { cpu.state.halted = 1; cpu.requestExit(); }
-  readTB(): number { return 0; }
-}
-
-interface Setup {
-  msr?: bigint;
-  fpr?: Record<number, bigint>;
-  vsr?: Record<number, number[]>;
-  gpr?: Record<number, bigint>;
-  mem?: number[];
-  fpscr?: number;
-  drn?: number;
-}
-
-/** Run `src` (then sc 1) at CODE with r4 = DATA; interrupt handlers put the vector in r22. */
-function run(src: string, s: Setup = {}): PowerPCCPU {
-  const ram = new GuestRam(1 << 20);
-  const cpu = new PowerPCCPU(ram, new StopHyp(), POWER8);
-  for (const v of [0x700, 0x800, 0xf20, 0xf40]) ram.write(v, assembleBytes(`mfsrr0 r21\nli r22,${v}\nsc 1`, BigInt(v)));
-  const msr = s.msr ?? ALL;
-  ram.write(CODE, assembleBytes(`${src}\nsc 1`, BigInt(CODE), (msr & MSR_LE) !== 0n));
-  if (s.mem) ram.write(DATA, new Uint8Array(s.mem));
-  const st = cpu.state;
-  st.setGpr(4, BigInt(DATA));
-  for (const [r, v] of Object.entries(s.gpr ?? {})) st.setGpr(Number(r), v);
-  for (const [r, v] of Object.entries(s.vsr ?? {})) v.forEach((x, k) => { st.vsr[4 * Number(r) + k] = x | 0; });
-  for (const [r, v] of Object.entries(s.fpr ?? {})) {
-    st.vsr[4 * Number(r)] = Number(v >> 32n) | 0;
-    st.vsr[4 * Number(r) + 1] = Number(v & 0xffffffffn) | 0;
-  }
-  st.fpscr[1] = s.fpscr ?? 0;
-  st.fpscr[0] = s.drn ?? 0;
-  st.setMsr(msr);
-  st.setNip(BigInt(CODE));
-  for (let n = 0; !st.halted && n < 100; n++) cpu.run(1000);
-  return cpu;
-}
+const run = runSnippet;
 
 const vsr = (cpu: PowerPCCPU, n: number) => [0, 1, 2, 3].map((k) => cpu.state.vsr[4 * n + k] >>> 0);
 const fpr = (cpu: PowerPCCPU, n: number) =>

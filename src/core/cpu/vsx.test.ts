@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { GuestRam } from '../mem/ram';
-import { assemble, assembleBytes } from '../asm/asm';
+import { runSnippet, SNIPPET_CODE, SNIPPET_DATA, MSR_SF, MSR_VEC, MSR_VSX, MSR_FP, MSR_LE, MSR_FE0 } from './snippet';
+import { assemble } from '../asm/asm';
 import { disassemble } from '../asm/disasm';
-import { PowerPCCPU, POWER8, type VirtualHypervisor } from './cpu';
+import type { PowerPCCPU } from './cpu';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,46 +11,9 @@ import { runDiffHere } from './diff-here';
 import { vecDiffSource } from './vec-diff';
 import { FP_CASES, withFpscrImages, vsxLeSource } from './vsx-cases';
 
-const CODE = 0x10000, DATA = 0x20000;
-const MSR_SF = 1n << 63n, MSR_VEC = 1n << 25n, MSR_VSX = 1n << 23n, MSR_FP = 1n << 13n, MSR_LE = 1n;
-const MSR_FE0 = 1n << 11n;
+const CODE = SNIPPET_CODE, DATA = SNIPPET_DATA;
 const ALL = MSR_SF | MSR_VEC | MSR_VSX | MSR_FP;
-
-class StopHyp implements VirtualHypervisor {
-  hypercall(cpu: PowerPCCPU): void { cpu.state.halted = 1; cpu.requestExit(); }
-  readTB(): number { return 0; }
-}
-
-interface Setup {
-  msr?: bigint;
-  vsr?: Record<number, number[]>;
-  gpr?: Record<number, bigint>;
-  mem?: number[];
-  fpscr?: number;
-}
-
-/**
- * Run `src` (then sc 1) at CODE with r4 = DATA, r5 = 0 unless set otherwise. Interrupt handlers
- * (big-endian, LPCR[ILE]=0) at 0x700/0x800/0xf20/0xf40 put SRR0 in r21 and the vector in r22.
- */
-function run(src: string, s: Setup = {}): PowerPCCPU {
-  const ram = new GuestRam(1 << 20);
-  const cpu = new PowerPCCPU(ram, new StopHyp(), POWER8);
-  for (const v of [0x700, 0x800, 0xf20, 0xf40]) ram.write(v, assembleBytes(`mfsrr0 r21\nli r22,${v}\nsc 1`, BigInt(v)));
-  const msr = s.msr ?? ALL;
-  ram.write(CODE, assembleBytes(`${src}\nsc 1`, BigInt(CODE), (msr & MSR_LE) !== 0n));
-  if (s.mem) ram.write(DATA, new Uint8Array(s.mem));
-  const st = cpu.state;
-  st.setGpr(4, BigInt(DATA));
-  st.setGpr(21, 0xdeadn);
-  for (const [r, v] of Object.entries(s.gpr ?? {})) st.setGpr(Number(r), v);
-  for (const [r, v] of Object.entries(s.vsr ?? {})) v.forEach((x, k) => { st.vsr[4 * Number(r) + k] = x | 0; });
-  st.fpscr[1] = s.fpscr ?? 0;
-  st.setMsr(msr);
-  st.setNip(BigInt(CODE));
-  for (let n = 0; !st.halted && n < 100; n++) cpu.run(1000);
-  return cpu;
-}
+const run = runSnippet;
 
 const vsr = (cpu: PowerPCCPU, n: number) => [0, 1, 2, 3].map((k) => cpu.state.vsr[4 * n + k] >>> 0);
 const gpr = (cpu: PowerPCCPU, n: number) => cpu.state.getGpr(n);
@@ -173,14 +136,8 @@ describe('VSX moves and facility checks', () => {
   });
 
   it('a direct move with a non-zero RB field is an illegal instruction (QEMU 7.2)', () => {
-    const ram = new GuestRam(1 << 20);
-    const cpu = new PowerPCCPU(ram, new StopHyp(), POWER8);
-    ram.write(0x700, assembleBytes('mfsrr0 r21\nli r22,0x700\nsc 1', 0x700n));
     const w = (word('mfvsrd r3,vs1') | (5 << 11)) >>> 0;
-    ram.write(CODE, new Uint8Array([w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255]));
-    cpu.state.setMsr(ALL);
-    cpu.state.setNip(BigInt(CODE));
-    for (let n = 0; !cpu.state.halted && n < 10; n++) cpu.run(100);
+    const cpu = run(`.long 0x${w.toString(16)}`);
     expect(gpr(cpu, 22)).toBe(0x700n);
     expect(cpu.state.getSpr(27) & 0x80000n).toBe(0x80000n); // SRR1: illegal instruction
   });
@@ -325,14 +282,8 @@ describe('VSX floating point', () => {
   });
 
   it('xscmpudp with bit 31 set is an illegal instruction (QEMU 7.2)', () => {
-    const ram = new GuestRam(1 << 20);
-    const cpu = new PowerPCCPU(ram, new StopHyp(), POWER8);
-    ram.write(0x700, assembleBytes('mfsrr0 r21\nli r22,0x700\nsc 1', 0x700n));
     const w = (word('xscmpudp cr1,vs1,vs2') | 1) >>> 0;
-    ram.write(CODE, new Uint8Array([w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255]));
-    cpu.state.setMsr(ALL);
-    cpu.state.setNip(BigInt(CODE));
-    for (let n = 0; !cpu.state.halted && n < 10; n++) cpu.run(100);
+    const cpu = run(`.long 0x${w.toString(16)}`);
     expect(gpr(cpu, 22)).toBe(0x700n);
     expect(cpu.state.getSpr(27) & 0x80000n).toBe(0x80000n);
   });
