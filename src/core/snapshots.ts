@@ -2,8 +2,10 @@
 // memory): what the worker sends; nothing here is a live machine object.
 
 import type {
-  CpuRegister, DisasmLine, Ov5BitInfo, Snapshot, VmstateSectionInfo, VmstateSubsectionInfo,
+  CpuRegister, DisasmLine, Ov5BitInfo, Snapshot, VmstateSectionInfo, VmstateStreamMap, VmstateSubsectionInfo,
 } from '../worker/protocol';
+import { analyzeStream } from './vmstate/analyze';
+import { FieldWalkError, fieldKey, fieldSpans, fullPayloadStart } from './vmstate/fields';
 import { disassemble } from './asm/disasm';
 import {
   SPR_CFAR, SPR_CTR, SPR_DAR, SPR_DECR, SPR_DSISR, SPR_HSRR0, SPR_HSRR1, SPR_LPCR, SPR_LR, SPR_PIR, SPR_PVR,
@@ -12,7 +14,7 @@ import {
 import { OV5, testOvBit, type SpaprMachine } from './spapr/machine';
 import { ov5BitsOutsideCasMask, spaprRegisterVmstate } from './spapr/vmstate';
 import { SaveVMRegistry, vmstate_save_with_desc } from './vmstate/savevm';
-import { vmstate_save_needed, vmstate_subsections_needed, type SubsectionStatus } from './vmstate/vmstate';
+import { vmstate_save_needed, vmstate_subsections_needed, type SubsectionStatus, type VmdescNode } from './vmstate/vmstate';
 
 
 /** The device tree blob the guest was given (spapr->fdt_blob). */
@@ -23,8 +25,11 @@ export function fdtSnapshot(m: SpaprMachine): Extract<Snapshot, { kind: 'fdt' }>
   };
 }
 
-/** Every section a migration started now would send, with sizes and subsections' needed(). */
-export function vmstateSnapshot(m: SpaprMachine): Extract<Snapshot, { kind: 'vmstate' }> {
+/**
+ * Every section a migration started now would send, with sizes and subsections' needed();
+ * with `fields`, each sent section's payload and where its fields sit in it.
+ */
+export function vmstateSnapshot(m: SpaprMachine, opts: { fields?: boolean } = {}): Extract<Snapshot, { kind: 'vmstate' }> {
   const reg = spaprRegisterVmstate(m, new SaveVMRegistry()).registry;
   const sections: VmstateSectionInfo[] = reg.handlers.map((se) => {
     const base = { idstr: se.idstr, instanceId: se.instance_id, version: se.version_id, sectionId: se.section_id };
@@ -39,13 +44,59 @@ export function vmstateSnapshot(m: SpaprMachine): Extract<Snapshot, { kind: 'vms
       name: s.name, needed: s.needed, reason: subsectionReason(m, s.name, s.needed), subsections: withReasons(s.subsections),
     }));
     let size: number | undefined;
+    let layout: Pick<VmstateSectionInfo, 'payload' | 'fields'> = {};
     if (needed) {
       const r = vmstate_save_with_desc(se.vmsd, se.opaque, se.idstr, se.instance_id);
       if (r.ret === 0) size = r.bytes.length;
+      if (r.ret === 0 && opts.fields) layout = payloadFields(r.bytes, r.desc);
     }
-    return { ...base, kind: 'full', needed, size, note: sectionNote(m, se.idstr, se.instance_id), subsections: withReasons(subs) };
+    return { ...base, kind: 'full', needed, size, note: sectionNote(m, se.idstr, se.instance_id), subsections: withReasons(subs), ...layout };
   });
-  return { kind: 'vmstate', machineType: m.machineType, sections };
+  return {
+    kind: 'vmstate', machineType: m.machineType, sections,
+    ...(opts.fields ? { insns: m.cpu.state.insnCount } : {}),
+  };
+}
+
+/** A section's payload and its fields (none when the payload does not walk: a bug, not hidden). */
+function payloadFields(payload: Uint8Array, desc: VmdescNode): Pick<VmstateSectionInfo, 'payload' | 'fields'> {
+  try {
+    const { spans } = fieldSpans(payload, desc);
+    return { payload, fields: spans.map((f) => ({ key: fieldKey(f), type: f.type, offset: f.offset, size: f.size, count: f.count })) };
+  } catch (e) {
+    if (e instanceof FieldWalkError) return { payload, fields: [] };
+    throw e;
+  }
+}
+
+/**
+ * Where each field of each device section sits in a migration stream: the stream's records
+ * walked with its own vmdesc JSON (RAM and the htab are not described there: no fields).
+ */
+export function streamFieldMap(bytes: Uint8Array, direction: VmstateStreamMap['direction'], seq: number): VmstateStreamMap {
+  const out: VmstateStreamMap = { direction, size: bytes.length, seq, sections: {} };
+  const a = analyzeStream(bytes);
+  const problems: string[] = a.error ? [a.error] : [];
+  let devices: VmdescNode[] = [];
+  try {
+    devices = a.vmdescText ? ((JSON.parse(a.vmdescText) as { devices?: VmdescNode[] }).devices ?? []) : [];
+  } catch { problems.push('the vmdesc JSON does not parse'); }
+  if (!a.vmdescText) problems.push('no vmdesc in the stream');
+  for (const rec of a.records) {
+    if (rec.type !== 'FULL') continue;
+    const desc = devices.find((d) => d.name === rec.idstr && Number(d.instance_id) === rec.instanceId);
+    if (!desc) continue;
+    const payload = fullPayloadStart(rec.offset, rec.idstr);
+    const fields: Record<string, [number, number]> = {};
+    try {
+      for (const f of fieldSpans(bytes, desc, payload).spans) fields[fieldKey(f)] = [f.offset, f.size];
+    } catch (e) {
+      problems.push(`${rec.idstr}: ${(e as Error).message}`);
+    }
+    out.sections[`${rec.idstr}/${rec.instanceId}`] = { record: rec.offset, payload, fields };
+  }
+  if (problems.length) out.error = problems.join('; ');
+  return out;
 }
 
 /** spapr->ov5 and spapr->ov5_cas by QEMU's bit names. */

@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunState } from '../core/runstate';
 import { formatTrace, type TraceEvent } from '../core/trace';
 import type { FromWorker, MigrationInfo, Snapshot, SnapshotKind } from '../worker/protocol';
+import { newWatch, recordVmstate, type VmstateWatch } from './vmstateWatch';
 
 /** The newest snapshot of each kind the page asked for. */
 export type Snapshots = { [K in SnapshotKind]?: Extract<Snapshot, { kind: K }> };
@@ -34,6 +35,8 @@ export interface InstanceState {
   stats: { insns: number; mips: number };
   /** Panel data, as the worker last reported it (requested while a panel is visible). */
   snapshots: Snapshots;
+  /** Field values seen in the vmstate snapshots while the vmstate panel is open (null: closed). */
+  vmstateWatch: VmstateWatch | null;
 }
 
 export type InstanceStore = StoreApi<InstanceState>;
@@ -56,6 +59,7 @@ function fresh(name: string, generation: number): InstanceState {
     errors: [],
     stats: { insns: 0, mips: 0 },
     snapshots: {},
+    vmstateWatch: null,
   };
 }
 
@@ -106,12 +110,22 @@ export function applyWorkerMessage(store: InstanceStore, msg: FromWorker): void 
     case 'error':
       store.setState({ errors: [...s.errors, { wallMs: Date.now(), message: msg.message }].slice(-ERROR_LIMIT) });
       break;
-    case 'snapshot':
-      if (msg.snapshot) store.setState({ snapshots: { ...s.snapshots, [msg.snapshot.kind]: msg.snapshot } });
+    case 'snapshot': {
+      const snap = msg.snapshot;
+      if (!snap) break;
+      const watch = snap.kind === 'vmstate' && s.vmstateWatch && snap.sections.some((x) => x.payload)
+        ? { vmstateWatch: recordVmstate(s.vmstateWatch, snap, Date.now()) } : {};
+      store.setState({ snapshots: { ...s.snapshots, [snap.kind]: snap }, ...watch });
       break;
+    }
     case 'control':
       break;
   }
+}
+
+/** The vmstate panel opened (a fresh history from now) or closed (`false`: none kept). */
+export function watchVmstate(store: InstanceStore, open: boolean, now = Date.now()): void {
+  store.setState({ vmstateWatch: open ? newWatch(now) : null });
 }
 
 /** A page-side failure about this instance (worker failed to load, guest image missing...). */

@@ -26,17 +26,26 @@ export interface LayoutState {
   tabs: Record<Column, Tab>;
   inspector: boolean;
   view: View;
+  /** The column the keyboard shortcuts act on: the one last clicked or focused (not in the URL). */
+  focused: Column;
+  /** The keyboard shortcuts overlay is shown (not in the URL). */
+  help: boolean;
+  /** What a keyboard shortcut answered, when it could not do what it asks (e.g. QEMU's error for step). */
+  notice: { text: string; seq: number } | null;
 }
 
 export type LayoutStore = StoreApi<LayoutState>;
 
-const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false, view: 'lab' };
+const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false, view: 'lab', focused: 'left', help: false, notice: null };
+
+/** What the URL hash holds. */
+export type HashState = Pick<LayoutState, 'tabs' | 'inspector' | 'view'>;
 
 function isTab(v: string | null): v is Tab {
   return v !== null && (TABS as readonly string[]).includes(v);
 }
 
-export function parseHash(hash: string): LayoutState {
+export function parseHash(hash: string): HashState {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const left = p.get('left');
   const right = p.get('right');
@@ -47,7 +56,7 @@ export function parseHash(hash: string): LayoutState {
   };
 }
 
-export function formatHash(s: LayoutState): string {
+export function formatHash(s: HashState): string {
   const parts: string[] = [];
   if (s.tabs.left !== DEFAULT.tabs.left) parts.push(`left=${s.tabs.left}`);
   if (s.tabs.right !== DEFAULT.tabs.right) parts.push(`right=${s.tabs.right}`);
@@ -56,8 +65,10 @@ export function formatHash(s: LayoutState): string {
   return parts.length ? `#${parts.join('&')}` : '';
 }
 
-export function createLayoutStore(initial: LayoutState = DEFAULT): LayoutStore {
-  return createStore<LayoutState>()(() => ({ tabs: { ...initial.tabs }, inspector: initial.inspector, view: initial.view }));
+export function createLayoutStore(initial: HashState = DEFAULT): LayoutStore {
+  return createStore<LayoutState>()(() => ({
+    tabs: { ...initial.tabs }, inspector: initial.inspector, view: initial.view, focused: DEFAULT.focused, help: false, notice: null,
+  }));
 }
 
 export function selectTab(store: LayoutStore, column: Column, tab: Tab): void {
@@ -70,6 +81,21 @@ export function setInspector(store: LayoutStore, open: boolean): void {
 
 export function setView(store: LayoutStore, view: View): void {
   store.setState({ view });
+}
+
+/** The column the keyboard shortcuts act on. */
+export function focusColumn(store: LayoutStore, column: Column): void {
+  if (store.getState().focused !== column) store.setState({ focused: column });
+}
+
+/** A shortcut's answer to show for a moment (null: none). */
+export function setNotice(store: LayoutStore, text: string | null): void {
+  store.setState((s) => ({ notice: text === null ? null : { text, seq: (s.notice?.seq ?? 0) + 1 } }));
+}
+
+/** Show or hide the keyboard shortcuts overlay. */
+export function setHelp(store: LayoutStore, open: boolean): void {
+  store.setState({ help: open });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Lab } from './lab';
 import { Console } from './Console';
 import { TraceList } from './TraceList';
 import { RunstateBadge } from './RunstateBadge';
-import { TABS, TAB_LABELS, selectTab, type Tab } from '../store/layout';
+import { TABS, TAB_LABELS, focusColumn, selectTab, type Tab } from '../store/layout';
 import { DeviceTreePanel } from './DeviceTreePanel';
 import { VmstatePanel } from './VmstatePanel';
 import { CpuPanel } from './CpuPanel';
@@ -55,6 +55,7 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
   const errors = useStore(store, (s) => s.errors);
   const silent = useStore(store, (s) => s.consoleSeq === 0);
   const tab = useStore(lab.layout, (s) => s.tabs[column]);
+  const focused = useStore(lab.layout, (s) => s.focused === column);
   const generation = useStore(store, (s) => s.generation);
   const guestLoading = useStore(lab.session, (s) => s.guestLoading);
   const guestTitle = useStore(lab.session, (s) => guestById(s.guest)?.title ?? s.guest);
@@ -67,7 +68,8 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
     : null;
 
   return (
-    <section className={`instance role-${role}`} data-testid={`instance-${column}`} data-role={role}>
+    <section className={`instance role-${role}${focused ? ' focused' : ''}`} data-testid={`instance-${column}`} data-role={role}
+      data-focused={focused} onPointerDownCapture={() => focusColumn(lab.layout, column)} onFocusCapture={() => focusColumn(lab.layout, column)}>
       <header className="instance-head">
         <span className="role" data-testid={`role-${column}`}>{role}</span>
         <h2 className="name" data-testid={`name-${column}`}>{name}</h2>
@@ -86,7 +88,7 @@ export function InstanceColumn({ lab, column }: { lab: Lab; column: Column }) {
       <nav className="tabs" role="tablist" data-testid={`tabs-${column}`}>
         {TABS.map((t) => (
           <button key={t} type="button" role="tab" aria-selected={t === tab} className={t === tab ? 'tab on' : 'tab'}
-            data-testid={`tab-${t}-${column}`} onClick={() => selectTab(lab.layout, column, t)}>
+            data-testid={`tab-${t}-${column}`} title={`${TAB_LABELS[t]} (${TABS.indexOf(t) + 1})`} onClick={() => selectTab(lab.layout, column, t)}>
             {TAB_LABELS[t]}
           </button>
         ))}

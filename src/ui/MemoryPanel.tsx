@@ -1,8 +1,10 @@
-// Guest-physical RAM as a hex dump, 256 bytes a page, at an address the user types.
+// Guest-physical RAM as a hex dump, 256 bytes a page, at an address the user types, and
+// vCPU 0's write watchpoints on it.
 
 import { useState } from 'react';
 import type { Column } from '../store/session';
 import type { Lab } from './lab';
+import type { WatchHit, WatchRange } from '../worker/protocol';
 import { useSnapshot } from './useSnapshot';
 
 const PAGE = 256;
@@ -25,6 +27,60 @@ export function hexDump(addr: number, bytes: Uint8Array): string[] {
     out.push(`${(addr + o).toString(16).padStart(16, '0')}  ${left.padEnd(23)}  ${right.padEnd(23)}  |${ascii}|`);
   }
   return out;
+}
+
+/** Write watchpoints: a range of guest-physical RAM; a change to it stops the VM in debug. */
+function Watchpoints({ lab, column, ranges, hit, near }: {
+  lab: Lab; column: Column; ranges: WatchRange[]; hit: WatchHit | null | undefined; near: number;
+}) {
+  const [addrText, setAddrText] = useState('');
+  const [lenText, setLenText] = useState('8');
+  const [bad, setBad] = useState<string | null>(null);
+  const [override, setOverride] = useState<WatchRange[] | null>(null);
+  const list = override ?? ranges;
+  const apply = (next: WatchRange[]) => {
+    setOverride(next);
+    lab.setWatchpoints(column, next);
+    void lab.query(column, { kind: 'memory', addr: near, len: PAGE }).then(() => setOverride(null), () => setOverride(null));
+  };
+  return (
+    <>
+      <form className="panel-bar mem-watch" onSubmit={(e) => {
+        e.preventDefault();
+        const a = parseAddress(addrText || `0x${near.toString(16)}`);
+        const n = Number.parseInt(lenText, 10);
+        if (a === null) { setBad('not an address: use hex, e.g. 0x10000'); return; }
+        if (!Number.isInteger(n) || n < 1 || n > 4096) { setBad('length: 1 to 4096 bytes'); return; }
+        setBad(null);
+        apply([...list.filter((w) => w.addr !== a), { addr: a, len: n }]);
+      }}>
+        <label className="muted" htmlFor={`mem-watch-addr-${column}`}>watch writes to</label>
+        <input id={`mem-watch-addr-${column}`} className="addr" value={addrText} placeholder={`0x${near.toString(16)}`} spellCheck={false}
+          onChange={(e) => setAddrText(e.target.value)} data-testid={`mem-watch-addr-${column}`} />
+        <label className="muted" htmlFor={`mem-watch-len-${column}`}>bytes</label>
+        <input id={`mem-watch-len-${column}`} className="len" value={lenText} spellCheck={false}
+          onChange={(e) => setLenText(e.target.value)} data-testid={`mem-watch-len-${column}`} />
+        <button type="submit" className="tool" data-testid={`mem-watch-set-${column}`} title="the VM stops in debug after an instruction changes these bytes (as a gdbstub watchpoint)">set watchpoint</button>
+        {list.length > 0 && (
+          <span className="mem-watch-list" data-testid={`mem-watch-list-${column}`}>
+            {list.map((w) => (
+              <span key={w.addr} className="mem-watch-item" data-addr={w.addr}>
+                0x{w.addr.toString(16)}+{w.len}
+                <button type="button" aria-label="remove the watchpoint" onClick={() => apply(list.filter((x) => x.addr !== w.addr))}>×</button>
+              </span>
+            ))}
+          </span>
+        )}
+      </form>
+      {bad && <div className="panel-error">{bad}</div>}
+      {hit && (
+        <div className="panel-warning mem-watch-hit" data-testid={`mem-watch-hit-${column}`}>
+          watchpoint 0x{hit.addr.toString(16)} ({hit.len} bytes) hit after the instruction at {hit.nip.replace(/^0+(?=.)/, '')},
+          {' '}{hit.insns.toLocaleString('en-US')} insns: {hit.old} → {hit.now}
+        </div>
+      )}
+    </>
+  );
 }
 
 export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
@@ -55,6 +111,7 @@ export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
         <button type="button" className="tool" disabled={addr + PAGE >= ramSize} onClick={() => go(addr + PAGE)}>next ▶</button>
         {snap && <span className="muted">RAM {(snap.ramSize / (1 << 20)).toFixed(0)} MiB</span>}
       </form>
+      <Watchpoints lab={lab} column={column} ranges={snap?.watchpoints ?? []} hit={snap?.watchHit} near={addr} />
       {error && <div className="panel-error">{error}</div>}
       {bad && <div className="panel-error">not an address: use hex, e.g. 0x10000</div>}
       {snap && snap.addr === addr && (

@@ -116,7 +116,7 @@ export function HeatMap({ cells, pagesPerCell }: { cells: number[]; pagesPerCell
   const hot = cells.filter((c) => c > 0).length;
   const bytesPerCell = pagesPerCell * 4096;
   const color = (c: number) => {
-    if (c === 0) return '#eef1f5';
+    if (c === 0) return 'var(--bar)';
     const t = Math.log(c + 1) / Math.log(max + 1); // 0..1
     const light = Math.round(88 - t * 46);
     return `hsl(${Math.round(40 - t * 40)}, 90%, ${light}%)`;
@@ -128,7 +128,7 @@ export function HeatMap({ cells, pagesPerCell }: { cells: number[]; pagesPerCell
         aria-label={`pages sent again, ${hot} of ${cells.length} stretches of RAM`}>
         {cells.map((c, i) => (
           <rect key={i} x={(i % HEAT_COLS) * size} y={Math.floor(i / HEAT_COLS) * size} width={size - 1} height={size - 1}
-            fill={color(c)} data-count={c}>
+            style={{ fill: color(c) }} data-count={c}>
             <title>{`${range(i)}: ${c} page${c === 1 ? '' : 's'} sent again`}</title>
           </rect>
         ))}

@@ -4,8 +4,10 @@
 
 import type {
   BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParamName, Snapshot, SnapshotKind, SnapshotQuery, ToWorker, VmControl,
+  WatchRange,
 } from '../worker/protocol';
 import { createLayoutStore, type LayoutStore } from '../store/layout';
+import { browserThemeEnv, createThemeStore, systemThemeChanged, type ThemeStore } from '../store/theme';
 import { applyWorkerMessage, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
 import {
   COLUMNS, cancelRequested, columnOf, createSessionStore, guestSelected, migrationEnded, migrationStarted, other,
@@ -187,6 +189,8 @@ export function canCancel(session: SessionState, outgoing: Pick<MigrationInfo, '
 export class Lab {
   /** Active tabs and the stream inspector (kept in the URL hash by main.tsx). */
   readonly layout: LayoutStore = createLayoutStore();
+  /** Light or dark (remembered in localStorage, else the system's preference). */
+  readonly theme: ThemeStore = createThemeStore(browserThemeEnv());
   readonly session: SessionStore;
   /** The images the source booted: a destination is started with the same -kernel, -initrd, -append. */
   private booted: BootImages | null = null;
@@ -198,6 +202,9 @@ export class Lab {
 
   constructor(opts: { deterministic?: boolean; guest?: string } = {}) {
     this.session = createSessionStore(opts.guest);
+    if (typeof window !== 'undefined' && window.matchMedia) {
+      window.matchMedia('(prefers-color-scheme: dark)').addEventListener?.('change', (e) => systemThemeChanged(this.theme, e.matches));
+    }
     // The source's worker starts at once, the other column's when the source's first reports
     // (its machine exists, the interpreter is warmed up) or after DESTINATION_START_MS at most.
     const source = columnOf(this.session.getState(), 'source');
@@ -318,6 +325,11 @@ export class Lab {
   /** The breakpoints of the column's vCPU 0 (hex addresses). */
   setBreakpoints(column: Column, addrs: string[]): void {
     this.hosts[column].post({ type: 'breakpoints', addrs });
+  }
+
+  /** The write watchpoints of the column's vCPU 0 (guest-physical ranges). */
+  setWatchpoints(column: Column, ranges: WatchRange[]): void {
+    this.hosts[column].post({ type: 'watchpoints', ranges });
   }
 
   input(column: Column, data: string): void {

@@ -32,9 +32,19 @@ export function assemblerMnemonics(): string[] {
 
 let registered = false;
 
+/** Monaco's theme follows the page's (data-theme on the document root: vs or vs-dark). */
+function followPageTheme(): void {
+  if (typeof document === 'undefined') return;
+  const root = document.documentElement;
+  const apply = () => monaco.editor.setTheme(root.dataset.theme === 'dark' ? 'vs-dark' : 'vs');
+  apply();
+  new MutationObserver(apply).observe(root, { attributes: true, attributeFilter: ['data-theme'] });
+}
+
 export function setupMonaco(): typeof monaco {
   if (registered) return monaco;
   registered = true;
+  followPageTheme();
   const mnemonics = assemblerMnemonics();
   monaco.languages.register({ id: 'ppc-asm' });
   monaco.languages.setMonarchTokensProvider('ppc-asm', {

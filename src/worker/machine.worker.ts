@@ -10,10 +10,14 @@
 // precedes them, so the page sees everything in the order it happened.
 
 import { Instance } from '../core/instance';
-import { MessagePortTransport, type StreamSender } from '../core/migration/transport';
+import { MessagePortTransport, type StreamReceiver, type StreamSender } from '../core/migration/transport';
+import { streamFieldMap, vmstateSnapshot } from '../core/snapshots';
 import type { RunState } from '../core/runstate';
 import type { TraceEvent } from '../core/trace';
-import type { BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParams, Snapshot, SnapshotQuery, ToWorker, VmControl } from './protocol';
+import type {
+  BootImages, FromWorker, MachineConfig, MigrationInfo, MigrationParams, Snapshot, SnapshotQuery, ToWorker, VmControl, VmstateStreamMap,
+  WatchHit, WatchRange,
+} from './protocol';
 
 const FLUSH_MS = 16;
 /**
@@ -81,6 +85,7 @@ function createInstance(cfg: Config): void {
   inst.onWake = () => { if (mine()) scheduleTurn(0); };
   inst.tracer.on((ev: TraceEvent) => { if (mine()) queueTrace(ev); });
   instance = inst;
+  watchHit = null;
   post({ type: 'ready', name: inst.name });
   post({ type: 'runstate', state: inst.runstate() });
 }
@@ -195,10 +200,16 @@ setInterval(() => {
 
 /** Copies of the chunks of the last outgoing migration, in order. */
 let lastStream: Uint8Array[] = [];
+/** The last stream sent or received (for the vmstate panel's "where it sits in the last stream"). */
+let lastAny: { direction: VmstateStreamMap['direction']; chunks: Uint8Array[]; seq: number } | null = null;
+let streamSeq = 0;
+/** lastAny's field map, computed when first asked for once the stream has ended. */
+let streamMap: { seq: number; chunks: number; map: VmstateStreamMap } | null = null;
 
 /** A sender that keeps a copy of every chunk before the transport transfers it away. */
 function recording(tx: StreamSender): StreamSender {
   lastStream = [];
+  lastAny = { direction: 'outgoing', chunks: lastStream, seq: ++streamSeq };
   return {
     send(chunk) { lastStream.push(chunk.slice()); tx.send(chunk); },
     canSend: () => tx.canSend(),
@@ -211,12 +222,71 @@ function recording(tx: StreamSender): StreamSender {
   };
 }
 
-function lastStreamBytes(): Uint8Array | null {
-  if (!lastStream.length) return null;
-  const out = new Uint8Array(lastStream.reduce((a, c) => a + c.length, 0));
+function lastStreamBytes(chunks: Uint8Array[] = lastStream): Uint8Array | null {
+  if (!chunks.length) return null;
+  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
   let o = 0;
-  for (const c of lastStream) { out.set(c, o); o += c.length; }
+  for (const c of chunks) { out.set(c, o); o += c.length; }
   return out;
+}
+
+/** A receiver that keeps a copy of every chunk of the incoming stream. */
+function recordingIncoming(rx: MessagePortTransport): StreamReceiver {
+  const chunks: Uint8Array[] = [];
+  lastAny = { direction: 'incoming', chunks, seq: ++streamSeq };
+  return {
+    get onChunk() { return rx.onChunk; },
+    set onChunk(f) { rx.onChunk = (c) => { chunks.push(c.slice()); f(c); }; },
+    get onClose() { return rx.onClose; },
+    set onClose(f) { rx.onClose = f; },
+    get onError() { return rx.onError; },
+    set onError(f) { rx.onError = f; },
+    ack: () => rx.ack(),
+    reportError: (m) => rx.reportError(m),
+  };
+}
+
+/** Where the fields sat in the last stream (null when there is none, or it is still under way). */
+function lastStreamMap(inst: Instance): VmstateStreamMap | null {
+  if (!lastAny || !lastAny.chunks.length || inst.migrating) return streamMap?.map ?? null;
+  if (streamMap?.seq !== lastAny.seq || streamMap.chunks !== lastAny.chunks.length) {
+    const bytes = lastStreamBytes(lastAny.chunks)!;
+    let map: VmstateStreamMap;
+    try {
+      map = streamFieldMap(bytes, lastAny.direction, lastAny.seq);
+    } catch (e) {
+      map = { direction: lastAny.direction, size: bytes.length, seq: lastAny.seq, sections: {}, error: describe(e) };
+    }
+    streamMap = { seq: lastAny.seq, chunks: lastAny.chunks.length, map };
+  }
+  return streamMap.map;
+}
+
+// ---- watchpoints (the gdbstub's write watchpoints, on guest-physical RAM) ------------------
+
+/** The last watchpoint hit of the current machine (null: none since they were set). */
+let watchHit: WatchHit | null = null;
+
+const hexBytes = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** vCPU 0 watches these ranges (clipped to RAM); a change stops the VM in `debug` as a breakpoint does. */
+function setWatchpoints(inst: Instance, ranges: WatchRange[]): void {
+  const cpu = inst.machine.cpu;
+  const u8 = inst.machine.ram.u8;
+  cpu.watchpoints.length = 0;
+  for (const r of ranges) {
+    const addr = Math.max(0, Math.min(Math.floor(r.addr), u8.length));
+    const len = Math.max(0, Math.min(Math.floor(r.len), u8.length - addr));
+    if (len > 0) cpu.watchpoints.push({ addr, len, old: u8.slice(addr, addr + len) });
+  }
+  watchHit = null;
+  cpu.onWatchpoint = (wp, now, nip) => {
+    watchHit = {
+      addr: wp.addr, len: wp.len, nip: nip.toString(16).padStart(16, '0'), insns: cpu.state.insnCount, old: hexBytes(wp.old), now: hexBytes(now),
+    };
+    cpu.onBreakpoint(nip);
+  };
+  inst.onWake();
 }
 
 // ---- snapshots and controls ---------------------------------------------------------------
@@ -224,10 +294,15 @@ function lastStreamBytes(): Uint8Array | null {
 function snapshot(inst: Instance, q: SnapshotQuery): Snapshot {
   switch (q.kind) {
     case 'fdt': return inst.fdtSnapshot();
-    case 'vmstate': return inst.vmstateSnapshot();
+    case 'vmstate':
+      if (!q.fields) return inst.vmstateSnapshot();
+      return { ...vmstateSnapshot(inst.machine, { fields: true }), stream: lastStreamMap(inst) };
     case 'cpu': return inst.cpuSnapshot();
     case 'ov5': return inst.ov5Snapshot();
-    case 'memory': return inst.memorySnapshot(q.addr ?? 0, q.len ?? 256);
+    case 'memory': return {
+      ...inst.memorySnapshot(q.addr ?? 0, q.len ?? 256),
+      watchpoints: inst.machine.cpu.watchpoints.map((w) => ({ addr: w.addr, len: w.len })), watchHit,
+    };
     case 'stream': return { kind: 'stream', bytes: lastStreamBytes() };
     case 'memory-devices': return { kind: 'memory-devices', dimms: inst.machine.dimms.map((d) => ({ ...d })) };
   }
@@ -237,6 +312,7 @@ function transferOf(s: Snapshot): Transferable[] {
   if (s.kind === 'fdt') return [s.blob.buffer as ArrayBuffer];
   if (s.kind === 'memory') return [s.bytes.buffer as ArrayBuffer];
   if (s.kind === 'stream' && s.bytes) return [s.bytes.buffer as ArrayBuffer];
+  if (s.kind === 'vmstate') return s.sections.flatMap((x) => (x.payload ? [x.payload.buffer as ArrayBuffer] : []));
   return [];
 }
 
@@ -289,7 +365,7 @@ function handle(msg: ToWorker): void {
     case 'incoming':
       guarded('incoming', () => {
         if (msg.elf) inst.machine.setBootImages(bootImages({ elf: msg.elf, initrd: msg.initrd, append: msg.append }));
-        inst.incoming(new MessagePortTransport(msg.port));
+        inst.incoming(recordingIncoming(new MessagePortTransport(msg.port)));
       });
       break;
     case 'migrate':
@@ -300,6 +376,9 @@ function handle(msg: ToWorker): void {
       break;
     case 'breakpoints':
       guarded('breakpoints', () => inst.setBreakpoints(msg.addrs.map((a) => BigInt(`0x${a}`))));
+      break;
+    case 'watchpoints':
+      guarded('watchpoints', () => setWatchpoints(inst, msg.ranges));
       break;
     case 'migrate-cancel':
       guarded('migrate_cancel', () => inst.cancel());

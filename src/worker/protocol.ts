@@ -112,6 +112,8 @@ export type ToWorker =
   | { type: 'control'; id: number; op: VmControl }
   /** The breakpoints of vCPU 0 (hex addresses), replacing the previous set. */
   | { type: 'breakpoints'; addrs: string[] }
+  /** vCPU 0's write watchpoints on guest-physical RAM, replacing the previous set. */
+  | { type: 'watchpoints'; ranges: WatchRange[] }
   /** HMP device_add DRIVER,prop=value,...; answered by `control` with the same id. */
   | { type: 'device-add'; id: number; driver: string; props: Record<string, string> }
   /** HMP device_del ID; answered by `control` with the same id. */
@@ -161,6 +163,35 @@ export interface VmstateSectionInfo {
   /** A short remark (e.g. how a live section is sent). */
   note?: string;
   subsections: VmstateSubsectionInfo[];
+  /** With `fields` asked for: the payload it would send now, and where each field sits in it. */
+  payload?: Uint8Array;
+  fields?: VmstateFieldInfo[];
+}
+
+/** One field of a section's payload (src/core/vmstate/fields.ts). */
+export interface VmstateFieldInfo {
+  /** `name`, or `subsection: name` for a field of a subsection (unique within the section). */
+  key: string;
+  /** The vmdesc type (uint64, int32 equal, buffer, struct...). */
+  type: string;
+  /** In the section's payload. */
+  offset: number;
+  size: number;
+  /** Elements (array_len), 1 for a scalar. */
+  count: number;
+}
+
+/** Where the fields sat in the last migration stream this instance's worker sent or received. */
+export interface VmstateStreamMap {
+  direction: 'outgoing' | 'incoming';
+  /** Bytes in the stream. */
+  size: number;
+  /** Bumped for every new stream. */
+  seq: number;
+  /** By `idstr/instance_id`: the section record's offset, its payload's, and each field's [offset, size] in the stream. */
+  sections: Record<string, { record: number; payload: number; fields: Record<string, [number, number]> }>;
+  /** Why the stream could not be walked (in part or at all). */
+  error?: string;
 }
 
 export interface Ov5BitInfo {
@@ -179,7 +210,11 @@ export interface DisasmLine { addr: string; word: string; text: string; current:
 export type Snapshot =
   /** beforeCas: the tree the guest had until the last CAS rebuilt it (absent before any CAS). */
   | { kind: 'fdt'; blob: Uint8Array; initialSize: number; machineType: string; beforeCas?: Uint8Array }
-  | { kind: 'vmstate'; machineType: string; sections: VmstateSectionInfo[] }
+  | {
+    kind: 'vmstate'; machineType: string; sections: VmstateSectionInfo[];
+    /** With `fields` asked for: vCPU 0's instruction count when it was taken, and the last stream's field map (null: none). */
+    insns?: number; stream?: VmstateStreamMap | null;
+  }
   | {
     kind: 'cpu'; cpuIndex: number; model: string; halted: boolean; insns: number;
     /** Every present vCPU (cpu_index, core-id, halted), vCPU 0 first; absent in older snapshots. */
@@ -193,7 +228,11 @@ export type Snapshot =
     cr: number; sprs: CpuRegister[]; disasm: DisasmLine[];
   }
   | { kind: 'ov5'; machineType: string; bits: Ov5BitInfo[]; platformBytes: number[]; negotiatedBytes: number[] }
-  | { kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number }
+  | {
+    kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number;
+    /** vCPU 0's write watchpoints, and the last one that stopped the VM (since they were set). */
+    watchpoints?: WatchRange[]; watchHit?: WatchHit | null;
+  }
   /** The bytes of the last outgoing migration stream (null when there was none). */
   | { kind: 'stream'; bytes: Uint8Array | null }
   /** The pc-dimm devices (query-memory-devices). */
@@ -201,8 +240,21 @@ export type Snapshot =
 
 export type SnapshotKind = Snapshot['kind'];
 
-/** A snapshot request: `addr`/`len` for memory. */
-export interface SnapshotQuery { kind: SnapshotKind; addr?: number; len?: number }
+/** A write watchpoint: guest-physical [addr, addr+len). */
+export interface WatchRange { addr: number; len: number }
+
+/** A watchpoint that fired: the instruction after which the bytes had changed, and how. */
+export interface WatchHit extends WatchRange {
+  /** NIP of the instruction that changed them (16 hex digits), and vCPU 0's count after it. */
+  nip: string;
+  insns: number;
+  /** The bytes before and after, in hex. */
+  old: string;
+  now: string;
+}
+
+/** A snapshot request: `addr`/`len` for memory; `fields` for vmstate (payloads, field layout, last stream). */
+export interface SnapshotQuery { kind: SnapshotKind; addr?: number; len?: number; fields?: boolean }
 
 /** A monitor-style control of the VM (QEMU's stop, cont, system_reset; step while paused). */
 export type VmControl = 'stop' | 'cont' | 'step' | 'system_reset';
