@@ -173,15 +173,7 @@ export function diffSystemSource(): string {
   e('    mtmsrd r0');
   e('    lis r14,table@ha');
   e('    addi r14,r14,table@l');
-  for (const v of SYS_VECTORS) {
-    e(`    li r9,${v}`);
-    e(`    lis r10,(0x3b800000+${v})@h`);
-    e(`    ori r10,r10,(0x3b800000+${v})@l`);
-    e('    stw r10,0(r9)');
-    e('    lis r10,(0x48000002+common)@h');
-    e('    ori r10,r10,(0x48000002+common)@l');
-    e('    stw r10,4(r9)');
-  }
+  L.push(...vectorStubLines(SYS_VECTORS, 'common'));
   e('    sync');
   e('    isync');
   // -- program interrupts
@@ -512,6 +504,19 @@ export function diffSystemSource(): string {
   e('    .long 0');
   e('    .long 0');
   return L.join('\n') + '\n';
+}
+
+/** Code that writes `li r28,VECTOR; ba HANDLER` at each interrupt vector (uses r9, r10). */
+export function vectorStubLines(vectors: readonly number[], handler: string): string[] {
+  return vectors.flatMap((v) => [
+    `    li r9,${v}`,
+    `    lis r10,(0x3b800000+${v})@h`,
+    `    ori r10,r10,(0x3b800000+${v})@l`,
+    '    stw r10,0(r9)',
+    `    lis r10,(0x48000002+${handler})@h`,
+    `    ori r10,r10,(0x48000002+${handler})@l`,
+    '    stw r10,4(r9)',
+  ]);
 }
 
 /** "END\n" on the console, then an unknown hcall (the harness stops there; QEMU returns H_FUNCTION). */

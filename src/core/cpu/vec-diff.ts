@@ -16,7 +16,7 @@
 // An interrupt taken by the instruction returns after it with r3 = (SRR1 & 0x001f0000) | vector.
 // With `dump`, every folded doubleword of every sample is printed instead of the hash.
 
-import { endLines, dwordLines, printRoutines } from './qemu-diff';
+import { endLines, dwordLines, printRoutines, vectorStubLines } from './qemu-diff';
 
 export interface VecCase {
   /** The instruction under test, in the syntax the assembler takes (objdump's). */
@@ -118,15 +118,7 @@ export function vecDiffSource(list: readonly VecCase[], dump = false): string {
   e('    ori r0,r0,0x2000');    // MSR[FP]
   e('    mtmsrd r0');
   e('    isync');
-  for (const v of VECTORS) {
-    e(`    li r9,${v}`);
-    e(`    lis r10,(0x3b800000+${v})@h`);   // li r28,v
-    e(`    ori r10,r10,(0x3b800000+${v})@l`);
-    e('    stw r10,0(r9)');
-    e('    lis r10,(0x48000002+vec_trap)@h'); // ba vec_trap
-    e('    ori r10,r10,(0x48000002+vec_trap)@l');
-    e('    stw r10,4(r9)');
-  }
+  L.push(...vectorStubLines(VECTORS, 'vec_trap'));
   e('    sync');
   e('    isync');
   for (const [reg, label] of [['r14', 'vec_pool'], ['r16', 'vec_samples'], ['r12', 'vec_scratch'],
