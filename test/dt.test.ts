@@ -138,6 +138,21 @@ describe('device tree equal to QEMU 7.2\'s', () => {
     expect(fdtParse(new Uint8Array(readFileSync(out))).children.map((c) => c.name)).toContain('rtas');
   });
 
+  it('cli dtb takes QEMU\'s -object memory-backend-ram / -device pc-dimm, with QEMU\'s errors', () => {
+    let text = '';
+    const args = (...more: string[]) => parseArgs(['-M', 'pseries-7.2', '-cpu', 'POWER8', '-m', '256M,slots=4,maxmem=1G', ...more]);
+    expect(dtbCommand(args('-object', 'memory-backend-ram,id=mem1,size=512M', '-device', 'pc-dimm,id=dimm1,memdev=mem1'), (t) => { text += t; })).toBe(0);
+    expect(noSeed(text)).toBe(noSeed(fixture('dt-qemu-pseries-7.2-maxmem1G-dimm512M.dts').toString('utf8')));
+    // the texts qemu-system-ppc64 7.2 prints for the same command lines
+    const err = (...more: string[]) => { try { dtbCommand(args(...more), () => {}); return ''; } catch (e) { return (e as Error).message; } };
+    expect(err('-device', 'pc-dimm,id=d1')).toBe("-device pc-dimm,id=d1: 'memdev' property must be set");
+    expect(err('-device', 'pc-dimm,id=d1,memdev=nope')).toBe("-device pc-dimm,id=d1,memdev=nope: Device 'nope' not found");
+    expect(err('-object', 'memory-backend-ram,id=m1')).toBe("-object memory-backend-ram,id=m1: Parameter 'size' is missing");
+    expect(err('-object', 'memory-backend-ram,id=m1,size=100M', '-device', 'pc-dimm,id=d1,memdev=m1'))
+      .toBe('-device pc-dimm,id=d1,memdev=m1: Hotplugged memory size must be a multiple of 256 MB');
+    expect(err('-device', 'foo')).toBe("-device foo: 'foo' is not a valid device model name");
+  });
+
   it.skipIf(!hasDtc)('dtc accepts the blob and prints the same text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dtb-'));
     for (const [machine] of VARIANTS) {

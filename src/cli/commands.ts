@@ -76,7 +76,7 @@ function applyGuestFlag(p: ParsedArgs): GuestSpec | undefined {
 
 /** The options `run` knows (QEMU's spellings, with one or two dashes), besides the ELF. */
 const RUN_FLAGS = new Set(['max-insns', 'input', 'trace', 'guest', 'machine', 'M', 'cpu', 'm', 'kernel', 'initrd',
-  'append', 'smp', 'device', 'bios', 'rtc', 'action']);
+  'append', 'smp', 'device', 'object', 'bios', 'rtc', 'action']);
 
 /** QEMU's `invalid option` for an option it does not have (a leftover `-x` or an unknown `--x`). */
 function checkOptions(p: ParsedArgs, known: Set<string>): void {
@@ -124,11 +124,12 @@ function newInstance(name: string, boot: QemuBootOptions): Instance {
   try {
     return new Instance({
       name, deterministic: true, machineType: boot.machineType, ramSize: boot.ramSize, maxRamSize: boot.maxRamSize,
-      ramSlots: boot.ramSlots, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps, vof: boot.vof,
+      ramSlots: boot.ramSlots, dimms: boot.dimms, maxCpus: boot.maxCpus, coreIds: boot.coreIds, caps: boot.caps, vof: boot.vof,
     });
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     if (e instanceof Error && /support CPU hotplug/.test(e.message)) throw new UsageError(e.message);
+    if (e instanceof Error && e.message.startsWith('-device ')) throw new QemuError(e.message);
     throw e;
   }
 }

@@ -9,7 +9,7 @@ import { fdtToDts } from '../core/spapr/dts';
 import { UnknownMachineError } from '../core/spapr/versions';
 import { parseCapOption } from '../core/spapr/caps';
 import { checkMemoryOptions, parseQemuSize } from '../core/spapr/memory';
-import { readGuestFile, UsageError, type ParsedArgs } from './args';
+import { QemuError, readGuestFile, UsageError, type ParsedArgs } from './args';
 
 const CPU_MODELS: Record<string, CpuModel> = { power8: POWER8, 'power8_v2.0': POWER8 };
 
@@ -67,7 +67,7 @@ export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: numbe
     clock,
     resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {},
   };
-  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof, maxCpus: smp.maxCpus, coreIds: smp.coreIds, maxRamSize: smp.maxRamSize, ramSlots: smp.ramSlots });
+  const m = new SpaprMachine(host, { machineType, cpuModel: cpu, ramSize, vof, maxCpus: smp.maxCpus, coreIds: smp.coreIds, maxRamSize: smp.maxRamSize, ramSlots: smp.ramSlots, dimms: smp.dimms });
   if (boot.kernel) m.setKernel(boot.kernel);
   if (boot.initrd) m.setInitrd(boot.initrd);
   if (boot.append) m.kernelCmdline = boot.append;
@@ -80,14 +80,37 @@ export function machineForDt(machineType: string, cpu: CpuModel, ramSize?: numbe
 const QEMU_DASH_OPTIONS: Record<string, string> = {
   '-M': 'machine', '-machine': 'machine', '-m': 'm', '-cpu': 'cpu', '-kernel': 'kernel',
   '-initrd': 'initrd', '-append': 'append', '-smp': 'smp', '-device': 'device',
-  '-bios': 'bios', '-rtc': 'rtc', '-action': 'action',
+  '-bios': 'bios', '-rtc': 'rtc', '-action': 'action', '-object': 'object',
 };
 
 /** -device may be given more than once: its values are kept joined with this separator. */
 const DEVICE_SEP = '\u0000';
 
 /** -smp and the CPU cores of -device: what SpaprOptions.maxCpus / coreIds take. */
-export interface SmpOptions { maxCpus?: number; coreIds?: number[] }
+export interface SmpOptions {
+  maxCpus?: number;
+  coreIds?: number[];
+  /** -object memory-backend-ram + -device pc-dimm: cold-plugged DIMMs (SpaprOptions.dimms) */
+  dimms?: Array<{ memdev: string; size: number; id?: string; spec: string }>;
+}
+
+/** -object memory-backend-ram,id=X,size=S: the backends by id, with QEMU's errors. */
+function memoryBackends(objects: string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const o of objects ? objects.split(DEVICE_SEP) : []) {
+    const [type, ...props] = o.split(',');
+    if (type !== 'memory-backend-ram') throw new QemuError(`-object ${o}: Parameter 'qom-type' does not accept value '${type}'`);
+    const kv = new Map(props.map((pr) => { const eq = pr.indexOf('='); return [pr.slice(0, eq < 0 ? pr.length : eq), pr.slice(eq + 1)]; }));
+    const id = kv.get('id');
+    if (id === undefined) throw new QemuError(`-object ${o}: Parameter 'id' is missing`);
+    const sz = kv.get('size');
+    if (sz === undefined) throw new QemuError(`-object ${o}: Parameter 'size' is missing`);
+    const size = parseQemuSize(sz);
+    if (size === null) throw new QemuError(`-object ${o}: Parameter 'size' expects a non-negative number below 2^64`);
+    out.set(id, size);
+  }
+  return out;
+}
 
 /**
  * `-smp C[,maxcpus=N]` (or `cpus=C,...`, one thread per core): C boot cores, N possible, and
@@ -117,11 +140,25 @@ export function smpOptions(p: ParsedArgs): SmpOptions {
     // spapr_init_cpus: the boot cores, one per vCPU (one thread per core)
     if ((cpus ?? 1) > 1) out.coreIds = Array.from({ length: cpus! }, (_, i) => i);
   }
+  const backends = memoryBackends(p.flags.get('object') as string | undefined);
   if (typeof dev === 'string') {
     const coreIds = out.coreIds ?? [0];
     for (const d of dev.split(DEVICE_SEP)) {
       const [driver, ...props] = d.split(',');
-      if (!/-spapr-cpu-core$/.test(driver)) throw new UsageError(`-device ${d}: only CPU cores (${'power8_v2.0-spapr-cpu-core'}) can be added`);
+      if (driver === 'pc-dimm') {
+        const kv = new Map(props.map((pr) => { const eq = pr.indexOf('='); return [pr.slice(0, eq < 0 ? pr.length : eq), pr.slice(eq + 1)]; }));
+        const memdev = kv.get('memdev');
+        if (memdev === undefined) throw new QemuError(`-device ${d}: 'memdev' property must be set`);
+        const size = backends.get(memdev);
+        if (size === undefined) throw new QemuError(`-device ${d}: Device '${memdev}' not found`);
+        const id = kv.get('id');
+        (out.dimms ??= []).push({ memdev, size, ...(id !== undefined ? { id } : {}), spec: d });
+        continue;
+      }
+      if (/^(spapr-|virtio-|usb-|pci-|nvme|scsi-|e1000)/.test(driver)) {
+        throw new QemuError(`-device ${d}: '${driver}' is a QEMU device this machine does not model (CPU cores and pc-dimm are)`);
+      }
+      if (!/-spapr-cpu-core$/.test(driver)) throw new QemuError(`-device ${d}: '${driver}' is not a valid device model name`);
       let coreId = 0;
       for (const pr of props) {
         const [k, v] = pr.split('=');
@@ -151,7 +188,7 @@ export function takeDashOptions(p: ParsedArgs): void {
       const v = p.positional[++i];
       if (v === undefined) throw new UsageError(`${p.positional[i - 1]}: requires an argument`);
       const had = p.flags.get(name);
-      p.flags.set(name, name === 'device' && typeof had === 'string' ? `${had}${DEVICE_SEP}${v}` : v);
+      p.flags.set(name, (name === 'device' || name === 'object') && typeof had === 'string' ? `${had}${DEVICE_SEP}${v}` : v);
     } else {
       rest.push(p.positional[i]);
     }

@@ -2,6 +2,7 @@
 // its machine, console I/O, and the two migration roles (outgoing precopy, incoming load).
 
 import type { MigrationInfo } from '../worker/protocol';
+import type { SpaprOptions } from './spapr/machine';
 import { cpuSnapshot, fdtSnapshot, memorySnapshot, ov5Snapshot, vmstateSnapshot } from './snapshots';
 import { MainLoop } from './mainloop';
 import { applyProfile, getProfile, profileMachineType, profilePrintsLine, type ProfileName, type QemuProfile } from './profiles';
@@ -25,6 +26,8 @@ export interface InstanceOptions {
   /** -m ...,maxmem=M,slots=N (SpaprOptions.maxRamSize / ramSlots) */
   maxRamSize?: number;
   ramSlots?: number;
+  /** -object memory-backend-ram + -device pc-dimm (SpaprOptions.dimms) */
+  dimms?: SpaprOptions['dimms'];
   /**
    * Build the instance "as QEMU X" (profiles.ts): the release's cpu-section layout and model
    * values; machineType must be one the release had (default: its newest), otherwise the
@@ -67,6 +70,7 @@ export class Instance {
       coreIds: opts.coreIds,
       maxRamSize: opts.maxRamSize,
       ramSlots: opts.ramSlots,
+      dimms: opts.dimms,
       vof: opts.vof,
     });
     if (this.profile) applyProfile(this.loop, this.profile);

@@ -84,7 +84,7 @@ export interface SpaprOptions {
    * `-object memory-backend-ram,id=B,size=S -device pc-dimm,memdev=B[,id=D]` on the command
    * line: DIMMs cold-plugged at creation (their LMB DRCs ready), in this order.
    */
-  dimms?: Array<{ memdev: string; size: number; id?: string }>;
+  dimms?: Array<{ memdev: string; size: number; id?: string; /** the -device text, for errors */ spec?: string }>;
 }
 
 /** device_add properties: `core-id` (and `id`) of a CPU core; others are refused as QEMU does. */
@@ -327,7 +327,7 @@ export class SpaprMachine implements VirtualHypervisor {
     for (const d of opts.dimms ?? []) {
       const err = this.objectAdd('memory-backend-ram', { id: d.memdev, size: d.size })
         ?? this.dimmAdd({ memdev: d.memdev, ...(d.id !== undefined ? { id: d.id } : {}) }, false);
-      if (err) throw new Error(`-device pc-dimm,memdev=${d.memdev}: ${err}`);
+      if (err) throw new Error(`-device ${d.spec ?? `pc-dimm,memdev=${d.memdev}`}: ${err}`);
     }
     // -device <core type>,core-id=K on the command line: cold-plugged, ready at reset
     for (const coreId of (opts.coreIds ?? [0]).filter((k) => k !== 0)) {
