@@ -2,6 +2,7 @@
 # Build a freestanding C test guest: guests/<name>/{start.S,<c file>} + guests/common
 #   -> public/guests/<name>.elf (or OUT)
 # usage: build-c-guest.sh NAME CFILE OPT [OUT] [-- extra ld flags]
+# (linked with guests/common/link.ld)
 # Needs gcc-powerpc64le-linux-gnu (compiles big-endian with -mbig-endian) and PowerPC64
 # binutils. The output is deterministic (no build id, no paths).
 set -euo pipefail
@@ -23,7 +24,7 @@ CFLAGS=(-mbig-endian -mabi=elfv2 -mcpu=power8 -m64 "$opt" -ffreestanding -fno-bu
 "$CC" "${CFLAGS[@]}" -c -o "$tmp/start.o" start.S -Wa,-mregnames
 "$CC" "${CFLAGS[@]}" -c -o "$tmp/main.o" "$cfile"
 "$LD" -EB -m elf64ppc --build-id=none -nostdlib -static -z noexecstack -z max-page-size=0x1000 "${ldextra[@]}" \
-  --no-warn-rwx-segments -T link.ld -o "$tmp/guest.elf" "$tmp/start.o" "$tmp/main.o"
+  --no-warn-rwx-segments -T ../common/link.ld -o "$tmp/guest.elf" "$tmp/start.o" "$tmp/main.o"
 mkdir -p "$(dirname "$out")"
 cp "$tmp/guest.elf" "$out"
 echo "built $out ($(wc -c <"$out") bytes)"
