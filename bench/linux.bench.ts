@@ -16,7 +16,8 @@ import { Instance } from '../src/core/instance';
 import { migrateInProcess } from '../src/core/migration/local';
 import type { MigrationInfo } from '../src/worker/protocol';
 import { root } from '../scripts/proc.mjs';
-import { buildAndServe, freshBrowser } from './browser';
+import { runGuest } from './boot';
+import { bareWorkerRuns, buildAndServe, bundleWorker, freshBrowser } from './browser';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
@@ -34,13 +35,7 @@ function linux(name: string, deterministic: boolean): Instance {
 
 /** Boot to the first prompt; returns the instance, its instruction count and the wall time. */
 function nodeBoot(deterministic = true): { inst: Instance; insns: number; ms: number } {
-  const inst = linux('source', deterministic);
-  let out = '';
-  inst.onSerial = (t) => { out = (out + t).slice(-64); };
-  const t0 = performance.now();
-  inst.boot(kernel, { initrd, append: guest.append });
-  while (!out.endsWith(guest.prompt!) && inst.runstate() === 'running') inst.turn();
-  return { inst, insns: inst.machine.cpu.state.insnCount, ms: performance.now() - t0 };
+  return runGuest({ kernel, initrd, append: guest.append, prompt: guest.prompt, ramSize: guest.ramSize, caps: guestCaps(guest) }, deterministic);
 }
 
 function qemuBoot(): Promise<number | null> {
@@ -91,42 +86,16 @@ async function chromiumBoots(runs: number): Promise<number[]> {
 
 /**
  * The same deterministic boot loop as nodeBoot in a bare Chromium worker (bench/linux-worker.entry.ts
- * bundled with esbuild; no page, no React, no xterm): a fresh browser per run, two boots per
+ * bundled by bench/browser.ts; no page, no React, no xterm): a fresh browser per run, two boots per
  * worker. Returns each run's first (cold JIT) and second (warmed) boot times.
  */
 async function chromiumBareWorker(runs: number): Promise<{ first: number; warm: number; insns: number }[]> {
-  const { build } = await import('esbuild');
-  const bundle = await build({
-    entryPoints: [join(root, 'bench/linux-worker.entry.ts')], bundle: true, format: 'esm', write: false, target: 'es2022', logLevel: 'error',
-  });
-  const code = bundle.outputFiles[0].text;
+  const code = await bundleWorker('bench/linux-worker.entry.ts');
   const out: { first: number; warm: number; insns: number }[] = [];
   for (let r = 0; r < runs; r++) {
-    const context = await freshBrowser();
-    try {
-      await context.route('http://bench.invalid/**', (route) => {
-        const path = new URL(route.request().url()).pathname;
-        if (path === '/worker.js') return route.fulfill({ body: code, contentType: 'text/javascript' });
-        if (path === '/kernel' || path === '/initrd') return route.fulfill({ body: Buffer.from(path === '/kernel' ? kernel : initrd), contentType: 'application/octet-stream' });
-        return route.fulfill({ body: '<!doctype html><title>bench</title>', contentType: 'text/html' });
-      });
-      const page = await context.newPage();
-      await page.goto('http://bench.invalid/');
-      const job = { append: guest.append!, prompt: guest.prompt!, ramSize: guest.ramSize, caps: Array.from(guestCaps(guest)), runs: 2 };
-      const times = await page.evaluate(async (j) => {
-        const [kernel, initrd] = await Promise.all(['/kernel', '/initrd'].map(async (u) => (await fetch(u)).arrayBuffer()));
-        return new Promise<{ ms: number; insns: number }[]>((resolve, reject) => {
-          const w = new Worker('/worker.js', { type: 'module' });
-          const got: { ms: number; insns: number }[] = [];
-          w.onerror = (e) => reject(new Error(e.message));
-          w.onmessage = (e) => { got.push(e.data); if (got.length === j.runs) resolve(got); };
-          w.postMessage({ ...j, kernel, initrd }, [kernel, initrd]);
-        });
-      }, job);
-      out.push({ first: times[0].ms, warm: times[1].ms, insns: times[0].insns });
-    } finally {
-      await context.close();
-    }
+    const job = { append: guest.append!, prompt: guest.prompt!, ramSize: guest.ramSize, caps: Array.from(guestCaps(guest)), runs: 2 };
+    const times = await bareWorkerRuns(code, job, { kernel, initrd });
+    out.push({ first: times[0].ms, warm: times[1].ms, insns: times[0].insns });
   }
   return out;
 }

@@ -1,7 +1,8 @@
 // The bundled guest public/guests/hello.elf: it must be a loadable ELF64
 // big-endian PowerPC image, guests/hello/build.sh must reproduce it byte for
 // byte, and the console lines recorded from QEMU must match a model of the
-// guest's checksum.
+// guest's checksum. guests/cpu-workload/build.sh must reproduce
+// public/guests/cpu-workload.elf.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -107,6 +108,22 @@ describe('guests/hello', () => {
       slices[n % 32] = sum & mask;
       const x = slices.reduce((a, c) => (a + c) & mask, 0n);
       expect(lines[n + 1]).toBe(`count ${n} checksum ${x.toString(16).padStart(16, '0')}`);
+    }
+  });
+});
+
+// The benchmark guest (guests/cpu-workload, run by bench/cpu.bench.ts): only the rebuild here,
+// the run itself (608 M instructions) belongs to the benchmark.
+describe('guests/cpu-workload', () => {
+  it.skipIf(!haveCommand('powerpc64le-linux-gnu-gcc'))('build.sh reproduces public/guests/cpu-workload.elf byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpu-workload-build-'));
+    try {
+      const out = join(dir, 'cpu-workload.elf');
+      const r = spawnSync('bash', [join(root, 'guests/cpu-workload/build.sh'), out], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(out).equals(readFileSync(join(root, 'public/guests/cpu-workload.elf')))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
