@@ -7,10 +7,12 @@
 // keyed and named by the type name, a subclass repeating its parent's description. Sections a
 // device registers itself with vmstate_register() (icp/server, spapr_drc, spapr_iommu,
 // spapr_cpu), bus state (PCIBUS), and the machine's own sections (spapr, spapr/htab, cpu,
-// cpu_common, ram, timer, globalstate) are not in it, so they are not here either: the
-// checker requires every section of its source dump to exist in the destination, so any extra
-// top-level key would be reported as "does not exist in dest" when our dump is the source.
-// `analyze --dump desc` shows those sections of a stream.
+// cpu_common, ram, timer, globalstate) are not in QEMU's dump. Ours adds them, keyed by their
+// section name (one entry per name; the live ones, ram and spapr/htab, with their version and
+// no fields), so that vmstate-static-checker.py can compare two machine types or two release
+// profiles on everything that migrates. `--qdev` writes QEMU's set only, to compare with a dump
+// QEMU wrote (the checker wants every section of its source dump in the destination).
+// `analyze --dump desc` shows the same sections as a stream carries them.
 
 import { writeFileSync } from 'node:fs';
 import { VirtualClock } from '../core/clock';
@@ -20,6 +22,8 @@ import { UnknownMachineError } from '../core/spapr/versions';
 import { SaveVMRegistry } from '../core/vmstate/savevm';
 import type { VMStateDescription, VMStateField } from '../core/vmstate/vmstate';
 import { UsageError, type ParsedArgs } from './args';
+import { Instance } from '../core/instance';
+import { getProfile, type ProfileName } from '../core/profiles';
 
 type Json = Record<string, unknown>;
 
@@ -72,10 +76,18 @@ function descJson(d: VMStateDescription, opaque?: unknown): Json {
   return o;
 }
 
-/** The -dump-vmstate document for a machine type: the QDEV_TYPES entries it registers. */
-export function dumpVmstate(machineType: string): Json {
-  const host: MachineHost = { clock: new VirtualClock(true, () => 0), resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {} };
-  const m = new SpaprMachine(host, { machineType, ramSize: 16 << 20 });
+/**
+ * The -dump-vmstate document for a machine type (built "as QEMU X" with a release profile):
+ * the QDEV_TYPES entries it registers, then, unless `qdevOnly`, every other section by name.
+ */
+export function dumpVmstate(machineType: string, opts: { qdevOnly?: boolean; profile?: ProfileName } = {}): Json {
+  let m: SpaprMachine;
+  if (opts.profile) {
+    m = new Instance({ name: 'dump', deterministic: true, machineType, ramSize: 16 << 20, profile: opts.profile }).machine;
+  } else {
+    const host: MachineHost = { clock: new VirtualClock(true, () => 0), resetRequest() {}, shutdownRequest() {}, stopRequest() {}, trace() {}, log() {} };
+    m = new SpaprMachine(host, { machineType, ramSize: 16 << 20 });
+  }
   const reg = new SaveVMRegistry();
   spaprRegisterVmstate(m, reg);
   const out: Json = { vmschkmachine: { Name: m.machineType } };
@@ -83,6 +95,18 @@ export function dumpVmstate(machineType: string): Json {
     const se = reg.handlers.find((h) => h.vmsd?.name === vmsd);
     if (!se?.vmsd) continue;
     out[type] = { Name: type, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd, se.opaque) };
+  }
+  if (opts.qdevOnly) return out;
+  const qdevVmsds = new Set(QDEV_TYPES.map((q) => q.vmsd));
+  for (const se of reg.handlers) {
+    if (se.vmsd && qdevVmsds.has(se.vmsd.name)) continue;
+    // one entry per section name: the per-core, per-DRC and per-window instances share theirs
+    const key = se.idstr;
+    if (key in out) continue;
+    out[key] = se.vmsd
+      ? { Name: key, version_id: se.vmsd.version_id, minimum_version_id: se.vmsd.minimum_version_id, Description: descJson(se.vmsd, se.opaque) }
+      : { Name: key, version_id: se.version_id, minimum_version_id: se.version_id,
+        Description: { name: key, version_id: se.version_id, minimum_version_id: se.version_id, Fields: [] } };
   }
   return out;
 }
@@ -96,14 +120,20 @@ export function dumpVmstateCommand(p: ParsedArgs, out: (s: string) => void): num
   const file = p.positional[0];
   if (!file) throw new UsageError('dump-vmstate needs a FILE.json');
   const machine = typeof p.flags.get('machine') === 'string' ? (p.flags.get('machine') as string) : 'pseries';
+  const profile = p.flags.get('profile');
+  if (profile === true) throw new UsageError('--profile needs a release (see: npm run -s cli -- scenario list)');
+  if (profile !== undefined) getProfile(profile); // an unknown release is refused with the known ones
+  const qdevOnly = p.flags.get('qdev') === true;
   let doc: Json;
   try {
-    doc = dumpVmstate(machine);
+    doc = dumpVmstate(machine, { qdevOnly, ...(profile !== undefined ? { profile: profile as ProfileName } : {}) });
   } catch (e) {
     if (e instanceof UnknownMachineError) throw new UsageError(e.message);
     throw e;
   }
   writeFileSync(file, dumpVmstateText(doc));
-  out(`${file}: ${Object.keys(doc).length - 1} device types of ${(doc.vmschkmachine as Json).Name}\n`);
+  const n = Object.keys(doc).length - 1;
+  out(qdevOnly ? `${file}: ${n} device types of ${(doc.vmschkmachine as Json).Name}\n`
+    : `${file}: ${n} entries (device types and sections) of ${(doc.vmschkmachine as Json).Name}${profile ? ` as ${profile}` : ''}\n`);
   return 0;
 }

@@ -5,7 +5,7 @@
 //   save FILE [ELF] [--after-insns N]
 //   load FILE [--max-insns N] [--input TEXT]
 //   analyze FILE [--dump state|desc] [--extract DIR]
-//   dump-vmstate FILE.json [--machine pseries-X]
+//   dump-vmstate FILE.json [--machine pseries-X] [--profile qemu-X.Y] [--qdev]
 //   scenario list | ID [--variant NAME] [--trace EVENTS] [--steps] [--sweep N]
 
 import { analyze } from './analyze';
@@ -49,8 +49,10 @@ const USAGE = `usage: npm run -s cli -- <command> [options]
   analyze FILE [--dump state|desc] [--extract DIR]
       list the sections of a migration stream (raw or gzip'd), dump it as JSON, or
       write its RAM blocks and JSON into DIR (analyze-migration.py -x)
-  dump-vmstate FILE.json [--machine pseries-X]
-      QEMU's -dump-vmstate entries for the qdev types this machine has
+  dump-vmstate FILE.json [--machine pseries-X] [--profile qemu-X.Y] [--qdev]
+      QEMU's -dump-vmstate layout for everything this machine migrates (the machine's own
+      sections too, by section name); --qdev: QEMU's qdev types only, to compare with a
+      dump QEMU wrote; --profile: the machine built as that QEMU release
   isa-coverage
       instruction-table rows, those with differential cases against QEMU, and the
       POWER8 mnemonics of GNU objdump the assembler does not take
