@@ -42,7 +42,7 @@ export interface InstanceState {
 export type InstanceStore = StoreApi<InstanceState>;
 
 export const CONSOLE_LIMIT = 1 << 20;
-export const TRACE_LIMIT = 20_000;
+export const TRACE_LIMIT = 50_000;
 const CHUNK_LIMIT = 4096;
 const ERROR_LIMIT = 50;
 

@@ -25,6 +25,8 @@ export type View = 'lab' | 'scenarios';
 export interface LayoutState {
   tabs: Record<Column, Tab>;
   inspector: boolean;
+  /** The shared timeline of both machines' trace events is open. */
+  timeline: boolean;
   view: View;
   /** The column the keyboard shortcuts act on: the one last clicked or focused (not in the URL). */
   focused: Column;
@@ -36,10 +38,10 @@ export interface LayoutState {
 
 export type LayoutStore = StoreApi<LayoutState>;
 
-const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false, view: 'lab', focused: 'left', help: false, notice: null };
+const DEFAULT: LayoutState = { tabs: { left: 'trace', right: 'trace' }, inspector: false, timeline: false, view: 'lab', focused: 'left', help: false, notice: null };
 
 /** What the URL hash holds. */
-export type HashState = Pick<LayoutState, 'tabs' | 'inspector' | 'view'>;
+export type HashState = Pick<LayoutState, 'tabs' | 'inspector' | 'timeline' | 'view'>;
 
 function isTab(v: string | null): v is Tab {
   return v !== null && (TABS as readonly string[]).includes(v);
@@ -52,6 +54,7 @@ export function parseHash(hash: string): HashState {
   return {
     tabs: { left: isTab(left) ? left : DEFAULT.tabs.left, right: isTab(right) ? right : DEFAULT.tabs.right },
     inspector: p.has('inspector'),
+    timeline: p.has('timeline'),
     view: p.has('scenarios') ? 'scenarios' : 'lab',
   };
 }
@@ -61,13 +64,14 @@ export function formatHash(s: HashState): string {
   if (s.tabs.left !== DEFAULT.tabs.left) parts.push(`left=${s.tabs.left}`);
   if (s.tabs.right !== DEFAULT.tabs.right) parts.push(`right=${s.tabs.right}`);
   if (s.inspector) parts.push('inspector');
+  if (s.timeline) parts.push('timeline');
   if (s.view === 'scenarios') parts.push('scenarios');
   return parts.length ? `#${parts.join('&')}` : '';
 }
 
 export function createLayoutStore(initial: HashState = DEFAULT): LayoutStore {
   return createStore<LayoutState>()(() => ({
-    tabs: { ...initial.tabs }, inspector: initial.inspector, view: initial.view, focused: DEFAULT.focused, help: false, notice: null,
+    tabs: { ...initial.tabs }, inspector: initial.inspector, timeline: initial.timeline ?? false, view: initial.view, focused: DEFAULT.focused, help: false, notice: null,
   }));
 }
 
@@ -77,6 +81,10 @@ export function selectTab(store: LayoutStore, column: Column, tab: Tab): void {
 
 export function setInspector(store: LayoutStore, open: boolean): void {
   store.setState({ inspector: open });
+}
+
+export function setTimeline(store: LayoutStore, open: boolean): void {
+  store.setState({ timeline: open });
 }
 
 export function setView(store: LayoutStore, view: View): void {

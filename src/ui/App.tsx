@@ -3,11 +3,12 @@ import type { Lab } from './lab';
 import { InstanceColumn } from './InstanceColumn';
 import { MigrationBar } from './MigrationBar';
 import { useStore } from 'zustand';
-import { focusColumn, selectTab, setHelp, setInspector, setNotice, setView, TABS } from '../store/layout';
+import { focusColumn, selectTab, setHelp, setInspector, setTimeline, setNotice, setView, TABS } from '../store/layout';
 import { toggleTheme } from '../store/theme';
 import { columnOf } from '../store/session';
 import { SHORTCUTS, shortcutFor, type ShortcutAction } from './shortcuts';
 import { StreamInspector } from './StreamInspector';
+import { Timeline } from './Timeline';
 import type { ScenarioHost } from './scenarioHost';
 import { ScenariosView } from './ScenariosView';
 import { GUESTS } from '../core/guests';
@@ -119,6 +120,7 @@ function runShortcut(lab: Lab, a: ShortcutAction): void {
 
 export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
   const inspector = useStore(lab.layout, (s) => s.inspector);
+  const timeline = useStore(lab.layout, (s) => s.timeline);
   const view = useStore(lab.layout, (s) => s.view);
   const help = useStore(lab.layout, (s) => s.help);
   useEffect(() => {
@@ -156,6 +158,13 @@ export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
               if (!inspector) requestAnimationFrame(() => document.querySelector('.inspector')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
             }}>stream inspector</button>
         )}
+        {view === 'lab' && (
+          <button type="button" className={`tool head-tool${timeline ? ' on' : ''}`} data-testid="open-timeline"
+            title="both machines' trace events on one time axis" onClick={() => {
+              setTimeline(lab.layout, !timeline);
+              if (!timeline) requestAnimationFrame(() => document.querySelector('.timeline')?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+            }}>timeline</button>
+        )}
         <span className="head-end">
           <ThemeSwitch lab={lab} />
           <button type="button" className="tool head-icon" data-testid="help-button" aria-label="keyboard shortcuts"
@@ -171,6 +180,7 @@ export function App({ lab, scenarios }: { lab: Lab; scenarios: ScenarioHost }) {
           <InstanceColumn lab={lab} column="left" />
           <InstanceColumn lab={lab} column="right" />
         </main>
+        {timeline && <Timeline lab={lab} />}
         {inspector && <StreamInspector lab={lab} />}
       </div>
       {view === 'scenarios' && <ScenariosView host={scenarios} />}

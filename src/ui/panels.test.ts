@@ -125,8 +125,9 @@ describe('memory view and layout hash', () => {
 
   it('round-trips the layout through the hash', () => {
     const s = parseHash('#left=cpu&right=dt&inspector');
-    expect(s).toEqual({ tabs: { left: 'cpu', right: 'dt' }, inspector: true, view: 'lab' });
+    expect(s).toEqual({ tabs: { left: 'cpu', right: 'dt' }, inspector: true, timeline: false, view: 'lab' });
     expect(formatHash(s)).toBe('#left=cpu&right=dt&inspector');
+    expect(formatHash(parseHash('#timeline&inspector'))).toBe('#inspector&timeline');
     expect(parseHash('#left=bogus').tabs.left).toBe('trace');
     expect(formatHash(parseHash(''))).toBe('');
   });
