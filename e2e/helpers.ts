@@ -44,3 +44,12 @@ export async function waitForMigration(page: Page, from: 'left' | 'right', timeo
   }, { timeout, intervals: [250] }).toBe('postmigrate/running/idle');
   await expect(page.getByTestId('migration-status')).toHaveText('completed');
 }
+
+/** Type an HMP command into a column's monitor tab (open) and wait for its echo. */
+export async function monitor(page: Page, column: 'left' | 'right', cmd: string): Promise<void> {
+  const input = page.getByTestId(`monitor-input-${column}`);
+  await expect(input).toBeEnabled();
+  await input.fill(cmd);
+  await input.press('Enter');
+  await expect(page.getByTestId(`monitor-out-${column}`)).toContainText(`(qemu) ${cmd}`);
+}

@@ -4,7 +4,7 @@
 // in process memory, carries on across both migrations. The guest picker switches guests.
 
 import { expect, test, type Page } from '@playwright/test';
-import { consoleText, errors, openLab, runstate, session, shot as pageShot, waitForMigration } from './helpers';
+import { consoleText, errors, monitor, openLab, runstate, session, shot as pageShot, waitForMigration } from './helpers';
 
 const PROMPT = 'init> ';
 
@@ -100,5 +100,28 @@ test('the guest picker restarts the lab with the guest chosen and keeps it in th
   await expect.poll(() => consoleText(page, 'left'), { timeout: 60_000 }).toMatch(/count \d+ checksum/);
   expect(await consoleText(page, 'left')).not.toMatch(/Linux version/);
   expect(await errors(page, 'left')).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a CPU core hot-plugged from the monitor comes online in Linux and migrates with it', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openLab(page, './?guest=linux#left=monitor');
+  await waitForPrompt(page, 'left', 90_000);
+  expect(await command(page, 'left', 'cat /proc/cpuinfo')).not.toContain('processor\t: 1');
+  await monitor(page, 'left', 'device_add power8_v2.0-spapr-cpu-core,core-id=1,id=core1');
+  // the kernel takes the hotplug event, walks the connector and onlines the CPU by itself
+  let cpuinfo = '';
+  for (let i = 0; i < 20 && !cpuinfo.includes('processor\t: 1'); i++) {
+    await page.waitForTimeout(500);
+    cpuinfo = await command(page, 'left', 'cat /proc/cpuinfo');
+  }
+  expect(cpuinfo).toContain('processor\t: 1');
+  // the destination is started with the core (as -device ...,core-id=1), so the stream fits
+  await page.getByTestId('migrate-right').click();
+  await waitForMigration(page, 'left');
+  expect(await command(page, 'right', 'cat /proc/cpuinfo')).toContain('processor\t: 1');
+  expect(await command(page, 'right', 'count')).toBe('count 1');
+  expect(await errors(page, 'right')).toEqual([]);
   expect(pageErrors).toEqual([]);
 });

@@ -4,7 +4,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { consoleText, openLab, shot, traceLines } from './helpers';
+import { consoleText, monitor, openLab, shot, traceLines } from './helpers';
 
 const QEMU_STREAM = fileURLToPath(new URL('../test/fixtures/stream-pseries-p8.bin.gz', import.meta.url));
 
@@ -13,14 +13,6 @@ const COUNT = /count (\d+) checksum (\S+)/g;
 async function tab(page: Page, name: string, column: 'left' | 'right' = 'left'): Promise<void> {
   await page.getByTestId(`tab-${name}-${column}`).click();
   await expect(page.getByTestId(`tab-${name}-${column}`)).toHaveAttribute('aria-selected', 'true');
-}
-
-async function monitor(page: Page, column: 'left' | 'right', cmd: string): Promise<void> {
-  const input = page.getByTestId(`monitor-input-${column}`);
-  await expect(input).toBeEnabled();
-  await input.fill(cmd);
-  await input.press('Enter');
-  await expect(page.getByTestId(`monitor-out-${column}`)).toContainText(`(qemu) ${cmd}`);
 }
 
 test('the panels show the live machine', async ({ page }) => {

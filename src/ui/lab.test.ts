@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { canCancel, canMigrate, gunzip, isGzip, loadGuest, machineConfig } from './lab';
+import { canCancel, canMigrate, gunzip, isGzip, loadGuest, machineConfig, PAGE_MAX_CPUS } from './lab';
 import { cancelRequested, createSessionStore, migrationEnded, migrationStarted, setGuestLoading, setMigrationParam } from '../store/session';
 import { guestById, guestCaps } from '../core/guests';
 
@@ -79,7 +79,9 @@ describe('guest images', () => {
     expect(cfg.caps!.filter((v) => v !== undefined)).toEqual([0, 0, 0, 0]);
     // a dense array: what crosses postMessage is what the worker reads
     expect(cfg.caps!.length).toBe(Object.keys(cfg.caps!).length);
-    expect(machineConfig(hello)).toEqual({ ramSize: undefined });
+    expect(machineConfig(hello)).toEqual({ ramSize: undefined, maxCpus: PAGE_MAX_CPUS });
+    // a destination started with the source's cores (a hot-plugged core 1)
+    expect(machineConfig(hello, [0, 1]).coreIds).toEqual([0, 1]);
   });
 
   it('inflate gzip and pass anything else through', async () => {

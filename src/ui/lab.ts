@@ -34,9 +34,16 @@ export async function gunzip(buf: ArrayBuffer): Promise<ArrayBuffer> {
 }
 
 /** The machine a guest needs (-m, cap-*): both sides of a migration are created with it. */
-export function machineConfig(g: GuestSpec): MachineConfig {
+/** The page's machines have room for this many CPU cores (-smp 1,maxcpus=N): the monitor's
+ * device_add can plug a second one, as on a QEMU started that way. */
+export const PAGE_MAX_CPUS = 2;
+
+export function machineConfig(g: GuestSpec, coreIds?: number[]): MachineConfig {
   const caps = guestCaps(g);
-  return { ramSize: g.ramSize, ...(caps.length ? { caps: Array.from(caps) } : {}) };
+  return {
+    ramSize: g.ramSize, maxCpus: PAGE_MAX_CPUS,
+    ...(caps.length ? { caps: Array.from(caps) } : {}), ...(coreIds ? { coreIds } : {}),
+  };
 }
 
 /** Fetch a guest's -kernel and -initrd (inflated) with its -append. */
@@ -351,18 +358,24 @@ export class Lab {
     const src = this.hosts[from];
     const dst = this.hosts[to];
     migrationStarted(this.session, from);
-    const channel = new MessageChannel();
-    // a fresh machine created as the source's was (-m, caps), otherwise the RAM sizes differ
-    dst.post({ type: 'recreate', machine: machineConfig(this.guest()) });
-    // started with the same -kernel / -initrd / -append, so that a reset there boots the guest
-    if (this.booted) {
-      const { images, transfer } = copyImages(this.booted);
-      dst.post({ type: 'incoming', port: channel.port2, ...images }, [channel.port2, ...transfer]);
-    } else {
-      dst.post({ type: 'incoming', port: channel.port2 }, [channel.port2]);
-    }
-    const params = { ...this.session.getState().params };
-    src.post({ type: 'migrate', port: channel.port1, params }, [channel.port1]);
+    // A management layer starts the destination with the source's devices: the cores present
+    // now (hot-plugged ones too) become its -device ...-spapr-cpu-core,core-id=K.
+    void this.query(from, { kind: 'cpu' }).then((snap) => {
+      const cores = snap && snap.kind === 'cpu' ? snap.cpus?.map((c) => c.coreId) : undefined;
+      const channel = new MessageChannel();
+      // a fresh machine created as the source's was (-m, caps, cores), otherwise the stream's
+      // RAM size or its per-core sections would not fit
+      dst.post({ type: 'recreate', machine: machineConfig(this.guest(), cores && cores.length > 1 ? cores : undefined) });
+      // started with the same -kernel / -initrd / -append, so that a reset there boots the guest
+      if (this.booted) {
+        const { images, transfer } = copyImages(this.booted);
+        dst.post({ type: 'incoming', port: channel.port2, ...images }, [channel.port2, ...transfer]);
+      } else {
+        dst.post({ type: 'incoming', port: channel.port2 }, [channel.port2]);
+      }
+      const params = { ...this.session.getState().params };
+      src.post({ type: 'migrate', port: channel.port1, params }, [channel.port1]);
+    });
   }
 
   /** Whether the migration under way can be cancelled (its source is in setup or active). */

@@ -37,7 +37,7 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 
 // ---- machine ------------------------------------------------------------------------------
 
-interface Config extends MachineConfig { name: string; deterministic: boolean; maxCpus?: number; coreIds?: number[] }
+interface Config extends MachineConfig { name: string; deterministic: boolean }
 
 let config: Config | null = null;
 let instance: Instance | null = null;
@@ -342,7 +342,7 @@ function handle(msg: ToWorker): void {
   }
   if (msg.type === 'recreate') {
     if (!config) { reportError('recreate before init'); return; }
-    if (msg.machine) config = { ...config, ramSize: msg.machine.ramSize, caps: msg.machine.caps };
+    if (msg.machine) config = { ...config, ramSize: msg.machine.ramSize, caps: msg.machine.caps, maxCpus: msg.machine.maxCpus ?? config.maxCpus, coreIds: msg.machine.coreIds };
     guarded('recreate', () => createInstance(config!));
     return;
   }

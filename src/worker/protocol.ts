@@ -72,6 +72,10 @@ export const DEFAULT_MIGRATION_PARAMS: MigrationParams = {
 export interface MachineConfig {
   ramSize?: number;
   caps?: Array<number | undefined>;
+  /** -smp 1,maxcpus=N */
+  maxCpus?: number;
+  /** The cores present at creation (0 and cold-plugged ones: -device ...-spapr-cpu-core,core-id=K). */
+  coreIds?: number[];
 }
 
 /** -kernel ELF, -initrd and -append (the images already inflated). */
@@ -83,7 +87,7 @@ export interface BootImages {
 
 /** Page → worker. */
 export type ToWorker =
-  | ({ type: 'init'; name: string; role: InstanceRole; deterministic: boolean; maxCpus?: number; coreIds?: number[] } & MachineConfig)
+  | ({ type: 'init'; name: string; role: InstanceRole; deterministic: boolean } & MachineConfig)
   /** Load the guest (kernel, initrd, command line) and start it (prelaunch -> running). */
   /** Boot the images (`paused`: stay in prelaunch until cont, as QEMU's -S). */
   | ({ type: 'boot'; paused?: boolean } & BootImages)
