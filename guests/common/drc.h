@@ -1,5 +1,5 @@
 /* What the hot-plug test guests share (guests/hotplug-client, guests/mem-hotplug): byte dumps,
- * a one-argument hcall, and the DRC side of RTAS (ibm,configure-connector walked to the end
+ * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, and the DRC side of RTAS (ibm,configure-connector walked to the end
  * with every response printed, get-sensor-state, set-indicator). Include after guest.h. */
 #ifndef DRC_H
 #define DRC_H
@@ -9,6 +9,10 @@
 #define T_CONFIGURE_CONNECTOR (RTAS_BASE + 0x1e)
 
 #define A(p) ((u32)(u64)(p))
+
+#define H_CPPR 0x68
+#define H_EOI 0x64
+#define H_XIRR 0x74
 
 static void puthex2(u8 v)
 {
@@ -32,6 +36,23 @@ static long H(long op, u64 a0, u64 *out)
     long rc = hcall(op, a);
     if (out) *out = a[0];
     return rc;
+}
+
+/* what the presenter of vCPU 0 has pending: accept it and EOI it */
+static void xirr(const char *name)
+{
+    u64 x = 0;
+    long rc = H(H_XIRR, 0, &x);
+    line(name);
+    puts_(" H_XIRR");
+    sp_dec(rc);
+    sp_hex(x);
+    if (x & 0xffffff) {
+        rc = H(H_EOI, x, 0);
+        puts_(" H_EOI");
+        sp_dec(rc);
+    }
+    nl();
 }
 
 /* the configure-connector work area */

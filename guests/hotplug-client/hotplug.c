@@ -15,9 +15,6 @@
 #include "../common/guest.h"
 #include "../common/drc.h"
 
-#define H_CPPR 0x68
-#define H_EOI 0x64
-#define H_XIRR 0x74
 
 #define T_SET_XIVE (RTAS_BASE + 0xa)
 #define T_QUERY_STOPPED (RTAS_BASE + 0x5)
@@ -82,23 +79,6 @@ static u32 irq_of(const char *path)
     sp_hex(v[1]);
     nl();
     return v[0];
-}
-
-/* what the presenter of vCPU 0 has pending: accept it and EOI it */
-static void xirr(const char *name)
-{
-    u64 x = 0;
-    long rc = H(H_XIRR, 0, &x);
-    line(name);
-    puts_(" H_XIRR");
-    sp_dec(rc);
-    sp_hex(x);
-    if (x & 0xffffff) {
-        rc = H(H_EOI, x, 0);
-        puts_(" H_EOI");
-        sp_dec(rc);
-    }
-    nl();
 }
 
 static void event_scan(const char *name)

@@ -22,9 +22,6 @@
 #include "../common/guest.h"
 #include "../common/drc.h"
 
-#define H_CPPR 0x68
-#define H_EOI 0x64
-#define H_XIRR 0x74
 
 #define T_SET_XIVE (RTAS_BASE + 0xa)
 #define T_CHECK_EXCEPTION (RTAS_BASE + 0xe)
@@ -35,22 +32,6 @@
 
 
 
-
-static void xirr(const char *name)
-{
-    u64 x = 0;
-    long rc = H(H_XIRR, 0, &x);
-    line(name);
-    puts_(" H_XIRR");
-    sp_dec(rc);
-    sp_hex(x);
-    if (x & 0xffffff) {
-        rc = H(H_EOI, x, 0);
-        puts_(" H_EOI");
-        sp_dec(rc);
-    }
-    nl();
-}
 
 /* ---- device tree through the client interface ---- */
 
