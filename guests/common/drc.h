@@ -1,6 +1,7 @@
 /* What the hot-plug test guests share (guests/hotplug-client, guests/mem-hotplug): byte dumps,
- * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, and the DRC side of RTAS (ibm,configure-connector walked to the end
- * with every response printed, get-sensor-state, set-indicator). Include after guest.h. */
+ * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, and the DRC side of
+ * RTAS (ibm,configure-connector walked to the end with every response printed,
+ * get-sensor-state, set-indicator). Include after guest.h. */
 #ifndef DRC_H
 #define DRC_H
 
