@@ -378,29 +378,36 @@ function cffix(z: Size): VecFn {
 
 const I64_MIN = 1n << 63n, I64_MAX = (1n << 63n) - 1n;
 
+/**
+ * A decimal operand converted to a signed integer of the target's range (dctfix, dctfixq,
+ * dctfixqq), with QEMU's invalid-operation and inexact flags: NaN and out-of-range give the
+ * bound with VXCVI, an integral result past `digits` digits or above `max` too (QEMU's limits,
+ * which for dctfixqq let magnitudes up to 2^128-1 through); the result as two's complement.
+ */
+function toFixedInt(st: CpuState, b: ReturnType<typeof opnd>, x: ReturnType<typeof ctx>, min: bigint, max: bigint,
+  digits: number, over: bigint, width: number): bigint {
+  if (b.kind !== FIN) {
+    let inv = VX | VXCVI;
+    const r = b.kind === INF ? (b.neg ? min : max) : min;
+    if (b.kind === SNAN) inv |= VXSNAN;
+    flag(st, inv, VE);
+    return BigInt.asUintN(width, r);
+  }
+  if (b.c === 0n) return 0n;
+  const t = toIntegral(b, x);
+  const mag = t.c * pow10(t.e);
+  if (ndigits(t.c) + t.e > digits || mag > over) {
+    flag(st, VX | VXCVI, VE);
+    return BigInt.asUintN(width, t.neg ? min : max);
+  }
+  checkXX(st, x);
+  return BigInt.asUintN(width, t.neg ? -mag : mag);
+}
+
 function ctfix(z: Size): VecFn {
   return (c, w) => {
     const st = c.state, x = ctx(z.f, drn(st));
-    const b = opnd(st, z, FRB(w));
-    let r: bigint;
-    if (b.kind !== FIN) {
-      let inv = VX | VXCVI;
-      if (b.kind === INF) r = b.neg ? I64_MIN : I64_MAX;
-      else { r = I64_MIN; if (b.kind === SNAN) inv |= VXSNAN; }
-      flag(st, inv, VE);
-    } else if (b.c === 0n) r = 0n;
-    else {
-      const t = toIntegral(b, x);
-      const mag = t.c * pow10(t.e);
-      if (ndigits(t.c) + t.e > 19 || mag > I64_MAX) {
-        r = t.neg ? I64_MIN : I64_MAX;
-        flag(st, VX | VXCVI, VE);
-      } else {
-        r = BigInt.asUintN(64, t.neg ? -mag : mag);
-        checkXX(st, x);
-      }
-    }
-    setFpr(st, FRT(w), r);
+    setFpr(st, FRT(w), toFixedInt(st, opnd(st, z, FRB(w)), x, I64_MIN, I64_MAX, 19, I64_MAX, 64));
     rc(st, w);
   };
 }
@@ -432,27 +439,7 @@ const dctfixqq: VecFn = (c, w) => {
   const st = c.state;
   if ((st.msr[1] & MSR_VEC_LO) === 0) { c.raise(0xf20, 0); return; }
   const x = ctx(D128, drn(st));
-  const b = opnd(st, S128, FRB(w));
-  const MIN = 1n << 127n, MAX = (1n << 127n) - 1n;
-  let r: bigint;
-  if (b.kind !== FIN) {
-    let inv = VX | VXCVI;
-    if (b.kind === INF) r = b.neg ? MIN : MAX;
-    else { r = MIN; if (b.kind === SNAN) inv |= VXSNAN; }
-    flag(st, inv, VE);
-  } else if (b.c === 0n) r = 0n;
-  else {
-    const t = toIntegral(b, x);
-    const mag = t.c * pow10(t.e);
-    if (ndigits(t.c) + t.e > 39 || mag > M128) {
-      r = t.neg ? MIN : MAX;
-      flag(st, VX | VXCVI, VE);
-    } else {
-      r = (t.neg ? -mag : mag) & M128;
-      checkXX(st, x);
-    }
-  }
-  r &= M128;
+  const r = toFixedInt(st, opnd(st, S128, FRB(w)), x, 1n << 127n, (1n << 127n) - 1n, 39, M128, 128);
   const o = 4 * (32 + FRT(w));
   for (let k = 0; k < 4; k++) st.vsr[o + k] = Number((r >> BigInt(96 - 32 * k)) & 0xffffffffn) | 0;
 };
