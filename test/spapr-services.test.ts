@@ -9,6 +9,7 @@ import { runCommand } from '../src/cli/commands';
 import { machineForDt } from '../src/cli/dtb';
 import { POWER8, type PowerPCCPU } from '../src/core/cpu/cpu';
 import { HcallArgs } from '../src/core/spapr/hcall';
+import { rtasToken } from '../src/core/spapr/rtas';
 import type { SpaprMachine } from '../src/core/spapr/machine';
 import { Xics, XICS_FLAGS_IRQ_LSI, XICS_FLAGS_IRQ_MSI, type IcpServer } from '../src/core/spapr/xics';
 import { icsReset } from '../src/core/spapr/vmstate';
@@ -198,6 +199,25 @@ describe('vty interrupt and H_CEDE', () => {
     expect(call(1n, 0n)).toEqual([0n, 0n, ones, ones, ones, ones, ones]); // FORM2: node 0, vcpu 0
     expect(call(0n, 0n)[0]).toBe(BigInt.asUintN(64, -2n)); // H_FUNCTION: only flags 1
     expect(call(1n, 7n)[0]).toBe(BigInt.asUintN(64, -55n)); // H_P2: no such vCPU
+  });
+
+  it('ibm,change-msi and ibm,query-interrupt-source-number find no device on PHB 0: -3, as QEMU with an empty bus', () => {
+    const m = machineForDt('pseries-7.2', POWER8);
+    const s = m.cpu.state;
+    const buf = 0x100000;
+    for (const name of ['ibm,change-msi', 'ibm,query-interrupt-source-number'] as const) {
+      // config address 0 on PHB 0's BUID 0x800000020000000, then the function / vector number
+      const args = [0, 0x08000000, 0x20000000, 1, 1, 0];
+      m.ram.st32(buf, rtasToken(name), false);
+      m.ram.st32(buf + 4, args.length, false);
+      m.ram.st32(buf + 8, 3, false);
+      args.forEach((v, i) => m.ram.st32(buf + 12 + 4 * i, v, false));
+      m.ram.st32(buf + 12 + 4 * args.length, 0x7777, false);
+      s.setGpr(3, 0xf000n);
+      s.setGpr(4, BigInt(buf));
+      m.hypercall(m.cpu);
+      expect(m.ram.ld32(buf + 12 + 4 * args.length, false), name).toBe(-3);
+    }
   });
 
   it('garbage RTAS arguments give RTAS error codes', () => {

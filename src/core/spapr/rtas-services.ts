@@ -56,8 +56,9 @@ export function registerRtasServices(r: RtasTable<M>): void {
   r.register('ibm,read-pci-config', pciConfig(4, 2));
   r.register('ibm,write-pci-config', pciConfig(5, 1));
   for (const name of ['ibm,set-eeh-option', 'ibm,get-config-addr-info2', 'ibm,read-slot-reset-state2',
-    'ibm,set-slot-reset', 'ibm,configure-pe', 'ibm,slot-error-detail'] as const) {
-    r.register(name, eehUnavailable);
+    'ibm,set-slot-reset', 'ibm,configure-pe', 'ibm,slot-error-detail',
+    'ibm,change-msi', 'ibm,query-interrupt-source-number'] as const) {
+    r.register(name, noPciDevice);
   }
   // spapr_vio.c
   r.register('ibm,set-tce-bypass', rtas_set_tce_bypass);
@@ -599,8 +600,12 @@ function pciConfig(nargs: number, nret: number) {
   };
 }
 
-/** The EEH services: bad arguments, an unknown PHB and "EEH not available" all give -3. */
-function eehUnavailable(_m: M, c: RtasCall): void {
+/**
+ * The EEH services (bad arguments, an unknown PHB and "EEH not available"), and the MSI ones,
+ * ibm,change-msi and ibm,query-interrupt-source-number, which find no device at any config
+ * address of PHB 0 (spapr_pci_find_dev): all answer -3, as QEMU 7.2 does with an empty bus.
+ */
+function noPciDevice(_m: M, c: RtasCall): void {
   c.ret(0, RTAS_OUT_PARAM_ERROR);
 }
 
