@@ -199,6 +199,13 @@ export class Instance {
   }
 
   /** qmp_system_reset: a reset request handled at the next main-loop turn. */
+  /** HMP system_wakeup: a machine suspended by ibm,suspend-me runs again. */
+  systemWakeup(): string | null {
+    const err = this.loop.systemWakeup();
+    if (!err) this.onWake();
+    return err;
+  }
+
   systemReset(): void {
     this.loop.resetRequest('host-qmp-system-reset');
     this.onWake();

@@ -50,6 +50,7 @@ export class MainLoop implements MachineHost {
   private resetRequested: ShutdownCause | null = null;
   private shutdownRequested: ShutdownCause | null = null;
   private stopRequested: string | null = null;
+  private suspendRequested = false;
 
   constructor(opts: MainLoopOptions = {}) {
     this.deterministic = opts.deterministic ?? false;
@@ -92,6 +93,26 @@ export class MainLoop implements MachineHost {
     this.noteRequest();
     this.stopRequested = reason;
     this.machine.cpu.requestExit();
+  }
+
+  /** qemu_system_suspend_request(): ignored when already suspended. */
+  suspendRequest(): void {
+    if (this.runstate.current === 'suspended') return;
+    this.noteRequest();
+    this.suspendRequested = true;
+    this.machine.cpu.requestExit();
+  }
+
+  /**
+   * qmp_system_wakeup() -> qemu_system_wakeup_request(QEMU_WAKEUP_REASON_OTHER): a suspended
+   * machine runs again (pseries needs no ->wakeup: suspending changed no machine state).
+   * QEMU's error text when it is not suspended.
+   */
+  systemWakeup(): string | null {
+    this.tracer.emit('system_wakeup_request', 'reason=3');
+    if (this.runstate.current !== 'suspended') return 'Unable to wake up: guest is not in suspended state';
+    this.setRunstate('running');
+    return null;
   }
 
   private noteRequest(): void {
@@ -172,6 +193,11 @@ export class MainLoop implements MachineHost {
       this.debugRequested = false;
       this.vmStop('debug');
     }
+    // qemu_system_suspend(): the vCPUs pause, the VM's state does not change (no vm_stop)
+    if (this.suspendRequested) {
+      this.suspendRequested = false;
+      this.setRunstate('suspended');
+    }
     if (this.shutdownRequested !== null) {
       this.shutdownRequested = null;
       this.vmStop('shutdown');
@@ -190,7 +216,8 @@ export class MainLoop implements MachineHost {
   }
 
   get hasPendingRequest(): boolean {
-    return this.debugRequested || this.resetRequested !== null || this.shutdownRequested !== null || this.stopRequested !== null;
+    return this.debugRequested || this.suspendRequested || this.resetRequested !== null || this.shutdownRequested !== null
+      || this.stopRequested !== null;
   }
 
   /** Whether the main loop has got to the pending requests (see requestLatencyNs). */

@@ -21,6 +21,7 @@ export const HMP_COMMANDS: ReadonlyArray<[string, string]> = [
   ['object_del id', 'destroy QOM object'],
   ['stop|s  ', 'stop emulation'],
   ['system_reset  ', 'reset the system'],
+  ['system_wakeup  ', 'wakeup guest from suspend'],
 ];
 
 export const HMP_INFO: ReadonlyArray<[string, string]> = [
@@ -42,7 +43,7 @@ export function helpText(topic?: string): string[] {
 /** What a line asks for. */
 export type HmpAction =
   | { kind: 'print'; lines: string[] }
-  | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' }
+  | { kind: 'control'; op: 'stop' | 'cont' | 'system_reset' | 'system_wakeup' }
   | { kind: 'info'; what: 'status' | 'registers' | 'migrate' | 'migrate_parameters' | 'cpus' | 'memory-devices' }
   | { kind: 'device_add'; driver: string; props: Record<string, string> }
   | { kind: 'device_del'; device: string }
@@ -61,6 +62,7 @@ export function parseHmp(line: string): HmpAction | null {
     case 'stop': case 's': return { kind: 'control', op: 'stop' };
     case 'cont': case 'c': return { kind: 'control', op: 'cont' };
     case 'system_reset': return { kind: 'control', op: 'system_reset' };
+    case 'system_wakeup': return { kind: 'control', op: 'system_wakeup' };
     case 'device_add': return parseDeviceAdd(args.join(' '));
     case 'device_del':
       if (args.length !== 1) return { kind: 'print', lines: ['device_del: missing or extra argument: device_del device'] };

@@ -322,6 +322,7 @@ function control(inst: Instance, op: VmControl): string | null {
     case 'cont': return inst.cont();
     case 'step': return inst.step();
     case 'system_reset': inst.systemReset(); return null;
+    case 'system_wakeup': return inst.systemWakeup();
   }
 }
 

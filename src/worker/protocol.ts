@@ -261,4 +261,4 @@ export interface WatchHit extends WatchRange {
 export interface SnapshotQuery { kind: SnapshotKind; addr?: number; len?: number; fields?: boolean }
 
 /** A monitor-style control of the VM (QEMU's stop, cont, system_reset; step while paused). */
-export type VmControl = 'stop' | 'cont' | 'step' | 'system_reset';
+export type VmControl = 'stop' | 'cont' | 'step' | 'system_reset' | 'system_wakeup';

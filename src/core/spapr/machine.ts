@@ -52,6 +52,8 @@ export interface MachineHost {
   shutdownRequest(cause: ShutdownCause): void;
   /** vm_stop(paused) requested by the guest (VOF "exit"). */
   stopRequest(reason: string): void;
+  /** qemu_system_suspend_request() (RTAS ibm,suspend-me): the machine goes to `suspended`. */
+  suspendRequest?(): void;
   trace(name: string, args?: string): void;
   /** QEMU's error_report / LOG_UNIMP / LOG_GUEST_ERROR lines. */
   log(message: string): void;

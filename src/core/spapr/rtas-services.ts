@@ -14,6 +14,7 @@ import {
 } from './drc';
 import { LPCR_PM_POWER8, type SpaprMachine } from './machine';
 import { check_exception, event_scan } from './events';
+import { H_MULTI_THREADS_ACTIVE } from './hcall';
 import { spaprCoreDtNode, spaprLmbDtNode } from './dt';
 import { fdtPack } from './fdt';
 import { SPR_LPCR } from '../cpu/state';
@@ -33,6 +34,7 @@ export function registerRtasServices(r: RtasTable<M>): void {
   r.register('ibm,get-system-parameter', rtas_ibm_get_system_parameter);
   r.register('ibm,set-system-parameter', rtas_ibm_set_system_parameter);
   r.register('ibm,os-term', rtas_ibm_os_term);
+  r.register('ibm,suspend-me', rtas_ibm_suspend_me);
   r.register('set-power-level', rtas_set_power_level);
   r.register('get-power-level', rtas_get_power_level);
   r.register('ibm,nmi-register', rtas_ibm_nmi_register);
@@ -171,6 +173,22 @@ function rtas_ibm_set_system_parameter(_m: M, c: RtasCall): void {
   const p = c.arg(0);
   const known = p === RTAS_SYSPARM_SPLPAR_CHARACTERISTICS || p === RTAS_SYSPARM_DIAGNOSTICS_RUN_MODE || p === RTAS_SYSPARM_UUID;
   c.ret(0, known ? RTAS_OUT_NOT_AUTHORIZED : RTAS_OUT_NOT_SUPPORTED);
+}
+
+/**
+ * ibm,suspend-me (the guest's side of a partition migration): every other vCPU must be joined
+ * (halted with MSR[EE] off, as after H_JOIN), else H_MULTI_THREADS_ACTIVE; then the machine is
+ * suspended until system_wakeup.
+ */
+function rtas_ibm_suspend_me(m: M, c: RtasCall): void {
+  if (c.nargs !== 0 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const self = m.currentCpu ?? m.cpu;
+  for (const cpu of m.cpus) {
+    if (cpu === self) continue;
+    if (!cpu.state.halted || (cpu.state.msr[1] & (1 << 15)) !== 0) return c.ret(0, Number(H_MULTI_THREADS_ACTIVE));
+  }
+  m.host.suspendRequest?.();
+  c.ret(0, RTAS_OUT_SUCCESS);
 }
 
 function rtas_ibm_os_term(m: M, c: RtasCall): void {
