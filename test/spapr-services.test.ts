@@ -220,6 +220,47 @@ describe('vty interrupt and H_CEDE', () => {
     }
   });
 
+  it('dynamic DMA windows (ibm,query/create/remove/reset-pe-dma-window) as QEMU 7.2', () => {
+    const call = (m: ReturnType<typeof machineForDt>, name: Parameters<typeof rtasToken>[0], args: number[], nret: number) => {
+      const buf = 0x100000, s = m.cpu.state;
+      m.ram.st32(buf, rtasToken(name), false);
+      m.ram.st32(buf + 4, args.length, false);
+      m.ram.st32(buf + 8, nret, false);
+      args.forEach((v, i) => m.ram.st32(buf + 12 + 4 * i, v | 0, false));
+      s.setGpr(3, 0xf000n);
+      s.setGpr(4, BigInt(buf));
+      m.hypercall(m.cpu);
+      return Array.from({ length: nret }, (_, i) => m.ram.ld32(buf + 12 + 4 * (args.length + i), false) >>> 0);
+    };
+    const BUID = [0x08000000, 0x20000000]; // 0x800000020000000
+    const m = machineForDt('pseries-7.2', POWER8);
+    // one window free (the default one is in use); 4K|64K|2M|16M pages
+    expect(call(m, 'ibm,query-pe-dma-window', [0, ...BUID], 5)).toEqual([0, 1, 0x80000000, 0x107, 0]);
+    expect(call(m, 'ibm,query-pe-dma-window', [0, ...BUID], 6)).toEqual([0, 1, 0x20, 0, 0x107, 0]);
+    // a 256 MiB window of 64K pages: liobn 0x80000001 at dma64_win_addr
+    expect(call(m, 'ibm,create-pe-dma-window', [0, ...BUID, 16, 28], 4)).toEqual([0, 0x80000001, 0x08000000, 0]);
+    expect(m.tceTables.map((t) => t.nb_table)).toEqual([0x40000, 4096]);
+    expect(call(m, 'ibm,query-pe-dma-window', [0, ...BUID], 5)[1]).toBe(0);
+    expect(call(m, 'ibm,create-pe-dma-window', [0, ...BUID, 16, 28], 4)[0]).toBe(0xffffffff); // no free window: -1
+    // removing the default window leaves the new one; removing that restores the default
+    expect(call(m, 'ibm,remove-pe-dma-window', [0x80000000], 1)).toEqual([0]);
+    expect(m.tceTables.map((t) => t.nb_table)).toEqual([0, 4096]);
+    expect(call(m, 'ibm,remove-pe-dma-window', [0x80000001], 1)).toEqual([0]);
+    expect(m.tceTables.map((t) => t.nb_table)).toEqual([0x40000, 0]);
+    expect(call(m, 'ibm,remove-pe-dma-window', [0x80000001], 1)).toEqual([0xfffffffd]); // not active: -3
+    expect(call(m, 'ibm,create-pe-dma-window', [0, ...BUID, 24, 40], 4)[0]).toBe(0);
+    expect(call(m, 'ibm,reset-pe-dma-window', [0, ...BUID], 1)).toEqual([0]);
+    expect(m.tceTables.map((t) => t.nb_table)).toEqual([0x40000, 0]);
+    // bad arguments: a page size the PHB does not offer, a window smaller than a page, a BUID, counts
+    expect(call(m, 'ibm,create-pe-dma-window', [0, ...BUID, 13, 28], 4)[0]).toBe(0xfffffffd);
+    expect(call(m, 'ibm,create-pe-dma-window', [0, ...BUID, 16, 12], 4)[0]).toBe(0xfffffffd);
+    expect(call(m, 'ibm,query-pe-dma-window', [0, 0, 1], 5)[0]).toBe(0xfffffffd);
+    expect(call(m, 'ibm,query-pe-dma-window', [0, ...BUID], 4)[0]).toBe(0xfffffffd);
+    // pseries-4.1 offers 4K and 64K pages only; pseries-2.6 has no DDW
+    expect(call(machineForDt('pseries-4.1', POWER8), 'ibm,query-pe-dma-window', [0, ...BUID], 5)[3]).toBe(0x3);
+    expect(call(machineForDt('pseries-2.6', POWER8), 'ibm,query-pe-dma-window', [0, ...BUID], 5)[0]).toBe(0xfffffffd);
+  });
+
   it('garbage RTAS arguments give RTAS error codes', () => {
     const m = machineForDt('pseries-7.2', POWER8);
     const s = m.cpu.state;

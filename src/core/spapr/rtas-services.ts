@@ -15,6 +15,7 @@ import {
 import { LPCR_PM_POWER8, type SpaprMachine } from './machine';
 import { check_exception, event_scan } from './events';
 import { H_MULTI_THREADS_ACTIVE } from './hcall';
+import { phbDmaReset, type SpaprTceTable } from './iommu';
 import { spaprCoreDtNode, spaprLmbDtNode } from './dt';
 import { fdtPack } from './fdt';
 import { SPR_LPCR } from '../cpu/state';
@@ -62,6 +63,11 @@ export function registerRtasServices(r: RtasTable<M>): void {
     'ibm,change-msi', 'ibm,query-interrupt-source-number'] as const) {
     r.register(name, noPciDevice);
   }
+  // spapr_rtas_ddw.c
+  r.register('ibm,query-pe-dma-window', rtas_ibm_query_pe_dma_window);
+  r.register('ibm,create-pe-dma-window', rtas_ibm_create_pe_dma_window);
+  r.register('ibm,remove-pe-dma-window', rtas_ibm_remove_pe_dma_window);
+  r.register('ibm,reset-pe-dma-window', rtas_ibm_reset_pe_dma_window);
   // spapr_vio.c
   r.register('ibm,set-tce-bypass', rtas_set_tce_bypass);
   r.register('quiesce', rtas_quiesce);
@@ -625,6 +631,92 @@ function pciConfig(nargs: number, nret: number) {
  */
 function noPciDevice(_m: M, c: RtasCall): void {
   c.ret(0, RTAS_OUT_PARAM_ERROR);
+}
+
+// ---- spapr_rtas_ddw.c: dynamic DMA windows of PHB 0 -------------------------------------
+
+/** PHB 0's BUID (SPAPR_PCI_BASE_BUID) and where its second DMA window goes (dma64_win_addr). */
+const PHB0_BUID = 0x800000020000000n;
+const DMA64_WIN_ADDR = 0x800000000000000n;
+const SPAPR_PCI_DMA_MAX_WINDOWS = 2;
+/** A window's TCE table beyond this many entries is not allocated here (RTAS_OUT_HW_ERROR). */
+const DDW_MAX_TCES = 1 << 24;
+
+/** The PHB at this BUID with DDW enabled (pseries-2.7 and later), or null. */
+function ddwPhb(m: M, c: RtasCall, buidArg: number): SpaprTceTable[] | null {
+  const buid = (BigInt(c.arg(buidArg) >>> 0) << 32n) | BigInt(c.arg(buidArg + 1) >>> 0);
+  return buid === PHB0_BUID && m.compat.ddw ? m.tceTables : null;
+}
+
+/** spapr_page_mask_to_query_mask: page shifts to LoPAPR's RTAS_DDW_PGSIZE bits. */
+function ddwQueryMask(pageMask: number): number {
+  const bits: Array<[number, number]> = [[12, 0x01], [16, 0x02], [21, 0x100], [24, 0x04], [25, 0x08], [26, 0x10], [27, 0x20], [28, 0x40], [34, 0x80]];
+  return bits.reduce((mask, [shift, bit]) => (Math.floor(pageMask / 2 ** shift) % 2 ? mask | bit : mask), 0);
+}
+
+const activeWindows = (t: SpaprTceTable[]) => t.filter((w) => w.nb_table > 0).length;
+
+function rtas_ibm_query_pe_dma_window(m: M, c: RtasCall): void {
+  if (c.nargs !== 3 || (c.nret !== 5 && c.nret !== 6)) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const phb = ddwPhb(m, c, 1);
+  if (!phb) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const pgmask = ddwQueryMask(m.compat.phbPageSizeMask);
+  const avail = SPAPR_PCI_DMA_MAX_WINDOWS - activeWindows(phb);
+  c.ret(0, RTAS_OUT_SUCCESS);
+  c.ret(1, avail);
+  if (c.nret === 6) {
+    // the largest TCE count, 1 << (58 - 21), as two cells
+    c.ret(2, 0x20); c.ret(3, 0); c.ret(4, pgmask); c.ret(5, 0);
+  } else {
+    c.ret(2, 0x80000000 | 0); c.ret(3, pgmask); c.ret(4, 0);
+  }
+  m.host.trace('spapr_iommu_ddw_query', `buid=0x${PHB0_BUID.toString(16)} addr=0x${(c.arg(0) >>> 0).toString(16)}, ${avail} windows available, max window size=0x80000000, mask=0x${pgmask.toString(16)}`);
+}
+
+function rtas_ibm_create_pe_dma_window(m: M, c: RtasCall): void {
+  if (c.nargs !== 5 || c.nret !== 4) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const phb = ddwPhb(m, c, 1);
+  if (!phb) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const pageShift = c.arg(3) >>> 0, windowShift = c.arg(4) >>> 0;
+  const free = phb.find((w) => w.nb_table === 0);
+  const windows = activeWindows(phb);
+  if (pageShift > 63 || Math.floor(m.compat.phbPageSizeMask / 2 ** pageShift) % 2 === 0 || windowShift < pageShift) {
+    return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  }
+  if (!free || windows === SPAPR_PCI_DMA_MAX_WINDOWS) return c.ret(0, RTAS_OUT_HW_ERROR);
+  const entries = windowShift - pageShift >= 31 ? Infinity : 2 ** (windowShift - pageShift);
+  if (entries > DDW_MAX_TCES) return c.ret(0, RTAS_OUT_HW_ERROR);
+  const winAddr = windows === 0 ? 0n : DMA64_WIN_ADDR;
+  free.enable(pageShift, winAddr, entries);
+  m.host.trace('spapr_iommu_ddw_create', `buid=0x${PHB0_BUID.toString(16)} addr=0x${(c.arg(0) >>> 0).toString(16)}, page size=0x${(2n ** BigInt(pageShift)).toString(16)}, requested=0x${(2n ** BigInt(windowShift)).toString(16)}, start addr=0x${winAddr.toString(16)}, liobn=0x${free.liobn.toString(16)}`);
+  c.ret(0, RTAS_OUT_SUCCESS);
+  c.ret(1, free.liobn | 0);
+  c.ret(2, Number(winAddr >> 32n) | 0);
+  c.ret(3, Number(winAddr & 0xffffffffn) | 0);
+}
+
+function rtas_ibm_remove_pe_dma_window(m: M, c: RtasCall): void {
+  if (c.nargs !== 1 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const liobn = c.arg(0) >>> 0;
+  const t = m.tceTables.find((w) => w.liobn === liobn);
+  if (!t || !m.compat.ddw || t.nb_table === 0) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  const defWin = t.def_win;
+  t.disable();
+  m.host.trace('spapr_iommu_ddw_remove', `liobn=0x${liobn.toString(16)}`);
+  // the default window comes back when the last one, not the default, was removed
+  if (activeWindows(m.tceTables) === 0 && !defWin) {
+    phbDmaReset(m.tceTables);
+    m.host.trace('spapr_iommu_ddw_reset', `buid=0x${PHB0_BUID.toString(16)} addr=0x0`);
+  }
+  c.ret(0, RTAS_OUT_SUCCESS);
+}
+
+function rtas_ibm_reset_pe_dma_window(m: M, c: RtasCall): void {
+  if (c.nargs !== 3 || c.nret !== 1) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  if (!ddwPhb(m, c, 1)) return c.ret(0, RTAS_OUT_PARAM_ERROR);
+  phbDmaReset(m.tceTables);
+  m.host.trace('spapr_iommu_ddw_reset', `buid=0x${PHB0_BUID.toString(16)} addr=0x${(c.arg(0) >>> 0).toString(16)}`);
+  c.ret(0, RTAS_OUT_SUCCESS);
 }
 
 // ---- spapr_vio.c ---------------------------------------------------------------------------

@@ -30,6 +30,8 @@ export interface MachineCompat {
   pre_4_1_migration: boolean;
   /** PHB dynamic DMA windows (the second spapr_iommu, 0x80000001); off for <= 2.6. */
   ddw: boolean;
+  /** The PHB's IOMMU page sizes (spapr-pci-host-bridge "pgsz"): 4K|64K on 4.1 and older. */
+  phbPageSizeMask: number;
   /** Hotpluggable CPU cores (off for <= 2.6). */
   hotplugCpus: boolean;
   /** spapr caps defaults by mig.caps[] index (see SPAPR_CAPS in vmstate.ts). */
@@ -72,6 +74,7 @@ const LATEST: MachineCompat = {
   updateDtEnabled: true,
   pre_4_1_migration: false,
   ddw: true,
+  phbPageSizeMask: 2 ** 12 + 2 ** 16 + 2 ** 21 + 2 ** 24,
   hotplugCpus: true,
   capsDefaults: CAPS_7_2,
   drPhbEnabled: true,
@@ -98,7 +101,7 @@ const TABLE: Array<[string, Change]> = [
   ['5.1', {}],
   ['5.0', { pre_5_1_assoc_refpoints: true }],
   ['4.2', { nvdimmSupported: false, caps: { 9: 0, 10: 0 } }], // ccf_assist=off, fwnmi=off
-  ['4.1', { linuxPciProbe: false, smpThreadsVsmt: false }],
+  ['4.1', { linuxPciProbe: false, smpThreadsVsmt: false, phbPageSizeMask: 0x11000 }],
   ['4.0', { pre_4_1_migration: true }],
   ['3.1', { defaultCpu: 'power8_v2.0', updateDtEnabled: false, drPhbEnabled: false, caps: { 3: 0, 4: 0, 5: 0, 8: 0 } }], // cfpc/sbbc/ibs broken, large_decr off
   ['3.0', { legacyIrqs: true, legacyIrqAllocation: true }],
