@@ -2452,7 +2452,10 @@ export class PowerPCCPU {
       }
       case Op.dcbt: case Op.dcbtst: case Op.dcbf: case Op.dcbst: case Op.icbi:
       case Op.sync: case Op.eieio: case Op.isync:
-        return 0;      default:
+        return 0;
+      default:
+        // the vector and decimal units skip cold()'s switch (hot in vector code)
+        if (id >= Op.vec) return this.vector(id - Op.vec, w, pcHi, cia, sf);
         return this.cold(id, w, pcHi, cia, sf, pr, count);
     }
     } catch (e) {
