@@ -2952,9 +2952,9 @@ export class PowerPCCPU {
         const vsr = st.vsr, f = 4 * fr;
         switch (id) {
           case Op.lfs: case Op.lfsu: case Op.lfsx: case Op.lfsux:
-            toDouble(this.ld32()); vsr[f] = R[0]; vsr[f + 1] = R[1]; break;
+            toDouble(this.ld32()); vsr[f] = R[0]; vsr[f + 1] = R[1]; vsr[f + 2] = 0; vsr[f + 3] = 0; break;
           case Op.lfd: case Op.lfdu: case Op.lfdx: case Op.lfdux:
-            this.ld64(R, 0, false); vsr[f] = R[0]; vsr[f + 1] = R[1]; break;
+            this.ld64(R, 0, false); vsr[f] = R[0]; vsr[f + 1] = R[1]; vsr[f + 2] = 0; vsr[f + 3] = 0; break;
           case Op.stfs: case Op.stfsu: case Op.stfsx: case Op.stfsux:
             this.st32(toSingle(vsr[f], vsr[f + 1]), false); break;
           default:
@@ -2968,7 +2968,7 @@ export class PowerPCCPU {
         const f = 4 * ((w >>> 21) & 31), vsr = st.vsr;
         eaX(gpr, (w >>> 16) & 31, (w >>> 11) & 31, sf);
         if (id === Op.stfiwx) this.st32(vsr[f + 1], false);
-        else { const v = this.ld32(); vsr[f] = id === Op.lfiwax ? v >> 31 : 0; vsr[f + 1] = v; }
+        else { const v = this.ld32(); vsr[f] = id === Op.lfiwax ? v >> 31 : 0; vsr[f + 1] = v; vsr[f + 2] = 0; vsr[f + 3] = 0; }
         return 0;
       }
       case Op.fmrgew: case Op.fmrgow: {
@@ -2976,15 +2976,15 @@ export class PowerPCCPU {
         const vsr = st.vsr, t = 4 * ((w >>> 21) & 31), a = 4 * ((w >>> 16) & 31), b = 4 * ((w >>> 11) & 31);
         const k = id === Op.fmrgew ? 0 : 1;
         const hi = vsr[a + k], lo = vsr[b + k];
-        vsr[t] = hi; vsr[t + 1] = lo;
+        vsr[t] = hi; vsr[t + 1] = lo; vsr[t + 2] = 0; vsr[t + 3] = 0;
         return 0;
       }
       case Op.fmr: case Op.mffs: case Op.mtfsf: {
         if ((msr[1] & MSR_FP_BIT) === 0) { this.raise(EXCP_FPU, pcHi, cia, 0); return 1; }
         const vsr = st.vsr, t = 4 * ((w >>> 21) & 31), b = 4 * ((w >>> 11) & 31);
         const fpscr = st.fpscr;
-        if (id === Op.fmr) { vsr[t] = vsr[b]; vsr[t + 1] = vsr[b + 1]; }
-        else if (id === Op.mffs) { vsr[t] = fpscr[0]; vsr[t + 1] = fpscr[1]; }
+        if (id === Op.fmr) { vsr[t] = vsr[b]; vsr[t + 1] = vsr[b + 1]; vsr[t + 2] = 0; vsr[t + 3] = 0; }
+        else if (id === Op.mffs) { vsr[t] = fpscr[0]; vsr[t + 1] = fpscr[1]; vsr[t + 2] = 0; vsr[t + 3] = 0; }
         else {
           // mtfsf FLM,FRB (W=0): the selected nibbles of the low word; FEX and VX are recomputed
           const flm = (w >>> 17) & 0xff;
@@ -3112,6 +3112,7 @@ export class PowerPCCPU {
     const v = this.state.vsr;
     v[4 * n] = Number(x >> 32n) | 0;
     v[4 * n + 1] = Number(x & 0xffffffffn) | 0;
+    v[4 * n + 2] = 0; v[4 * n + 3] = 0; // doubleword 1 of the VSR: 0, as QEMU's set_fpr
   }
 
   /** Floating-point enabled program interrupt, when MSR[FE0]/[FE1] allow it. Returns true if raised. */
@@ -3261,7 +3262,7 @@ export class PowerPCCPU {
       if (!(ar > TWO_M126 && ar < TWO_127)) return false;
     }
     F64[0] = r;
-    v[t] = F64I[HI]; v[t + 1] = F64I[LO];
+    v[t] = F64I[HI]; v[t + 1] = F64I[LO]; v[t + 2] = 0; v[t + 3] = 0;
     let f = (fp[1] & ~0x1f000) | (r < 0 ? 0x08000 : 0x04000);
     f = inexact ? f | FP_FI | FP_XX | FP_FX : f & ~FP_FI;
     fp[1] = f;
@@ -3279,7 +3280,7 @@ export class PowerPCCPU {
       const v = st.vsr, tt = 4 * t, bb = 4 * b;
       const hi = v[bb];
       v[tt] = id === Op.fneg ? hi ^ (0x80000000 | 0) : id === Op.fabs ? hi & 0x7fffffff : hi | (0x80000000 | 0);
-      v[tt + 1] = v[bb + 1];
+      v[tt + 1] = v[bb + 1]; v[tt + 2] = 0; v[tt + 3] = 0;
       if (w & 1) crf[1] = (f[1] >>> 28) & 0xf;
       return 0;
     }

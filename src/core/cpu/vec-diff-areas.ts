@@ -7,6 +7,7 @@ import { CASES as VMX_FP } from './vmx-fp-cases';
 import { CASES as VMX_CRYPTO } from './vmx-crypto-cases';
 import { CASES as VSX } from './vsx-cases';
 import { CASES as DFP } from './dfp-cases';
+import { CASES as SCALAR } from './scalar-cases';
 
 export const VEC_AREAS: Record<string, readonly VecCase[]> = {
   'vmx': VMX,
@@ -14,4 +15,5 @@ export const VEC_AREAS: Record<string, readonly VecCase[]> = {
   'vmx-crypto': VMX_CRYPTO,
   'vsx': VSX,
   'dfp': DFP,
+  'scalar': SCALAR,
 };
