@@ -38,4 +38,16 @@ export const CASES: VecCase[] = cases(
   'mtcrf 0x81,r3\nmfcr r3', 'mtocrf 0x10,r3\nmfocrf r3,0x10', 'mtcrf 0xff,r3\nmcrf cr7,cr0\nmfcr r3',
   'mtcrf 0xff,r3\nisel r3,r4,r5,2', 'mtcrf 0xff,r3\ncrand 3,5,14\nmfcr r3', 'mtcrf 0xff,r3\ncreqv 31,1,2\nmfcr r3',
   'mtcrf 0xff,r3\ncrnor 7,9,10\nmfcr r3', 'mtcrf 0xff,r3\ncrorc 12,29,30\nmfcr r3',
+  'mtcrf 0xff,r3\ncrandc 0,1,2\ncrnand 4,5,6\ncror 8,9,10\ncrxor 11,12,13\nmfcr r3',
+  // branches: CR and CTR from the sample's r3, the outcome in r3 (and LR/CTR read back)
+  'mtcrf 0xff,r3\nli r3,0\nbeq bc_eq\nli r3,1\nbc_eq:',
+  'mtcrf 0xff,r3\nli r3,0\nbc 4,29,bc_f\nli r3,2\nbc_f:',
+  'mtctr r3\nli r3,0\nbdnz bc_nz\nli r3,3\nbc_nz:\nmfctr r6\nadd r3,r3,r6',
+  'mtcrf 0xff,r3\nmtctr r3\nli r3,0\nbdzt 2,bc_zt\nli r3,4\nbc_zt:\nmfctr r6\nadd r3,r3,r6',
+  'bl bc_l\nbc_l:\nmflr r3',
+  'mtcrf 0xff,r3\nbl bc_lr0\nb bc_lr1\nbc_lr0:\nli r3,5\nbgtlr\nli r3,6\nblr\nbc_lr1:',
+  'mtcrf 0xff,r3\nlis r6,bc_ctr@ha\naddi r6,r6,bc_ctr@l\nmtctr r6\nli r3,7\nbnectr\nli r3,8\nbc_ctr:',
+  'mtcrf 0xff,r3\nlis r6,bc_tar@ha\naddi r6,r6,bc_tar@l\nmttar r6\nli r3,9\nbsotar\nli r3,10\nbc_tar:',
+  'mtctr r3\nlis r6,bc_ctrl@ha\naddi r6,r6,bc_ctrl@l\nmtctr r6\nbctrl\nbc_ctrl:\nmflr r3',
+  'li r3,0\nb bc_b\nli r3,11\nbc_b:',
 );
