@@ -396,14 +396,20 @@ function stvx(c: VecCpu, w: number): void {
   c.st64(h1, l1, false);
 }
 
+/** The element lve*x / stve*x move: EA aligned down to the element size, its lane (the one
+ * lvx would have loaded from there, mirrored in little-endian mode). */
+function veLane(c: VecCpu, w: number, size: number): number {
+  const bytesPer = size / 8;
+  c.eaX((w >>> 16) & 31, (w >>> 11) & 31);
+  c.ea[1] &= ~(bytesPer - 1);
+  const i = (c.ea[1] & 15) / bytesPer;
+  return c.le ? 128 / size - 1 - i : i;
+}
+
 /** lvebx/lvehx/lvewx: one element at EA (aligned down to its size) into its lane. */
 function lve(size: number): VecFn {
-  const n = 128 / size, bytesPer = size / 8;
   return (c, w) => {
-    c.eaX((w >>> 16) & 31, (w >>> 11) & 31);
-    c.ea[1] &= ~(bytesPer - 1);
-    let i = (c.ea[1] & 15) / bytesPer;
-    if (c.le) i = n - 1 - i;
+    const i = veLane(c, w, size);
     const x = size === 8 ? c.ld8() : size === 16 ? c.ld16() : c.ld32();
     const v = c.state.vsr, t = rT(w);
     if (size === 32) { v[t + i] = x; return; }
@@ -412,12 +418,8 @@ function lve(size: number): VecFn {
   };
 }
 function stve(size: number): VecFn {
-  const n = 128 / size, bytesPer = size / 8;
   return (c, w) => {
-    c.eaX((w >>> 16) & 31, (w >>> 11) & 31);
-    c.ea[1] &= ~(bytesPer - 1);
-    let i = (c.ea[1] & 15) / bytesPer;
-    if (c.le) i = n - 1 - i;
+    const i = veLane(c, w, size);
     const x = el(c.state.vsr, rT(w), size, i, false);
     if (size === 8) c.st8(x); else if (size === 16) c.st16(x, false); else c.st32(x, false);
   };
