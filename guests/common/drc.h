@@ -1,6 +1,6 @@
 /* What the hot-plug test guests share (guests/hotplug-client, guests/mem-hotplug): byte dumps,
- * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, and the DRC side of
- * RTAS (ibm,configure-connector walked to the end with every response printed,
+ * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, printing an RTAS event
+ * log, and the DRC side of RTAS (ibm,configure-connector walked to the end with every response printed,
  * get-sensor-state, set-indicator). Include after guest.h. */
 #ifndef DRC_H
 #define DRC_H
@@ -54,6 +54,34 @@ static void xirr(const char *name)
         sp_dec(rc);
     }
     nl();
+}
+
+/* Print an RTAS event log as check-exception returned it (header, v6 header, Main-A with its
+ * creation date and time, Main-B, the hotplug section); its extended length, or -1 when that
+ * is past what the guests read (256). */
+static int print_event_log(const u8 *log)
+{
+    u32 summary = be32(log), ext = be32(log + 4);
+    line("  header summary, extended_length");
+    sp_hex(summary);
+    sp_dec(ext);
+    nl();
+    if (ext > 256) return -1;
+    line("  v6 header");
+    dump(log + 8, 16);
+    nl();
+    line("  Main-A id, length");
+    dump(log + 24, 8);
+    puts_(" [date time]");
+    dump(log + 40, 32);
+    nl();
+    line("  Main-B");
+    dump(log + 72, 24);
+    nl();
+    line("  HP");
+    dump(log + 96, ext - 88);
+    nl();
+    return (int)ext;
 }
 
 /* the configure-connector work area */

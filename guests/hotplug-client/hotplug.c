@@ -91,34 +91,13 @@ static void event_scan(const char *name)
 static u32 check_exception(const char *name, u32 mask, int nargs, u32 len)
 {
     u32 args[7] = { 0x500, 0, mask, 0, A(evbuf), len, 0 };
-    u32 summary, ext, idx = 0;
-    int i, st;
+    u32 idx = 0;
+    int i, st, ext;
     for (i = 0; i < (int)sizeof(evbuf); i++) evbuf[i] = 0xee;
     st = rt(name, T_CHECK_EXCEPTION, nargs, 1, args);
     if (st != 0) return 0;
-    summary = be32(evbuf);
-    ext = be32(evbuf + 4);
-    line("  header summary, extended_length");
-    sp_hex(summary);
-    sp_dec(ext);
-    nl();
-    if (ext > 256) return 0;
-    /* v6 header: 16 bytes */
-    line("  v6 header");
-    dump(evbuf + 8, 16);
-    nl();
-    /* Main-A: 48 bytes; creation date and time (8 bytes at 8) from the host RTC */
-    line("  Main-A id, length");
-    dump(evbuf + 24, 8);
-    puts_(" [date time]");
-    dump(evbuf + 40, 32);
-    nl();
-    line("  Main-B");
-    dump(evbuf + 72, 24);
-    nl();
-    line("  HP");
-    dump(evbuf + 96, ext - 88);
-    nl();
+    ext = print_event_log(evbuf);
+    if (ext < 0) return 0;
     line("  bytes past the log");
     dump(evbuf + 8 + ext, 4);
     nl();
