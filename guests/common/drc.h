@@ -1,5 +1,5 @@
 /* What the hot-plug test guests share (guests/hotplug-client, guests/mem-hotplug): byte dumps,
- * a one-argument hcall, accepting and EOIing vCPU 0's pending interrupt, printing an RTAS event
+ * a one-argument hcall, accepting and EOIing vCPU 0's pending (or awaited) interrupt, printing an RTAS event
  * log, and the DRC side of RTAS (ibm,configure-connector walked to the end with every response printed,
  * get-sensor-state, set-indicator). Include after guest.h. */
 #ifndef DRC_H
@@ -52,6 +52,23 @@ static void xirr(const char *name)
         rc = H(H_EOI, x, 0);
         puts_(" H_EOI");
         sp_dec(rc);
+    }
+    nl();
+}
+
+/* wait for an interrupt on the presenter, accept and EOI it */
+static void wait_irq(void)
+{
+    long n, limit = 400000000L;
+    u64 x = 0;
+    for (n = 0; n < limit; n++) {
+        if (H(H_XIRR, 0, &x) == 0 && (x & 0xffffff)) break;
+    }
+    line("interrupt");
+    sp_hex(n < limit ? x : 0);
+    if (x & 0xffffff) {
+        puts_(" H_EOI");
+        sp_dec(H(H_EOI, x, 0));
     }
     nl();
 }

@@ -194,7 +194,6 @@ int main(void)
 {
     u32 args[8];
     u32 idx1, idx2;
-    u64 x;
 
     puts_("hotplug-client: RTAS events and DR connectors of hot-plugged CPU cores\r\n");
 
@@ -255,7 +254,6 @@ int main(void)
     {
         u32 ih = of("open", 1, 1, A("/"), 0, 0, 0);
         u32 r, idx3;
-        long n, limit = 400000000L;
         cas_fill();
         pa.args[4] = 0;
         r = of("call-method", 3, 2, A("ibm,client-architecture-support"), ih, A(cas_buf), 0);
@@ -264,17 +262,7 @@ int main(void)
         sp_hex(pa.args[4]);
         nl();
         puts_("ready for device_add core-id=3\r\n");
-        x = 0;
-        for (n = 0; n < limit; n++) {
-            if (H(H_XIRR, 0, &x) == 0 && (x & 0xffffff)) break;
-        }
-        line("interrupt");
-        sp_hex(n < limit ? x : 0);
-        if (x & 0xffffff) {
-            puts_(" H_EOI");
-            sp_dec(H(H_EOI, x, 0));
-        }
-        nl();
+        wait_irq();
         check_exception("check-exception epow-events", MASK_EPOW, 6, sizeof(evbuf));
         idx3 = check_exception("check-exception hot-plug-events", MASK_HOTPLUG, 6, sizeof(evbuf));
         xirr("no event left");

@@ -183,23 +183,6 @@ static void acquire_and_configure(u32 idx)
     sensor("  dr-entity-sense", idx);
 }
 
-/* wait for an interrupt on the presenter, accept and EOI it */
-static void wait_irq(void)
-{
-    long n, limit = 400000000L;
-    u64 x = 0;
-    for (n = 0; n < limit; n++) {
-        if (H(H_XIRR, 0, &x) == 0 && (x & 0xffffff)) break;
-    }
-    line("interrupt");
-    sp_hex(n < limit ? x : 0);
-    if (x & 0xffffff) {
-        puts_(" H_EOI");
-        sp_dec(H(H_EOI, x, 0));
-    }
-    nl();
-}
-
 int main(void)
 {
     u32 args[4];
