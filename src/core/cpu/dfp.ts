@@ -202,29 +202,23 @@ function tstex(z: Size): VecFn {
   };
 }
 
+/** The significance test of dtstsf(q)/dtstsfi(q): FRB(p)'s digit count against k, into CR[BF] and FPCC. */
+function significance(st: CpuState, w: number, b: ReturnType<typeof opnd>, k: number): void {
+  let crbf: number;
+  if (b.kind !== FIN) crbf = 1;
+  else if (k === 0 || b.c === 0n) crbf = 4;
+  else { const n = ndigits(b.c); crbf = k < n ? 8 : k > n ? 4 : 2; }
+  setFpcc(st, crbf);
+  st.crf[BF(w)] = crbf;
+}
+
 function tstsf(z: Size): VecFn {
-  return (c, w) => {
-    const st = c.state, b = opnd(st, z, FRB(w)), k = Number(getFpr(st, FRA(w)) & 0x3fn);
-    let crbf: number;
-    if (b.kind !== FIN) crbf = 1;
-    else if (k === 0 || b.c === 0n) crbf = 4;
-    else { const n = ndigits(b.c); crbf = k < n ? 8 : k > n ? 4 : 2; }
-    setFpcc(st, crbf);
-    st.crf[BF(w)] = crbf;
-  };
+  return (c, w) => significance(c.state, w, opnd(c.state, z, FRB(w)), Number(getFpr(c.state, FRA(w)) & 0x3fn));
 }
 
 /** dtstsfi/dtstsfiq: significance of FRB(p) against the immediate UIM. */
 function tstsfi(z: Size): VecFn {
-  return (c, w) => {
-    const st = c.state, b = opnd(st, z, FRB(w)), k = (w >>> 16) & 0x3f;
-    let crbf: number;
-    if (b.kind !== FIN) crbf = 1;
-    else if (k === 0 || b.c === 0n) crbf = 4;
-    else { const n = ndigits(b.c); crbf = k < n ? 8 : k > n ? 4 : 2; }
-    setFpcc(st, crbf);
-    st.crf[BF(w)] = crbf;
-  };
+  return (c, w) => significance(c.state, w, opnd(c.state, z, FRB(w)), (w >>> 16) & 0x3f);
 }
 
 // ---- quantize and round
