@@ -16,6 +16,7 @@ const VSID = 0x100n;
 
 class Bench implements VirtualHypervisor, MmuMachine {
   readonly ram = new GuestRam(32 << 20);
+  isRamAddress(addr: bigint): boolean { return addr < BigInt(this.ram.size); }
   readonly cpu = new PowerPCCPU(this.ram, this, POWER8);
   readonly hpt = new SpaprHpt();
   readonly htabShift = 18;

@@ -61,6 +61,10 @@ function runGuest(): { inst: Instance; out: string; qmp: string[]; traces: strin
     ['ready for device_add dimm2\r\n', () => { plug(inst, 'mem2', 'dimm2', 512 * MiB); qmp.push(queryMemoryDevices(inst)); }],
     ['ready for device_del dimm1\r\n', () => { expect(inst.machine.deviceDel('dimm1')).toBeNull(); }],
     ['CAS after unplug', () => { qmp.push(queryMemoryDevices(inst)); }],
+    ['ready for device_add dimm3\r\n', () => {
+      expect(inst.machine.deviceAdd('pc-dimm', { id: 'dimm3', memdev: 'mem1' })).toBeNull();
+      qmp.push(queryMemoryDevices(inst));
+    }],
   ];
   const done = new Set<string>();
   for (let i = 0; i < 200_000 && !text.endsWith('done\r\n') && inst.runstate() === 'running'; i++) {
@@ -143,7 +147,7 @@ describe('memory hot-plug errors (QEMU 7.2\'s texts over HMP)', () => {
       expect([cmd, out]).toEqual([cmd, JSON.parse(reply)]);
       n++;
     }
-    expect(n).toBe(39);
+    expect(n).toBe(51);
   });
 
   it('-m SIZE,slots=N,maxmem=M is checked as QEMU does', () => {
@@ -205,9 +209,67 @@ describe('migration of a machine with device memory', () => {
     // the destination's LMB DRC took the source's state; the event waits there too
     expect(dst.machine.drcs.get(0x80000004)!.state).toBe(SPAPR_DRC_STATE_LOGICAL_UNUSABLE);
     expect(dst.machine.pending_events.length).toBe(1);
-    // QEMU also sends the DIMM's RAM block; this machine's stream has only ppc_spapr.ram
+    // the DIMM's RAM block goes with the machine's, after it (ram_list: largest first)
     expect(qemu.ram.blocks).toEqual([['ppc_spapr.ram', 256 * MiB], ['mem1', 256 * MiB]]);
-    expect(ours.ram.blocks).toEqual([['ppc_spapr.ram', 256 * MiB]]);
+    expect(ours.ram.blocks).toEqual(qemu.ram.blocks);
+  });
+});
+
+describe('a DIMM\'s memory across a migration', () => {
+  const opts = { deterministic: true, ramSize: 256 * MiB, maxRamSize: 1024 * MiB, ramSlots: 4 };
+  const HELLO = new Uint8Array(readFileSync('public/guests/hello.elf'));
+
+  it('what the source stored in two DIMMs (mem1 after RAM, the larger mem2 first) is at the same addresses on the destination', () => {
+    const src = new Instance({ name: 'source', ...opts });
+    const dst = new Instance({ name: 'destination', ...opts });
+    src.boot(HELLO);
+    while (src.machine.cpu.state.insnCount < 200_000) src.turn();
+    plug(src, 'mem1', 'dimm1', 256 * MiB);
+    plug(src, 'mem2', 'dimm2', 512 * MiB);
+    plug(dst, 'mem1', 'dimm1', 256 * MiB);
+    plug(dst, 'mem2', 'dimm2', 512 * MiB);
+    const ram = src.machine.ram;
+    expect(ram.blocks.map((b) => [b.idstr, b.offset, b.length])).toEqual([
+      ['mem2', 0x50000000, 512 * MiB], ['ppc_spapr.ram', 0, 256 * MiB], ['mem1', 0x40000000, 256 * MiB]]);
+    const marks = [0x40000000, 0x4ffff000, 0x50000008, 0x6ffffff0];
+    for (const a of marks) ram.view.setBigUint64(a, 0x5a5an << 48n | BigInt(a));
+    let status = '';
+    const errors: string[] = [];
+    src.onMigration = (i) => { status = i.status; };
+    src.onError = (e) => errors.push(e);
+    const link = new MemoryLink();
+    dst.incoming(link.receiver);
+    src.migrate(link.sender);
+    // the source's monitor refuses to change its devices while the migration runs
+    src.turn();
+    expect(src.deviceAdd('pc-dimm', { id: 'dimm3', memdev: 'mem3' })).toBe('device_add not allowed while migrating');
+    expect(src.deviceDel('dimm1')).toBe('device_del not allowed while migrating');
+    for (let t = 0; t < 1_000_000 && status !== 'completed' && status !== 'failed'; t++) {
+      src.turn(); link.receiver.pump(); link.sender.pump();
+      dst.turn(); link.receiver.pump(); link.sender.pump();
+    }
+    expect([status, errors]).toEqual(['completed', []]);
+    expect(analyzeStream(link.bytes()).ram.blocks).toEqual([['mem2', 512 * MiB], ['ppc_spapr.ram', 256 * MiB], ['mem1', 256 * MiB]]);
+    for (const a of marks) expect(dst.machine.ram.view.getBigUint64(a)).toBe(0x5a5an << 48n | BigInt(a));
+    // and the guest's own RAM
+    expect(Buffer.from(dst.machine.ram.u8.subarray(0, 1 << 20)).equals(Buffer.from(src.machine.ram.u8.subarray(0, 1 << 20)))).toBe(true);
+  });
+
+  it('QEMU 7.2\'s stream with mem1 loads where dimm1 is plugged, and is refused with QEMU\'s error where it is not', async () => {
+    const { loadCommand } = await import('../src/cli/load');
+    const file = join(mkdtempSync(join(tmpdir(), 'memhp-')), 's.bin');
+    writeFileSync(file, gunzipSync(readFileSync(new URL('./fixtures/stream-pseries-p8-maxmem1G-dimm1.bin.gz', import.meta.url))));
+    const run = async (extra: string[]) => {
+      let out = '';
+      const rc = await loadCommand(parseArgs([file, '--max-insns', '0', '-m', '256M,slots=4,maxmem=1G', ...extra]), (t) => { out += t; });
+      return { rc, out };
+    };
+    const good = await run(['-object', 'memory-backend-ram,id=mem1,size=256M', '-device', 'pc-dimm,id=dimm1,memdev=mem1']);
+    expect(good.rc).toBe(0);
+    expect(good.out).toMatch(/^load: \d+ bytes, machine pseries-7.2, runstate prelaunch/);
+    const bad = await run([]);
+    expect(bad.rc).toBe(1);
+    expect(bad.out).toContain('qemu-system-ppc64: Unknown ramblock "mem1", cannot accept migration\n');
   });
 });
 

@@ -15,7 +15,11 @@
  *     hot-plug source by count-indexed; both LMBs are acquired and configured; a CAS shows
  *     the new list;
  *   - prints "ready for device_del dimm1": the remove event (count-indexed) comes, the LMB is
- *     isolated and made unusable (the DIMM goes), and a CAS shows the list without it.
+ *     isolated and made unusable (the DIMM goes), and a CAS shows the list without it;
+ *   - prints "ready for device_add dimm3": dimm3, on dimm1's backend, is mapped where dimm1
+ *     was, holding what the guest stored there through dimm1.
+ * Along the way it stores to and loads from the device memory: a DIMM's memory is usable as
+ * soon as it is plugged, and the addresses no DIMM holds read 0.
  * The output depends only on the machine, so the same ELF prints the same lines on QEMU 7.2
  * and on pseries-lab (the events' creation date and time are not printed).
  */
@@ -183,6 +187,30 @@ static void acquire_and_configure(u32 idx)
     sensor("  dr-entity-sense", idx);
 }
 
+/*
+ * Read a doubleword at each address, store a pattern there and read it back: a plugged
+ * DIMM's memory keeps it; where no DIMM is (the gap above RAM, the device memory's free
+ * part and past its end) the store is lost and loads give 0, as on QEMU's unassigned memory.
+ */
+static void memtest(const char *name)
+{
+    static const u64 at[] = { 0x10000000, 0x40000000, 0x4ffffff8, 0x50000000, 0x6ffffff8, 0x70000000 };
+    unsigned i;
+
+    puts_(name);
+    nl();
+    for (i = 0; i < sizeof at / sizeof at[0]; i++) {
+        volatile u64 *p = (volatile u64 *)at[i];
+        u64 before = *p;
+        *p = 0x5a5a000000000000ull | at[i];
+        puts_("  ");
+        puthex(at[i]);
+        sp_hex(before);
+        sp_hex(*p);
+        nl();
+    }
+}
+
 int main(void)
 {
     u32 args[4];
@@ -212,6 +240,7 @@ int main(void)
     check_exception("check-exception hot-plug-events", MASK_HOTPLUG, &hp);
     check_exception("check-exception epow-events", MASK_EPOW, &hp);
     xirr("no event left");
+    memtest("memory with dimm1 (address, before, after a store)");
 
     /* by count: try the LMB DRCs in turn, as dlpar_memory_add_by_count does */
     for (i = 4; i <= 7; i++) {
@@ -258,6 +287,7 @@ int main(void)
         for (i = 0; i < hp.w0 && i < 4; i++) acquire_and_configure(hp.w1 + i);
     }
     xirr("no event left");
+    memtest("memory with dimm1 and dimm2");
     cas("CAS again", 1);
     prop("/ibm,dynamic-reconfiguration-memory", "ibm,dynamic-memory-v2");
 
@@ -282,6 +312,14 @@ int main(void)
     xirr("no event left");
     cas("CAS after unplug", 1);
     prop("/ibm,dynamic-reconfiguration-memory", "ibm,dynamic-memory-v2");
+    memtest("memory with dimm2");
+
+    /* dimm3 on dimm1's backend: mapped where dimm1 was, with the bytes it left */
+    puts_("ready for device_add dimm3\r\n");
+    wait_irq();
+    memtest("memory with dimm3 (mem1 again) and dimm2");
+    check_exception("check-exception hot-plug-events", MASK_HOTPLUG, &hp);
+    xirr("no event left");
 
     puts_("done\r\n");
     args[0] = 0; args[1] = 0;

@@ -1,4 +1,4 @@
-// `load FILE [--max-insns N] [--input TEXT]`: restore a machine from a migration stream
+// `load FILE [--max-insns N] [--input TEXT] [-m ...] [-smp ...] [-object ... -device ...]`: restore a machine from a migration stream
 // (ours, or QEMU's own, raw or gzip'd) as `qemu-system-ppc64 -incoming "exec:cat FILE"`
 // does, then let it run N instructions and print its console. The machine type is the
 // stream's configuration section's.
@@ -8,7 +8,7 @@ import { MemoryLink } from '../core/migration/transport';
 import { latin1 } from '../core/vmstate/qemufile';
 import { intFlag, UsageError, type ParsedArgs } from './args';
 import { readStreamFile } from './analyze';
-import { smpOptions, takeDashOptions } from './dtb';
+import { parseMemOption, smpOptions, takeDashOptions } from './dtb';
 
 /** The configuration section's machine type name (QEVM v3, 0x07, be32 len, name). */
 export function streamMachineType(b: Uint8Array): string | undefined {
@@ -19,15 +19,21 @@ export function streamMachineType(b: Uint8Array): string | undefined {
 }
 
 export async function loadCommand(p: ParsedArgs, out: (s: string) => void): Promise<number> {
-  // -smp 1,maxcpus=N and -device <core>,core-id=K: the destination's cores, as QEMU is started
+  // -smp 1,maxcpus=N, -device <core>,core-id=K, -m ...,slots=,maxmem= and -object/-device
+  // pc-dimm: the destination's cores and memory, as QEMU is started
   takeDashOptions(p);
   const smp = smpOptions(p);
+  const m = p.flags.get('m');
+  const mem = typeof m === 'string' ? parseMemOption(m) : undefined;
   const file = p.positional[0];
   if (!file) throw new UsageError('load needs a FILE');
   const maxInsns = intFlag(p, 'max-insns', 3_000_000)!;
   const bytes = await readStreamFile(file);
   const machineType = typeof p.flags.get('machine') === 'string' ? p.flags.get('machine') as string : streamMachineType(bytes) ?? 'pseries';
-  const dst = new Instance({ name: 'destination', deterministic: true, machineType, maxCpus: smp.maxCpus, coreIds: smp.coreIds });
+  const dst = new Instance({
+    name: 'destination', deterministic: true, machineType, maxCpus: smp.maxCpus, coreIds: smp.coreIds,
+    ramSize: mem?.ramSize, maxRamSize: mem?.maxRamSize, ramSlots: mem?.ramSlots, dimms: smp.dimms,
+  });
   let con = '';
   const errors: string[] = [];
   let status = 'none';

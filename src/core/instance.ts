@@ -2,7 +2,7 @@
 // its machine, console I/O, and the two migration roles (outgoing precopy, incoming load).
 
 import type { MigrationInfo } from '../worker/protocol';
-import type { SpaprOptions } from './spapr/machine';
+import type { DeviceAddProps, SpaprOptions } from './spapr/machine';
 import { cpuSnapshot, fdtSnapshot, memorySnapshot, ov5Snapshot, vmstateSnapshot } from './snapshots';
 import { MainLoop } from './mainloop';
 import { applyProfile, getProfile, profileMachineType, profilePrintsLine, type ProfileName, type QemuProfile } from './profiles';
@@ -136,6 +136,21 @@ export class Instance {
   cancel(): void {
     this.outgoing?.cancel();
     this.onWake();
+  }
+
+  /**
+   * device_add from the monitor (qdev_device_add): refused while this instance's outgoing
+   * migration is not idle, as migration_is_idle() makes QEMU refuse it.
+   */
+  deviceAdd(driver: string, props: DeviceAddProps): string | null {
+    if (this.outgoing?.active) return 'device_add not allowed while migrating';
+    return this.machine.deviceAdd(driver, props);
+  }
+
+  /** device_del from the monitor (qmp_device_del): likewise refused while migrating. */
+  deviceDel(id: string): string | null {
+    if (this.outgoing?.active) return 'device_del not allowed while migrating';
+    return this.machine.deviceDel(id);
   }
 
   /** Whether a migration (outgoing or incoming) is under way on this instance. */

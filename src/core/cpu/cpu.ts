@@ -55,7 +55,7 @@
 import { CpuState, SPR_CTR, SPR_LR, SPR_XER, SPR_DECR, SPR_PVR, SPR_LPCR, SPR_AMOR, SPR_PIR,
   SPR_SRR0, SPR_SRR1, SPR_CFAR, SPR_FSCR, SPR_PPR, SPR_DAR, SPR_DSISR } from './state';
 import { HashMmu, ACC_FETCH, ACC_LOAD, ACC_STORE, XLATE_FAULT, EXCP_DSEG, TLB_MASK, tlbTable, type HashPageTable } from './mmu';
-import { GuestRam, TARGET_PAGE_BITS } from '../mem/ram';
+import { GuestRam, TARGET_PAGE_BITS, TARGET_PAGE_SIZE } from '../mem/ram';
 import { ISA, F } from './isa';
 import { decodeRow } from './decode';
 import type { VecCpu, VecFn } from './vec';
@@ -304,11 +304,14 @@ function eaX(gpr: Int32Array, ra: number, rb: number, sf: boolean): void {
   EA[0] = sf ? (gpr[2 * ra] + gpr[2 * rb] + ((lo >>> 0) < (aL >>> 0) ? 1 : 0)) | 0 : 0;
 }
 
-/** Physical address of [EA, EA+len) in RAM (real mode: top 4 EA bits ignored), or -1 if unassigned. */
-function physOf(size: number, len: number): number {
+/**
+ * Physical address of [EA, EA+len) in RAM (real mode: top 4 EA bits ignored), or -1 if
+ * unassigned. Past the machine's RAM, a plugged DIMM's block may hold it.
+ */
+function physOf(ram: GuestRam, len: number): number {
   if ((EA[0] & 0x0fffffff) !== 0) return -1;
   const a = EA[1] >>> 0;
-  return a + len <= size ? a : -1;
+  return a + len <= ram.size || ram.contains(a, len) ? a : -1;
 }
 
 /** CR0 from a 64-bit result (or its low word sign-extended in 32-bit mode), plus XER[SO]. */
@@ -462,7 +465,9 @@ export class PowerPCCPU {
   readonly cpuIndex: number;
   private readonly vhyp: VirtualHypervisor;
   private readonly dv: DataView;
+  /** ram.size: real addresses below it are RAM without looking at the DIMMs' blocks. */
   private readonly ramSize: number;
+  private readonly ramPages: number;
 
   /** Decoded pages by physical page number. */
   private readonly pages: (CodePage | undefined)[];
@@ -529,7 +534,8 @@ export class PowerPCCPU {
     this.state = new CpuState();
     this.dv = ram.view;
     this.ramSize = ram.size;
-    this.mmu = new HashMmu(this.state, ram.size);
+    this.ramPages = ram.size >>> TARGET_PAGE_BITS;
+    this.mmu = new HashMmu(this.state, ram);
     this.pages = new Array(ram.pages);
     this.nullPage = newCodePage(false);
     this.nullPage.ids.fill(Op.invalid, 0, 1024);
@@ -802,7 +808,7 @@ export class PowerPCCPU {
   }
 
   private codePage(pp: number, le: boolean): CodePage {
-    if (pp >= this.pages.length) return this.nullPage;
+    if (pp >= this.pages.length || (pp >= this.ramPages && !this.ram.contains(pp * TARGET_PAGE_SIZE, 1))) return this.nullPage;
     let pg = this.pages[pp];
     if (pg !== undefined && pg.le === le) return pg;
     if (pg === undefined) {
@@ -929,7 +935,7 @@ export class PowerPCCPU {
    */
   private dAddr(len: number, acc: number): number {
     if (!this.dr) {
-      const a = physOf(this.ramSize, len);
+      const a = physOf(this.ram, len);
       if (a >= 0) this.mmu.fillReal(EA[0], EA[1], acc);
       return a;
     }
@@ -950,7 +956,7 @@ export class PowerPCCPU {
       const n1 = 4096 - (lo & 0xfff);
       if (b !== a + n1) {
         // Not contiguous in real memory: the helpers go through the bounce buffer.
-        if (a + n1 > this.ramSize || b + len - n1 > this.ramSize) return -1;
+        if (!this.ram.contains(a, n1) || !this.ram.contains(b, len - n1)) return -1;
         this.splitA = a; this.splitB = b; this.splitN = n1;
         if (acc !== ACC_STORE) {
           const u8 = this.ram.u8;
@@ -960,7 +966,7 @@ export class PowerPCCPU {
         return SPLIT;
       }
     }
-    return a >= 0 && a + len <= this.ramSize ? a : -1;
+    return a >= 0 && (a + len <= this.ramSize || this.ram.contains(a, len)) ? a : -1;
   }
 
   /** Write the first `len` bounce bytes of a split store to its two real pages. */
@@ -1004,7 +1010,7 @@ export class PowerPCCPU {
     const hi = Number((ea >> 32n) & 0xffffffffn) | 0, lo = Number(ea & 0xffffffffn) | 0;
     if (!on) {
       if ((hi & 0x0fffffff) !== 0) return -1;
-      return (lo >>> 0) < this.ramSize ? lo >>> 0 : -1;
+      return this.ram.contains(lo >>> 0, 1) ? lo >>> 0 : -1;
     }
     return this.mmu.walk(hi, lo, acc, (msrLo & MSR_PR_BIT) !== 0, false);
   }

@@ -10,7 +10,8 @@ import fixture from './mmu-diff.fixture.json';
 
 /** The guest's machine: the MMU hcalls on a 2^21-byte HPT (QEMU's size for -m 256M), a console. */
 class DiffMachine implements VirtualHypervisor, MmuMachine {
-  readonly ram = { size: 256 << 20 }; // what H_ENTER checks RAM addresses against (QEMU's -m 256M)
+  /** What H_ENTER checks RAM addresses against (QEMU's -m 256M). */
+  isRamAddress(addr: bigint): boolean { return addr < BigInt(256 << 20); }
   readonly guestRam = new GuestRam(32 << 20);
   readonly cpu = new PowerPCCPU(this.guestRam, this, POWER8);
   readonly hpt = new SpaprHpt();

@@ -22,6 +22,7 @@ const MSR_SF = 1n << 63n, MSR_IR = 1n << 5n, MSR_DR = 1n << 4n, MSR_PR = 1n << 1
 
 class Machine implements VirtualHypervisor, MmuMachine {
   readonly ram = new GuestRam(RAM);
+  isRamAddress(addr: bigint): boolean { return addr < BigInt(this.ram.size); }
   readonly cpu: PowerPCCPU;
   readonly hpt = new SpaprHpt();
   readonly htabShift = SHIFT;

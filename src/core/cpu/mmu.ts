@@ -19,6 +19,7 @@
 // give 0, writes are dropped), as in real mode.
 
 import type { CpuState } from './state';
+import type { GuestRam } from '../mem/ram';
 
 /** What the MMU reads the hashed page table through (the machine's SpaprHpt). */
 export interface HashPageTable {
@@ -91,7 +92,7 @@ export class HashMmu {
   /** Index (0..31) of the SLB entry found by the last slbLookup. */
   private slbIdx = -1;
 
-  constructor(private readonly st: CpuState, private readonly ramSize: number) {}
+  constructor(private readonly st: CpuState, private readonly ram: GuestRam) {}
 
   flush(): void {
     this.tagLo.fill(TLB_INVALID);
@@ -215,7 +216,7 @@ export class HashMmu {
     const pmask = (1 << ps) - 1;
     if ((p1Hi & 0x0fffffff) !== 0) return XLATE_UNASSIGNED;
     const real = (((p1Lo & ~0xfff) & ~pmask) | (eaLo & pmask)) >>> 0;
-    if (real >= this.ramSize) return XLATE_UNASSIGNED;
+    if (real >= this.ram.size && !this.ram.contains(real, 1)) return XLATE_UNASSIGNED;
     if (fill) {
       const i = (((acc << 1) | (pr ? 1 : 0)) << TLB_BITS) | ((eaLo >>> 12) & (TLB_SIZE - 1));
       this.tagHi[i] = eaHi;

@@ -2,12 +2,33 @@
 // migration (one bit per 4 KiB target page, as QEMU's TARGET_PAGE_BITS = 12 on ppc64) and a
 // per-page "holds decoded code" bitmap so the interpreter's decode cache is invalidated when
 // a page it translated is written.
+//
+// The buffer spans guest-physical addresses [0, span): the machine's RAM ("ppc_spapr.ram",
+// [0, size)) and, with -m ...,maxmem=, the device memory region above it, where each plugged
+// pc-dimm maps its backend's RAM block. Addresses of the region no DIMM holds are unassigned:
+// present() says no, and the vCPUs read zeros there and lose stores, as on QEMU. The blocks
+// are kept in QEMU's ram_list order (largest first), the order a migration sends them in.
 
 export const TARGET_PAGE_BITS = 12;
 export const TARGET_PAGE_SIZE = 1 << TARGET_PAGE_BITS;
 
+/** A RAM block: QEMU's RAMBlock idstr, where it is mapped, and its length (bytes). */
+export interface RamBlock {
+  readonly idstr: string;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** The idstr of the machine's RAM block (spapr_machine_init: memory_region_init_ram "ppc_spapr.ram"). */
+export const SPAPR_RAM_IDSTR = 'ppc_spapr.ram';
+
 export class GuestRam {
+  /** Bytes of the machine's RAM block at 0 (ram_size). */
   readonly size: number;
+  /** Bytes of guest-physical address space the buffer covers (RAM and device memory). */
+  readonly span: number;
+  /** The mapped RAM blocks, in QEMU's ram_list order. */
+  readonly blocks: RamBlock[];
   readonly buffer: ArrayBuffer;
   readonly u8: Uint8Array;
   readonly view: DataView;
@@ -28,21 +49,68 @@ export class GuestRam {
   /** Whether stores mark pages dirty (on while a migration tracks RAM). */
   logDirty = false;
 
-  constructor(size: number) {
+  constructor(size: number, opts: { span?: number; idstr?: string } = {}) {
+    const span = opts.span ?? size;
     if (size % TARGET_PAGE_SIZE !== 0) throw new Error(`RAM size ${size} is not a multiple of ${TARGET_PAGE_SIZE}`);
+    if (span < size || span % TARGET_PAGE_SIZE !== 0) throw new Error(`address space of ${span} bytes cannot hold ${size} bytes of RAM`);
     this.size = size;
-    this.buffer = new ArrayBuffer(size);
+    this.span = span;
+    this.blocks = [{ idstr: opts.idstr ?? SPAPR_RAM_IDSTR, offset: 0, length: size }];
+    this.buffer = new ArrayBuffer(span);
     this.u8 = new Uint8Array(this.buffer);
     this.view = new DataView(this.buffer);
-    this.pages = size >>> TARGET_PAGE_BITS;
+    this.pages = span >>> TARGET_PAGE_BITS;
     this.dirty = new Uint32Array((this.pages + 31) >>> 5);
     this.writeStamp = new Uint32Array(this.pages);
     this.codePages = new Uint32Array((this.pages + 31) >>> 5);
   }
 
-  /** True when [addr, addr+len) lies inside RAM. */
+  /** True when [addr, addr+len) lies inside one mapped RAM block. */
   contains(addr: number, len: number): boolean {
-    return addr >= 0 && addr + len <= this.size;
+    if (addr >= 0 && addr + len <= this.size) return true;
+    for (const b of this.blocks) if (addr >= b.offset && addr + len <= b.offset + b.length) return true;
+    return false;
+  }
+
+  /** The mapped block holding guest-physical page `page`, if any. */
+  blockOfPage(page: number): RamBlock | undefined {
+    const a = page * TARGET_PAGE_SIZE;
+    return this.blocks.find((b) => a >= b.offset && a < b.offset + b.length);
+  }
+
+  /**
+   * Map a RAM block at [offset, offset+length) of the device memory (a pc-dimm plugged),
+   * filled with `content` (its backend's bytes) or zeros. It takes its place in ram_list:
+   * before the first smaller block (qemu_ram_alloc_internal keeps the list largest first).
+   */
+  plug(idstr: string, offset: number, length: number, content?: Uint8Array): void {
+    if (offset < this.size || offset + length > this.span || offset % TARGET_PAGE_SIZE || length % TARGET_PAGE_SIZE) {
+      throw new Error(`RAM block ${idstr} [0x${offset.toString(16)}, +0x${length.toString(16)}) is outside the device memory`);
+    }
+    if (this.blocks.some((b) => b.idstr === idstr || (offset < b.offset + b.length && b.offset < offset + length))) {
+      throw new Error(`RAM block ${idstr} overlaps a mapped block`);
+    }
+    const at = this.blocks.findIndex((b) => b.length < length);
+    this.blocks.splice(at < 0 ? this.blocks.length : at, 0, { idstr, offset, length });
+    if (content) this.u8.set(content.subarray(0, length), offset);
+    this.touch(offset, length);
+  }
+
+  /**
+   * Unmap the block `idstr` (its pc-dimm unplugged): returns its bytes, for the backend to
+   * keep, and leaves the range unassigned (zeros).
+   */
+  unplug(idstr: string): Uint8Array {
+    const i = this.blocks.findIndex((b) => b.idstr === idstr && b.offset !== 0);
+    if (i < 0) throw new Error(`no RAM block ${idstr} to unplug`);
+    const b = this.blocks[i];
+    this.blocks.splice(i, 1);
+    const content = this.u8.slice(b.offset, b.offset + b.length);
+    this.u8.fill(0, b.offset, b.offset + b.length);
+    this.touch(b.offset, b.length);
+    const first = b.offset >>> TARGET_PAGE_BITS, last = first + (b.length >>> TARGET_PAGE_BITS);
+    for (let p = first; p < last; p++) this.dirty[p >>> 5] &= ~(1 << (p & 31));
+    return content;
   }
 
   /** Record a store to [addr, addr+len): dirty log and code invalidation. */
@@ -88,10 +156,15 @@ export class GuestRam {
     return (this.dirty[page >>> 5] & (1 << (page & 31))) !== 0;
   }
 
+  /** Mark every page of every mapped block dirty (the start of a migration). */
   markAllDirty(): void {
-    this.dirty.fill(0xffffffff);
-    const extra = this.dirty.length * 32 - this.pages;
-    if (extra) this.dirty[this.dirty.length - 1] >>>= extra;
+    for (const b of this.blocks) {
+      let p = b.offset >>> TARGET_PAGE_BITS;
+      const end = p + (b.length >>> TARGET_PAGE_BITS);
+      for (; p < end && (p & 31); p++) this.dirty[p >>> 5] |= 1 << (p & 31);
+      for (; p + 32 <= end; p += 32) this.dirty[p >>> 5] = 0xffffffff;
+      for (; p < end; p++) this.dirty[p >>> 5] |= 1 << (p & 31);
+    }
   }
 
   countDirty(): number {

@@ -1,24 +1,26 @@
-// The "ram" live section (migration/ram.c, QEMU 7.2) for the one RAM block of a pseries
-// machine, "ppc_spapr.ram", over a GuestRam.
+// The "ram" live section (migration/ram.c, QEMU 7.2) for the RAM blocks of a pseries machine
+// over a GuestRam: "ppc_spapr.ram" and one block per plugged pc-dimm (named by its memdev),
+// in ram_list order (largest first).
 //
 // Wire format: every record starts with a be64 whose low 12 bits are RAM_SAVE_FLAG_* and
 // whose other bits are the page offset in the block (or a byte count for MEM_SIZE).
 //   START  MEM_SIZE|total, then per block: u8 len, idstr, be64 used_length; then EOS
 //   PART   dirty pages (ZERO + 1 fill byte, or PAGE + 4096 bytes), then EOS
 //   END    every page still dirty, then EOS
-// A page record carries the block idstr only when the block differs from the last one sent
-// (so only the very first page of a migration has it; every later one has CONTINUE).
+// A page record's offset is in its block, and it carries the block idstr only when the block
+// differs from the last one sent (the first page of a migration and of each next block; every
+// other one has CONTINUE). A pass goes over the blocks in list order.
 //
 // API
 //   class RamMigration implements SaveVMHandlers
-//     constructor(ram, {idstr?})
+//     constructor(ram)
 //     save_setup / save_live_iterate(w, pages) / save_live_complete_precopy / save_live_pending
 //     save_cleanup / load_state(r, version_id, errors)
 //     stats: RamStats (normal and zero pages sent or received, bytes, rounds) and dirtyPages()
 //   register_ram(reg, ram, opts) registers it as idstr "ram", instance 0, version 4
 //   RAM_SAVE_FLAG_* constants
 
-import type { GuestRam } from '../mem/ram';
+import type { GuestRam, RamBlock } from '../mem/ram';
 import { TARGET_PAGE_BITS, TARGET_PAGE_SIZE } from '../mem/ram';
 import type { QEMUFileReader, QEMUFileWriter } from '../vmstate/qemufile';
 import type { RegisterOpts, SaveStateEntry, SaveVMHandlers, SaveVMRegistry } from '../vmstate/savevm';
@@ -60,13 +62,19 @@ function hex(n: number): string {
 /** Cells of the re-sent pages heat map (RAM in equal stretches). */
 export const HEAT_CELLS = 256;
 
+/** First and one-past-last guest-physical page of a block. */
+function pagesOf(b: RamBlock): [number, number] {
+  const first = b.offset / TARGET_PAGE_SIZE;
+  return [first, first + b.length / TARGET_PAGE_SIZE];
+}
+
 export class RamMigration implements SaveVMHandlers {
-  readonly idstr: string;
   readonly stats: RamStats = { normalPages: 0, zeroPages: 0, bytes: 0, rounds: 0, iterations: 0 };
-  /** Next page the iteration scans from. */
+  /** The block the iteration is in (index in ram.blocks) and the page it scans from. */
+  private blockIdx = 0;
   private cursor = 0;
-  private lastSentBlock = false;
-  private lastRecvBlock = false;
+  private lastSentBlock: RamBlock | null = null;
+  private lastRecvBlock: RamBlock | null = null;
   /** RAM as 32-bit words, for the zero-page test. */
   private readonly words: Int32Array;
   /**
@@ -88,25 +96,24 @@ export class RamMigration implements SaveVMHandlers {
   /** Source: the next page the look ahead examines (it goes over RAM once per migration). */
   private lookahead = 0;
   /**
-   * Source: pages sent again, per stretch of RAM (HEAT_CELLS cells of `heatPagesPerCell`
-   * pages): where the guest kept writing while it was migrated.
+   * Source: pages of the machine's RAM block sent again, per stretch of it (HEAT_CELLS cells
+   * of `heatPagesPerCell` pages): where the guest kept writing while it was migrated.
    */
   readonly resent = new Uint32Array(HEAT_CELLS);
   readonly heatPagesPerCell: number;
 
-  constructor(readonly ram: GuestRam, opts: { idstr?: string } = {}) {
-    this.idstr = opts.idstr ?? 'ppc_spapr.ram';
-    this.words = new Int32Array(ram.buffer, 0, ram.size >>> 2);
+  constructor(readonly ram: GuestRam) {
+    this.words = new Int32Array(ram.buffer);
     this.sentOnce = new Uint32Array((ram.pages + 31) >>> 5);
     this.zeroSeen = new Uint32Array(ram.pages);
-    this.heatPagesPerCell = Math.max(1, Math.ceil(ram.pages / HEAT_CELLS));
+    this.heatPagesPerCell = Math.max(1, Math.ceil(ram.size / TARGET_PAGE_SIZE / HEAT_CELLS));
   }
 
   /** Count a page being sent; a second send means the guest wrote it again. */
   private noteSent(page: number): void {
     const w = page >>> 5, bit = 1 << (page & 31);
-    if (this.sentOnce[w] & bit) this.resent[Math.floor(page / this.heatPagesPerCell)]++;
-    else this.sentOnce[w] |= bit;
+    if (!(this.sentOnce[w] & bit)) this.sentOnce[w] |= bit;
+    else if (page < this.ram.size / TARGET_PAGE_SIZE) this.resent[Math.floor(page / this.heatPagesPerCell)]++;
   }
 
   /** buffer_is_zero() over one target page. */
@@ -123,15 +130,17 @@ export class RamMigration implements SaveVMHandlers {
   }
 
   private scanNonZero(): Uint32Array {
-    const pages = this.ram.pages;
-    const map = new Uint32Array((pages + 31) >>> 5);
-    for (let p = 0; p < pages; p++) if (!this.pageIsZero(p)) map[p >>> 5] |= 1 << (p & 31);
+    const map = new Uint32Array((this.ram.pages + 31) >>> 5);
+    for (const b of this.ram.blocks) {
+      const [first, end] = pagesOf(b);
+      for (let p = first; p < end; p++) if (!this.pageIsZero(p)) map[p >>> 5] |= 1 << (p & 31);
+    }
     return map;
   }
 
   load_setup(): number {
     this.nonZero = null;
-    this.lastRecvBlock = false;
+    this.lastRecvBlock = null;
     return 0;
   }
 
@@ -149,18 +158,43 @@ export class RamMigration implements SaveVMHandlers {
   /** Start dirty logging, mark every page dirty, and send the block list. */
   save_setup(w: QEMUFileWriter): number {
     const before = w.transferred;
+    const blocks = this.ram.blocks;
     this.ram.logDirty = true;
     this.ram.markAllDirty();
-    this.cursor = 0;
-    this.lastSentBlock = false;
+    this.rewind();
+    this.lastSentBlock = null;
     this.zeroSeen.fill(0);
     this.lookahead = 0;
-    w.be64(this.ram.size + RAM_SAVE_FLAG_MEM_SIZE);
-    w.countedString(this.idstr);
-    w.be64(this.ram.size);
+    // ram_bytes_total, then each block's idstr and used_length
+    w.be64(blocks.reduce((n, b) => n + b.length, 0) + RAM_SAVE_FLAG_MEM_SIZE);
+    for (const b of blocks) {
+      w.countedString(b.idstr);
+      w.be64(b.length);
+    }
     w.be64(RAM_SAVE_FLAG_EOS);
     this.stats.bytes += w.transferred - before;
     return 0;
+  }
+
+  /** Back to the first page of the first block. */
+  private rewind(): void {
+    this.blockIdx = 0;
+    this.cursor = this.ram.blocks.length ? pagesOf(this.ram.blocks[0])[0] : 0;
+  }
+
+  /**
+   * The next dirty page from the iteration's position, going on through the blocks in list
+   * order (blockIdx follows); -1 past the last block.
+   */
+  private nextDirty(): number {
+    const blocks = this.ram.blocks;
+    while (this.blockIdx < blocks.length) {
+      const [first, end] = pagesOf(blocks[this.blockIdx]);
+      const p = this.findDirty(Math.max(this.cursor, first), end);
+      if (p >= 0) return p;
+      if (++this.blockIdx < blocks.length) this.cursor = pagesOf(blocks[this.blockIdx])[0];
+    }
+    return -1;
   }
 
   /** Send up to `budget` dirty pages; 1 when this pass over RAM reached its end, else 0. */
@@ -170,15 +204,15 @@ export class RamMigration implements SaveVMHandlers {
     let done = 0;
     let sent = 0;
     while (sent < budget) {
-      const p = this.findDirty(this.cursor);
+      const p = this.nextDirty();
       if (p < 0) {
-        this.cursor = 0;
+        this.rewind();
         this.stats.rounds++;
         done = 1;
         break;
       }
       this.ram.clearDirty(p);
-      this.savePage(w, p);
+      this.savePage(w, this.ram.blocks[this.blockIdx], p);
       this.cursor = p + 1;
       sent++;
     }
@@ -192,12 +226,16 @@ export class RamMigration implements SaveVMHandlers {
   /** Send every page still dirty (the guest is stopped), then EOS. */
   save_live_complete_precopy(w: QEMUFileWriter): number {
     const before = w.transferred;
-    for (;;) {
-      let p = this.findDirty(this.cursor);
-      if (p < 0) p = this.findDirty(0);
-      if (p < 0) break;
+    for (let wrapped = false; ;) {
+      const p = this.nextDirty();
+      if (p < 0) {
+        if (wrapped) break;
+        this.rewind();
+        wrapped = true;
+        continue;
+      }
       this.ram.clearDirty(p);
-      this.savePage(w, p);
+      this.savePage(w, this.ram.blocks[this.blockIdx], p);
       this.cursor = p + 1;
     }
     w.be64(RAM_SAVE_FLAG_EOS);
@@ -221,11 +259,11 @@ export class RamMigration implements SaveVMHandlers {
    */
   private lookAhead(n: number): void {
     const pages = this.ram.pages;
-    let p = Math.max(this.lookahead, this.cursor);
+    let p = this.lookahead;
     if (p >= pages) return;
     const mark = this.ram.markWrites();
     for (let k = 0; k < n; k++) {
-      p = this.findDirty(p);
+      p = this.findDirty(p, pages);
       if (p < 0) { p = pages; break; }
       if (this.pageIsZero(p)) this.zeroSeen[p] = mark;
       p++;
@@ -239,30 +277,29 @@ export class RamMigration implements SaveVMHandlers {
     return seen !== 0 && this.ram.writeStamp[page] <= seen;
   }
 
-  private savePage(w: QEMUFileWriter, page: number): void {
+  private savePage(w: QEMUFileWriter, block: RamBlock, page: number): void {
     this.noteSent(page);
-    const offset = page * TARGET_PAGE_SIZE;
+    const addr = page * TARGET_PAGE_SIZE;
     const zero = this.stillZero(page) || this.pageIsZero(page);
     let flags = zero ? RAM_SAVE_FLAG_ZERO : RAM_SAVE_FLAG_PAGE;
-    if (this.lastSentBlock) flags |= RAM_SAVE_FLAG_CONTINUE;
-    w.be64(offset + flags);
+    if (this.lastSentBlock === block) flags |= RAM_SAVE_FLAG_CONTINUE;
+    w.be64(addr - block.offset + flags);
     if (!(flags & RAM_SAVE_FLAG_CONTINUE)) {
-      w.countedString(this.idstr);
-      this.lastSentBlock = true;
+      w.countedString(block.idstr);
+      this.lastSentBlock = block;
     }
     if (zero) {
       w.u8(0);
       this.stats.zeroPages++;
     } else {
-      w.bytes(this.ram.read(offset, TARGET_PAGE_SIZE));
+      w.bytes(this.ram.read(addr, TARGET_PAGE_SIZE));
       this.stats.normalPages++;
     }
   }
 
-  /** First dirty page >= from, or -1. */
-  private findDirty(from: number): number {
+  /** First dirty page in [from, pages), or -1. */
+  private findDirty(from: number, pages: number): number {
     const d = this.ram.dirty;
-    const pages = this.ram.pages;
     if (from >= pages) return -1;
     let w = from >>> 5;
     let bits = d[w] & (~0 << (from & 31));
@@ -295,7 +332,7 @@ export class RamMigration implements SaveVMHandlers {
       let host = -1;
       if (flags & (RAM_SAVE_FLAG_ZERO | RAM_SAVE_FLAG_PAGE | RAM_SAVE_FLAG_XBZRLE)) {
         const block = this.blockFromStream(r, flags, errors);
-        if (block && addr < ram.size) host = addr;
+        if (block && addr < block.length) host = block.offset + addr;
         if (host < 0) {
           errors.report(`Illegal RAM offset ${hex(addr)}`);
           return -EINVAL;
@@ -352,21 +389,20 @@ export class RamMigration implements SaveVMHandlers {
     }
   }
 
-  private blockFromStream(r: QEMUFileReader, flags: number, errors: ErrorLog): boolean {
+  /** ram_block_from_stream: the block named by the record, or the last one for CONTINUE. */
+  private blockFromStream(r: QEMUFileReader, flags: number, errors: ErrorLog): RamBlock | null {
     if (flags & RAM_SAVE_FLAG_CONTINUE) {
-      if (!this.lastRecvBlock) {
-        errors.report('Ack, bad migration stream!');
-        return false;
-      }
-      return true;
+      if (!this.lastRecvBlock) errors.report('Ack, bad migration stream!');
+      return this.lastRecvBlock;
     }
     const id = r.countedString();
-    if (id !== this.idstr) {
+    const block = this.ram.blocks.find((b) => b.idstr === id);
+    if (!block) {
       errors.report(`Can't find block ${id}`);
-      return false;
+      return null;
     }
-    this.lastRecvBlock = true;
-    return true;
+    this.lastRecvBlock = block;
+    return block;
   }
 
   private loadBlockList(r: QEMUFileReader, total: bigint, errors: ErrorLog): number {
@@ -374,10 +410,11 @@ export class RamMigration implements SaveVMHandlers {
     while (!ret && total !== 0n) {
       const id = r.countedString();
       const length = r.be64();
-      if (id === this.idstr) {
-        if (length !== BigInt(this.ram.size)) {
+      const block = this.ram.blocks.find((b) => b.idstr === id);
+      if (block) {
+        if (length !== BigInt(block.length)) {
           // qemu_ram_resize() on a block that cannot be resized
-          errors.report(`Size mismatch: ${id}: 0x${length.toString(16)} != 0x${hex(this.ram.size)}: Invalid argument`);
+          errors.report(`Size mismatch: ${id}: 0x${length.toString(16)} != 0x${hex(block.length)}: Invalid argument`);
           ret = -EINVAL;
         }
       } else {

@@ -38,11 +38,11 @@ export function ppcCheckCompat(pvr: number, minPvr: number, maxPvr: number): boo
 }
 
 function ldub(m: SpaprMachine, a: number): number {
-  return a >= 0 && a < m.ram.size ? m.ram.ld8(a) : 0;
+  return m.ram.contains(a, 1) ? m.ram.ld8(a) : 0;
 }
 
 function ldl(m: SpaprMachine, a: number): number {
-  return a >= 0 && a + 4 <= m.ram.size ? m.ram.ld32(a, false) >>> 0 : 0;
+  return m.ram.contains(a, 4) ? m.ram.ld32(a, false) >>> 0 : 0;
 }
 
 /** cas_check_pvr: up to 512 {mask, pvr} pairs, ended by a pair with ~mask & pvr != 0. */

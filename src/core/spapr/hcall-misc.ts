@@ -105,7 +105,7 @@ export function registerPlatformHcalls(h: HcallTable<SpaprMachine>): void {
 // ---- physical memory as the hypervisor sees it (unassigned reads give 0) -------------------
 
 function physOk(m: SpaprMachine, addr: bigint, len: number): boolean {
-  return addr >= 0n && addr + BigInt(len) <= BigInt(m.ram.size);
+  return addr >= 0n && addr + BigInt(len) <= BigInt(m.ram.span) && m.ram.contains(Number(addr), len);
 }
 
 export function ldPhys(m: SpaprMachine, addr: bigint, size: 1 | 2 | 4 | 8): bigint {

@@ -157,7 +157,8 @@ export interface MmuMachine {
   /** every vCPU (the table is theirs too); vCPU 0 alone when absent */
   readonly cpus?: readonly PowerPCCPU[];
   readonly htabShift: number;
-  readonly ram: { readonly size: number };
+  /** is_ram_address: RAM or the device memory region (h_enter's WIMG check) */
+  isRamAddress(addr: bigint): boolean;
 }
 
 function hEnter(m: MmuMachine, _cpu: PowerPCCPU, _op: number, args: HcallArgs): bigint {
@@ -169,7 +170,7 @@ function hEnter(m: MmuMachine, _cpu: PowerPCCPU, _op: number, args: HcallArgs): 
   const apshift = hptePageShiftNoSlb(pteh, ptel);
   if (!apshift) return H_PARAMETER;
   const raddr = (ptel & HPTE64_R_RPN) & ~((1n << BigInt(apshift)) - 1n);
-  if (raddr < BigInt(m.ram.size)) {
+  if (m.isRamAddress(raddr)) {
     if ((ptel & HPTE64_R_WIMG) !== HPTE64_R_M) return H_PARAMETER;
   } else {
     const wimg = ptel & (HPTE64_R_W | HPTE64_R_I | HPTE64_R_M);

@@ -86,7 +86,13 @@ export interface SpaprOptions {
    * `-object memory-backend-ram,id=B,size=S -device pc-dimm,memdev=B[,id=D]` on the command
    * line: DIMMs cold-plugged at creation (their LMB DRCs ready), in this order.
    */
-  dimms?: Array<{ memdev: string; size: number; id?: string; /** the -device text, for errors */ spec?: string }>;
+  dimms?: Array<{
+    memdev: string; size: number; id?: string;
+    /** PC_DIMM_ADDR_PROP (a destination is started with the source's addresses) */
+    addr?: number;
+    /** the -device text, for errors */
+    spec?: string;
+  }>;
 }
 
 /** device_add properties: `core-id` (and `id`) of a CPU core; others are refused as QEMU does. */
@@ -289,7 +295,13 @@ export class SpaprMachine implements VirtualHypervisor {
   constructor(readonly host: MachineHost, opts: SpaprOptions = {}) {
     this.compat = machineVersion(opts.machineType ?? 'pseries');
     this.machineType = this.compat.name;
-    this.ram = new GuestRam(opts.ramSize ?? DEFAULT_RAM_SIZE);
+    const ramSize = opts.ramSize ?? DEFAULT_RAM_SIZE;
+    this.memConfig = { ramSize, maxRamSize: opts.maxRamSize ?? ramSize, ramSlots: opts.ramSlots ?? 0 };
+    const memErr = checkSpaprMemory(this.memConfig);
+    if (memErr) throw new Error(memErr);
+    this.deviceMem = spaprDeviceMemory(this.memConfig);
+    // RAM at 0 and, above it, the device memory region the DIMMs map into
+    this.ram = new GuestRam(ramSize, { span: this.deviceMem.size ? this.deviceMem.base + this.deviceMem.size : ramSize });
     this.maxCpus = opts.maxCpus ?? 1;
     if (!Number.isInteger(this.maxCpus) || this.maxCpus < 1) throw new Error(`Invalid SMP CPUs ${this.maxCpus}`);
     // spapr_init_cpus: machine types before CPU hotplug need maxcpus == cpus
@@ -304,10 +316,6 @@ export class SpaprMachine implements VirtualHypervisor {
     this.irqs = spaprIrqLayout(this.compat, SPAPR_VIO_REG_BASE, [SPAPR_VIO_REG_BASE + 1]);
     this.nvram = new SpaprNvram(SPAPR_VIO_REG_BASE, this.irqs.vio.get(SPAPR_VIO_REG_BASE)!);
     this.vty = new SpaprVty(SPAPR_VIO_REG_BASE + 1, this.irqs.vio.get(SPAPR_VIO_REG_BASE + 1)!);
-    this.memConfig = { ramSize: this.ram.size, maxRamSize: opts.maxRamSize ?? this.ram.size, ramSlots: opts.ramSlots ?? 0 };
-    const memErr = checkSpaprMemory(this.memConfig);
-    if (memErr) throw new Error(memErr);
-    this.deviceMem = spaprDeviceMemory(this.memConfig);
     spaprCreateDrcs(this.compat, this.drcs, this.maxCpus, { lmbIds: spaprLmbIds(this.memConfig), ramSlots: this.memConfig.ramSlots });
     this.rngSeed = opts.rngSeed ?? deterministicRngSeed();
     this.vofEnabled = opts.vof ?? true;
@@ -328,7 +336,7 @@ export class SpaprMachine implements VirtualHypervisor {
     // -object memory-backend-ram + -device pc-dimm on the command line: cold-plugged
     for (const d of opts.dimms ?? []) {
       const err = this.objectAdd('memory-backend-ram', { id: d.memdev, size: d.size })
-        ?? this.dimmAdd({ memdev: d.memdev, ...(d.id !== undefined ? { id: d.id } : {}) }, false);
+        ?? this.dimmAdd({ memdev: d.memdev, ...(d.id !== undefined ? { id: d.id } : {}), ...(d.addr !== undefined ? { addr: d.addr } : {}) }, false);
       if (err) throw new Error(`-device ${d.spec ?? `pc-dimm,memdev=${d.memdev}`}: ${err}`);
     }
     // -device <core type>,core-id=K on the command line: cold-plugged, ready at reset
@@ -496,10 +504,24 @@ export class SpaprMachine implements VirtualHypervisor {
 
   // ---- memory devices (pc-dimm on LMB DRCs) -----------------------------------------------
 
+  /** spapr_hpt_shift_for_ramsize(ram_size + get_plugged_memory_size()) */
+  hptShiftForCurrentRam(): number {
+    return htabShiftForRam(this.ram.size + this.dimms.reduce((a, d) => a + d.size, 0));
+  }
+
+  /**
+   * is_ram_address (h_enter's WIMG check): RAM, or anywhere in the device memory region,
+   * plugged or not.
+   */
+  isRamAddress(addr: bigint): boolean {
+    const dm = this.deviceMem;
+    return addr < BigInt(this.ram.size) || (dm.size > 0 && addr >= BigInt(dm.base) && addr - BigInt(dm.base) < BigInt(dm.size));
+  }
+
   /** spapr_setup_hpt's size: RAM + plugged DIMMs, or maxmem when the HPT cannot be resized. */
   private hptShiftAtReset(): number {
     if (!this.compat.resizeHpt) return htabShiftForRam(this.memConfig.maxRamSize);
-    return htabShiftForRam(this.ram.size + this.dimms.reduce((a, d) => a + d.size, 0));
+    return this.hptShiftForCurrentRam();
   }
 
   /**
@@ -541,16 +563,18 @@ export class SpaprMachine implements VirtualHypervisor {
     const id = props.id === undefined ? undefined : String(props.id);
     let memdev: MemoryBackend | undefined;
     let slotHint: number | undefined;
+    /** PC_DIMM_ADDR_PROP: 0 (the default) lets memory_device_get_free_addr choose */
+    let addrHint: number | undefined;
     let node = 0;
     for (const [k, v] of Object.entries(props)) {
       if (v === undefined || k === 'id') continue;
       if (k === 'memdev') {
         memdev = this.memBackends.get(String(v));
         if (!memdev) return `Device '${v}' not found`;
-      } else if (k === 'slot' || k === 'node') {
+      } else if (k === 'slot' || k === 'node' || k === 'addr') {
         const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
-        if (!Number.isInteger(n)) return `Parameter '${k}' expects integer`;
-        if (k === 'slot') slotHint = n; else node = n;
+        if (!Number.isInteger(n) || (k === 'addr' && n < 0)) return `Parameter '${k}' expects integer`;
+        if (k === 'slot') slotHint = n; else if (k === 'node') node = n; else addrHint = n || undefined;
       } else {
         return `Property 'pc-dimm.${k}' not found`;
       }
@@ -581,10 +605,20 @@ export class SpaprMachine implements VirtualHypervisor {
     if (inUse + size > this.memConfig.maxRamSize - this.memConfig.ramSize) {
       return `not enough space, currently 0x${inUse.toString(16)} in use of total space for memory devices 0x${(this.memConfig.maxRamSize - this.memConfig.ramSize).toString(16)}`;
     }
-    let addr = dm.base;
+    // the alignment of a memory-backend-ram region (QEMU_VMALLOC_ALIGN on an x86-64 host)
+    const align = 2 * 1024 * 1024;
+    if (addrHint !== undefined && addrHint % align) return `address must be aligned to 0x${align.toString(16)} bytes`;
+    if (addrHint !== undefined && (addrHint < dm.base || addrHint + size > dm.base + dm.size)) {
+      return `can't add memory device [0x${addrHint.toString(16)}:0x${size.toString(16)}], usable range for memory devices [0x${dm.base.toString(16)}:0x${dm.size.toString(16)}]`;
+    }
+    let addr = addrHint ?? dm.base;
     for (const d of [...this.dimms].sort((a, b) => a.addr - b.addr)) {
-      if (addr + size <= d.addr) break;
-      addr = Math.max(addr, d.addr + d.size);
+      if (addr < d.addr + d.size && d.addr < addr + size) {
+        if (addrHint !== undefined) return `address range conflicts with memory device id='${d.id ?? '(unnamed)'}'`;
+        addr = d.addr + d.size;
+      } else if (d.addr >= addr + size) {
+        break;
+      }
     }
     if (addr + size > dm.base + dm.size) return 'could not find position in guest address space for memory device - memory fragmented due to alignments';
     // pc_dimm_realize
@@ -595,6 +629,9 @@ export class SpaprMachine implements VirtualHypervisor {
     const dimm: SpaprDimm = { id, memdev: memdev.id, addr, size, slot, node, hotplugged };
     this.dimms.push(dimm);
     this.dimms.sort((a, b) => a.addr - b.addr);
+    // pc_dimm_plug: the backend's RAM block mapped at addr and registered for migration
+    this.ram.plug(memdev.id, addr, size, memdev.content);
+    memdev.content = undefined;
     // spapr_add_lmbs
     const nr = size / LMB_SIZE;
     for (let i = 0; i < nr; i++) {
@@ -615,7 +652,7 @@ export class SpaprMachine implements VirtualHypervisor {
 
   /** The LMB DRC of the block at `addr`. */
   lmbDrc(addr: number): SpaprDrc | undefined {
-    return this.drcs.get(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_LMB, id: addr / LMB_SIZE, owner: 'machine' }));
+    return this.drcs.get(drcIndex({ type: SPAPR_DR_CONNECTOR_TYPE_LMB, id: Math.floor(addr / LMB_SIZE), owner: 'machine' }));
   }
 
   /**
@@ -646,8 +683,17 @@ export class SpaprMachine implements VirtualHypervisor {
       .filter((d) => d?.dev).length;
     if (--dimm.pendingLmbs > 0) return;
     this.dimms.splice(this.dimms.indexOf(dimm), 1);
+    // pc_dimm_unplug: the range unassigned again; the backend keeps its bytes
+    const content = this.ram.unplug(dimm.memdev);
+    for (const core of this.cores) {
+      core.cpu.flushCodeCache();
+      core.cpu.tlbFlush();
+    }
     const b = this.memBackends.get(dimm.memdev);
-    if (b) b.usedBy = undefined;
+    if (b) {
+      b.usedBy = undefined;
+      b.content = content;
+    }
   }
 
   /**

@@ -80,6 +80,8 @@ export interface MemoryBackend {
   size: number;
   /** the pc-dimm using it (host_memory_backend_is_mapped) */
   usedBy?: string;
+  /** its bytes while no DIMM maps it (kept from the last unplug; none: zeros) */
+  content?: Uint8Array;
 }
 
 /** A pc-dimm device. */
