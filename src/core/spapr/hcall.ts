@@ -5,6 +5,9 @@ import type { PowerPCCPU } from '../cpu/cpu';
 
 export const H_SUCCESS = 0n;
 export const H_BUSY = 1n;
+export const H_CLOSED = 2n;
+export const H_NOT_AVAILABLE = 3n;
+export const H_LONG_BUSY_ORDER_100_MSEC = 9902n;
 export const H_HARDWARE = -1n;
 export const H_FUNCTION = -2n;
 export const H_PRIVILEGE = -3n;
@@ -12,6 +15,7 @@ export const H_PARAMETER = -4n;
 export const H_PTEG_FULL = -6n;
 export const H_NOT_FOUND = -7n;
 export const H_RESERVED_DABR = -8n;
+export const H_AUTHORITY = -10n;
 export const H_RESOURCE = -16n;
 export const H_MULTI_THREADS_ACTIVE = -9005n;
 export const H_P2 = -55n;

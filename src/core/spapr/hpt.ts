@@ -108,6 +108,19 @@ export class SpaprHpt implements HashPageTable {
     this.onInvalidate();
   }
 
+  /**
+   * The table replaced by a resized one (H_RESIZE_HPT_COMMIT): `table` is 2^shift bytes,
+   * taken as it is (QEMU's new table is not marked dirty).
+   */
+  replace(shift: number, table: Uint8Array<ArrayBuffer>): void {
+    this.htabShift = shift;
+    this.u8 = table;
+    this.buf = table.buffer;
+    this.dv = new DataView(this.buf, table.byteOffset, table.byteLength);
+    this.hptMask = 2 ** (shift - 7) - 1;
+    this.onInvalidate();
+  }
+
   /** Number of HPTEs (HTAB_SIZE / HASH_PTE_SIZE_64). */
   get nEntries(): number {
     return this.htabShift ? 2 ** (this.htabShift - 4) : 0;

@@ -22,6 +22,7 @@ import { spaprEventRtcDate } from './events';
 import { registerRtasServices } from './rtas-services';
 import { registerPlatformHcalls, spaprCpuStateReset, type SpaprCpuState } from './hcall-misc';
 import { SpaprHpt, registerMmuHcalls } from './hpt';
+import { registerHptResizeHcalls, type PendingHpt } from './hpt-resize';
 import { Xics, type IcpServer } from './xics';
 import { CAS_PROFILE_72, casRebootKeeps, spaprCasChangeStateHandler, h_client_architecture_support, type CasProfile } from './cas';
 import { findNode, getProp } from './fdt';
@@ -504,6 +505,14 @@ export class SpaprMachine implements VirtualHypervisor {
 
   // ---- memory devices (pc-dimm on LMB DRCs) -----------------------------------------------
 
+  /** spapr->pending_hpt: a table H_RESIZE_HPT_PREPARE made for H_RESIZE_HPT_COMMIT. */
+  pendingHpt: PendingHpt | null = null;
+
+  /** spapr->resize_hpt != SPAPR_RESIZE_HPT_DISABLED (machine types from 2.10 on). */
+  get resizeHptEnabled(): boolean {
+    return this.compat.resizeHpt;
+  }
+
   /** spapr_hpt_shift_for_ramsize(ram_size + get_plugged_memory_size()) */
   hptShiftForCurrentRam(): number {
     return htabShiftForRam(this.ram.size + this.dimms.reduce((a, d) => a + d.size, 0));
@@ -933,6 +942,7 @@ export class SpaprMachine implements VirtualHypervisor {
     h.register(KVMPPC_H_CAS, h_client_architecture_support);
     registerPlatformHcalls(h);
     registerMmuHcalls(h, this);
+    registerHptResizeHcalls(h);
     registerIommuHcalls(h);
   }
 
