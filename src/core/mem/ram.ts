@@ -72,6 +72,13 @@ export class GuestRam {
     return false;
   }
 
+  /** Bytes from `addr` to the end of the mapped block holding it (0: unassigned). */
+  extent(addr: number): number {
+    if (addr >= 0 && addr < this.size) return this.size - addr;
+    const b = this.blocks.find((x) => addr >= x.offset && addr < x.offset + x.length);
+    return b ? b.offset + b.length - addr : 0;
+  }
+
   /** The mapped block holding guest-physical page `page`, if any. */
   blockOfPage(page: number): RamBlock | undefined {
     const a = page * TARGET_PAGE_SIZE;

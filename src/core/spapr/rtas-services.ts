@@ -298,7 +298,7 @@ function rtas_nvram_fetch(m: M, c: RtasCall): void {
     c.ret(1, 0);
     return;
   }
-  len = Math.max(0, Math.min(len, m.ram.size - buffer));
+  len = Math.max(0, Math.min(len, m.ram.extent(buffer)));
   if (len) m.ram.write(buffer, m.nvram.buf.subarray(offset, offset + len));
   c.ret(0, RTAS_OUT_SUCCESS);
   c.ret(1, len);
@@ -315,7 +315,7 @@ function rtas_nvram_store(m: M, c: RtasCall): void {
 
     return;
   }
-  len = Math.max(0, Math.min(len, m.ram.size - buffer));
+  len = Math.max(0, Math.min(len, m.ram.extent(buffer)));
   if (len) m.nvram.buf.set(m.ram.read(buffer, len), offset);
   c.ret(0, RTAS_OUT_SUCCESS);
   c.ret(1, len);
