@@ -1,12 +1,14 @@
 // H_RESIZE_HPT_PREPARE / H_RESIZE_HPT_COMMIT: QEMU 7.2's argument checks and return codes, and
 // the bolted HPTEs found again, through the MMU, in the resized table.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Instance } from '../instance';
 import { ACC_LOAD } from '../cpu/cpu';
 import { H_ENTER, H_AUTHORITY, H_CLOSED, H_LONG_BUSY_ORDER_100_MSEC, H_PARAMETER, H_RESOURCE, H_SUCCESS } from './hcall';
 import { H_RESIZE_HPT_COMMIT, H_RESIZE_HPT_PREPARE } from './hpt-resize';
 import { HPTE64_V_BOLTED, HPTE64_V_VALID } from './hpt';
+import { MemoryLink } from '../migration/transport';
 
 const MiB = 1024 * 1024;
 
@@ -78,5 +80,37 @@ describe('H_RESIZE_HPT_PREPARE / H_RESIZE_HPT_COMMIT', () => {
     }
     // a later PREPARE of another size starts afresh; the stale one is gone
     expect(hcall(H_RESIZE_HPT_COMMIT, 0n, 22n)).toBe(H_CLOSED);
+  });
+
+  it('a migration after the resize sends the new size, and the destination takes it', () => {
+    const { inst, m, hcall } = machine();
+    const e = hpte(0x4242n, 0x3000n, 0x200n, true);
+    expect(hcall(H_ENTER, 0n, BigInt(e.pteg(21) * 8), e.pteh, e.ptel)).toBe(H_SUCCESS);
+    hcall(H_RESIZE_HPT_PREPARE, 0n, 22n);
+    hcall(H_RESIZE_HPT_PREPARE, 0n, 22n);
+    expect(hcall(H_RESIZE_HPT_COMMIT, 0n, 22n)).toBe(H_SUCCESS);
+    inst.boot(new Uint8Array(readFileSync('public/guests/hello.elf')));
+    // the boot's reset sizes the table for RAM again: resize once more, after it
+    const again = (op: number, shift: bigint) => hcall(op, 0n, shift);
+    again(H_RESIZE_HPT_PREPARE, 22n);
+    again(H_RESIZE_HPT_PREPARE, 22n);
+    expect(again(H_RESIZE_HPT_COMMIT, 22n)).toBe(H_SUCCESS);
+    expect(hcall(H_ENTER, 0n, BigInt(e.pteg(22) * 8), e.pteh, e.ptel)).toBe(H_SUCCESS);
+    const dst = new Instance({ name: 'destination', deterministic: true, ramSize: 256 * MiB, maxRamSize: 1024 * MiB, ramSlots: 2 });
+    let status = '';
+    inst.onMigration = (i) => { status = i.status; };
+    const link = new MemoryLink();
+    dst.incoming(link.receiver);
+    inst.migrate(link.sender);
+    for (let t = 0; t < 1_000_000 && status !== 'completed' && status !== 'failed'; t++) {
+      inst.turn(); link.receiver.pump(); link.sender.pump();
+      dst.turn(); link.receiver.pump(); link.sender.pump();
+    }
+    expect(status).toBe('completed');
+    expect([dst.machine.hpt.htabShift, dst.machine.hpt.nEntries]).toEqual([22, 2 ** 18]);
+    expect(dst.machine.hpt.readHpte(e.pteg(22) * 8)).toEqual([e.pteh, e.ptel]);
+    // the same entries (HPTE64_V_HPTE_DIRTY, the migration's own bit, aside)
+    const entries = (u8: Uint8Array) => Buffer.from(u8.map((b, i) => (i % 16 === 7 ? b & ~0x40 : b)));
+    expect(entries(dst.machine.hpt.u8).equals(entries(m.hpt.u8))).toBe(true);
   });
 });
