@@ -29,7 +29,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   timeout: 180_000,
-  globalTimeout: 480_000,
+  globalTimeout: 900_000,
   expect: { timeout: 30_000 },
   reporter: [
     ['list'],

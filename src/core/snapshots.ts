@@ -151,11 +151,17 @@ export function cpuSnapshot(machine: SpaprMachine, around = 16): Extract<Snapsho
 }
 
 /** `len` bytes of guest-physical RAM at `addr` (clipped to RAM). */
+/**
+ * `len` bytes of guest-physical memory from `addr`, up to the end of the RAM block holding it
+ * (the machine's RAM or a plugged DIMM's); none where no block is (unassigned).
+ */
 export function memorySnapshot(machine: SpaprMachine, addr: number, len = 256): Extract<Snapshot, { kind: 'memory' }> {
   const ram = machine.ram;
-  const start = Math.max(0, Math.min(Math.floor(addr), ram.size));
-  const end = Math.min(ram.size, start + Math.max(0, Math.floor(len)));
-  return { kind: 'memory', addr: start, bytes: ram.u8.slice(start, end), ramSize: ram.size };
+  const blocks = ram.blocks.map((b) => ({ idstr: b.idstr, addr: b.offset, size: b.length })).sort((a, b) => a.addr - b.addr);
+  const start = Math.max(0, Math.floor(addr));
+  const block = blocks.find((b) => start >= b.addr && start < b.addr + b.size);
+  const end = block ? Math.min(block.addr + block.size, start + Math.max(0, Math.floor(len))) : start;
+  return { kind: 'memory', addr: start, bytes: ram.u8.slice(start, end), ramSize: ram.size, blocks };
 }
 
 const DRC_STATE_NAMES = ['', 'LOGICAL_UNUSABLE', 'LOGICAL_AVAILABLE', 'LOGICAL_UNISOLATE', 'LOGICAL_CONFIGURED',

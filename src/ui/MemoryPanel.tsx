@@ -88,9 +88,11 @@ export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
   const [text, setText] = useState('0x0');
   const [bad, setBad] = useState(false);
   const { snap, error } = useSnapshot(lab, column, { kind: 'memory', addr, len: PAGE }, 1000);
-  const ramSize = snap?.ramSize ?? Infinity;
+  const blocks = snap?.blocks ?? (snap ? [{ idstr: 'ppc_spapr.ram', addr: 0, size: snap.ramSize }] : []);
+  // the top of guest-physical memory: the end of the highest block (RAM or a DIMM)
+  const top = blocks.length ? Math.max(...blocks.map((b) => b.addr + b.size)) : Infinity;
   const go = (a: number) => {
-    const clipped = Math.max(0, Math.min(a, ramSize - PAGE));
+    const clipped = Math.max(0, Math.min(a, top - PAGE));
     const aligned = clipped - (clipped % 16);
     setAddr(aligned);
     setText(`0x${aligned.toString(16)}`);
@@ -108,8 +110,17 @@ export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
           onChange={(e) => setText(e.target.value)} data-testid={`mem-addr-${column}`} />
         <button type="submit" className="tool">go</button>
         <button type="button" className="tool" disabled={addr === 0} onClick={() => go(addr - PAGE)}>◀ prev</button>
-        <button type="button" className="tool" disabled={addr + PAGE >= ramSize} onClick={() => go(addr + PAGE)}>next ▶</button>
-        {snap && <span className="muted">RAM {(snap.ramSize / (1 << 20)).toFixed(0)} MiB</span>}
+        <button type="button" className="tool" disabled={addr + PAGE >= top} onClick={() => go(addr + PAGE)}>next ▶</button>
+        {snap && (
+          <span className="muted" data-testid={`mem-blocks-${column}`}>
+            {blocks.map((b, i) => (
+              <span key={b.idstr} title={`RAM block ${b.idstr}: 0x${b.addr.toString(16)}–0x${(b.addr + b.size - 1).toString(16)}`}>
+                {i ? ' · ' : ''}{b.addr === 0 ? 'RAM' : <button type="button" className="link" onClick={() => go(b.addr)}>{b.idstr}</button>}
+                {' '}{(b.size / (1 << 20)).toFixed(0)} MiB{b.addr ? ` @0x${b.addr.toString(16)}` : ''}
+              </span>
+            ))}
+          </span>
+        )}
       </form>
       <Watchpoints lab={lab} column={column} ranges={snap?.watchpoints ?? []} hit={snap?.watchHit} near={addr} />
       {error && <div className="panel-error">{error}</div>}
@@ -117,7 +128,9 @@ export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
       {snap && snap.addr === addr && (
         <pre className="hexdump panel-scroll" data-testid={`hexdump-${column}`}>{hexDump(snap.addr, snap.bytes).join('\n')}</pre>
       )}
-      {snap && snap.bytes.length === 0 && <div className="panel-empty">outside RAM</div>}
+      {snap && snap.addr === addr && snap.bytes.length === 0 && (
+        <div className="panel-empty">unassigned: no RAM or DIMM at 0x{addr.toString(16)} (loads read 0, stores are lost)</div>
+      )}
     </div>
   );
 }

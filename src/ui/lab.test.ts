@@ -79,9 +79,12 @@ describe('guest images', () => {
     expect(cfg.caps!.filter((v) => v !== undefined)).toEqual([0, 0, 0, 0]);
     // a dense array: what crosses postMessage is what the worker reads
     expect(cfg.caps!.length).toBe(Object.keys(cfg.caps!).length);
-    expect(machineConfig(hello)).toEqual({ ramSize: undefined, maxCpus: PAGE_MAX_CPUS });
-    // a destination started with the source's cores (a hot-plugged core 1)
-    expect(machineConfig(hello, [0, 1]).coreIds).toEqual([0, 1]);
+    // -m 256M,slots=2,maxmem=768M -smp 1,maxcpus=2: room for a DIMM and a core from the monitor
+    expect(machineConfig(hello)).toEqual({ ramSize: 256 << 20, maxCpus: PAGE_MAX_CPUS, maxRamSize: 768 << 20, ramSlots: 2 });
+    // a destination started with the source's cores (a hot-plugged core 1) and DIMMs
+    expect(machineConfig(hello, { coreIds: [0, 1] }).coreIds).toEqual([0, 1]);
+    const dimms = [{ memdev: 'mem1', size: 256 << 20, id: 'dimm1', addr: 0x40000000 }];
+    expect(machineConfig(hello, { dimms }).dimms).toEqual(dimms);
   });
 
   it('inflate gzip and pass anything else through', async () => {

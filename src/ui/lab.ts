@@ -38,11 +38,29 @@ export async function gunzip(buf: ArrayBuffer): Promise<ArrayBuffer> {
  * device_add can plug a second one, as on a QEMU started that way. */
 export const PAGE_MAX_CPUS = 2;
 
-export function machineConfig(g: GuestSpec, coreIds?: number[]): MachineConfig {
+/**
+ * The page's machines have memory slots: -m SIZE,slots=PAGE_RAM_SLOTS,maxmem=SIZE+PAGE_DEVICE_MEMORY,
+ * so the monitor's object_add / device_add pc-dimm can plug DIMMs (mapped from 1 GiB up).
+ */
+export const PAGE_RAM_SLOTS = 2;
+export const PAGE_DEVICE_MEMORY = 512 << 20;
+/** -m when the guest names none (the machine's default, DEFAULT_RAM_SIZE) */
+const DEFAULT_PAGE_RAM = 256 << 20;
+
+/** A management layer's view of the source's devices, to start a destination with. */
+export interface SourceDevices {
+  coreIds?: number[];
+  dimms?: MachineConfig['dimms'];
+}
+
+export function machineConfig(g: GuestSpec, devices: SourceDevices = {}): MachineConfig {
   const caps = guestCaps(g);
+  const ram = g.ramSize ?? DEFAULT_PAGE_RAM;
   return {
-    ramSize: g.ramSize, maxCpus: PAGE_MAX_CPUS,
-    ...(caps.length ? { caps: Array.from(caps) } : {}), ...(coreIds ? { coreIds } : {}),
+    ramSize: ram, maxCpus: PAGE_MAX_CPUS, maxRamSize: ram + PAGE_DEVICE_MEMORY, ramSlots: PAGE_RAM_SLOTS,
+    ...(caps.length ? { caps: Array.from(caps) } : {}),
+    ...(devices.coreIds ? { coreIds: devices.coreIds } : {}),
+    ...(devices.dimms?.length ? { dimms: devices.dimms } : {}),
   };
 }
 
@@ -359,13 +377,17 @@ export class Lab {
     const dst = this.hosts[to];
     migrationStarted(this.session, from);
     // A management layer starts the destination with the source's devices: the cores present
-    // now (hot-plugged ones too) become its -device ...-spapr-cpu-core,core-id=K.
-    void this.query(from, { kind: 'cpu' }).then((snap) => {
+    // now (hot-plugged ones too) become its -device ...-spapr-cpu-core,core-id=K, and the
+    // DIMMs its -object memory-backend-ram + -device pc-dimm at the same addresses.
+    void Promise.all([this.query(from, { kind: 'cpu' }), this.query(from, { kind: 'memory-devices' })]).then(([snap, mem]) => {
       const cores = snap && snap.kind === 'cpu' ? snap.cpus?.map((c) => c.coreId) : undefined;
+      const dimms = mem && mem.kind === 'memory-devices'
+        ? mem.dimms.map((d) => ({ memdev: d.memdev, size: d.size, addr: d.addr, ...(d.id !== undefined ? { id: d.id } : {}) }))
+        : undefined;
       const channel = new MessageChannel();
-      // a fresh machine created as the source's was (-m, caps, cores), otherwise the stream's
-      // RAM size or its per-core sections would not fit
-      dst.post({ type: 'recreate', machine: machineConfig(this.guest(), cores && cores.length > 1 ? cores : undefined) });
+      // a fresh machine created as the source's was (-m, caps, cores, DIMMs), otherwise the
+      // stream's RAM blocks or its per-core sections would not fit
+      dst.post({ type: 'recreate', machine: machineConfig(this.guest(), { ...(cores && cores.length > 1 ? { coreIds: cores } : {}), dimms }) });
       // started with the same -kernel / -initrd / -append, so that a reset there boots the guest
       if (this.booted) {
         const { images, transfer } = copyImages(this.booted);

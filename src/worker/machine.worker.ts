@@ -68,6 +68,11 @@ function reportError(message: string): void {
   post({ type: 'error', message });
 }
 
+/** The machine's part of a config (what both ends of a migration are created with). */
+function machineOptions(c: MachineConfig): MachineConfig {
+  return { ramSize: c.ramSize, caps: c.caps, maxCpus: c.maxCpus, coreIds: c.coreIds, maxRamSize: c.maxRamSize, ramSlots: c.ramSlots, dimms: c.dimms };
+}
+
 function createInstance(cfg: Config): void {
   const gen = ++generation;
   const mine = () => gen === generation;
@@ -75,7 +80,7 @@ function createInstance(cfg: Config): void {
   cancelTurn();
   resetBatch();
   const inst = new Instance({
-    name: cfg.name, deterministic: cfg.deterministic, ramSize: cfg.ramSize, caps: cfg.caps, maxCpus: cfg.maxCpus, coreIds: cfg.coreIds,
+    name: cfg.name, deterministic: cfg.deterministic, ...machineOptions(cfg),
   });
   inst.onSerial = (text: string) => { if (mine()) queueSerial(text); };
   inst.onRunstate = (state: RunState) => { if (mine()) postRunstate(state); };
@@ -335,15 +340,13 @@ function bootImages(b: BootImages): { kernel: Uint8Array; initrd: Uint8Array | n
 
 function handle(msg: ToWorker): void {
   if (msg.type === 'init') {
-    config = {
-      name: msg.name, deterministic: msg.deterministic, ramSize: msg.ramSize, caps: msg.caps, maxCpus: msg.maxCpus, coreIds: msg.coreIds,
-    };
+    config = { name: msg.name, deterministic: msg.deterministic, ...machineOptions(msg) };
     guarded('init', () => createInstance(config!));
     return;
   }
   if (msg.type === 'recreate') {
     if (!config) { reportError('recreate before init'); return; }
-    if (msg.machine) config = { ...config, ramSize: msg.machine.ramSize, caps: msg.machine.caps, maxCpus: msg.machine.maxCpus ?? config.maxCpus, coreIds: msg.machine.coreIds };
+    if (msg.machine) config = { ...config, ...machineOptions(msg.machine), maxCpus: msg.machine.maxCpus ?? config.maxCpus };
     guarded('recreate', () => createInstance(config!));
     return;
   }
@@ -412,8 +415,8 @@ function handle(msg: ToWorker): void {
       let error: string | undefined;
       try {
         const m = inst.machine;
-        error = (msg.type === 'device-add' ? m.deviceAdd(msg.driver, msg.props)
-          : msg.type === 'device-del' ? m.deviceDel(msg.device)
+        error = (msg.type === 'device-add' ? inst.deviceAdd(msg.driver, msg.props)
+          : msg.type === 'device-del' ? inst.deviceDel(msg.device)
             : msg.type === 'object-add' ? m.objectAdd(msg.qomType, msg.props) : m.objectDel(msg.object)) ?? undefined;
       } catch (e) { error = describe(e); }
       flush();

@@ -76,6 +76,11 @@ export interface MachineConfig {
   maxCpus?: number;
   /** The cores present at creation (0 and cold-plugged ones: -device ...-spapr-cpu-core,core-id=K). */
   coreIds?: number[];
+  /** -m ...,maxmem=M,slots=N */
+  maxRamSize?: number;
+  ramSlots?: number;
+  /** -object memory-backend-ram,id=MEMDEV,size=S -device pc-dimm,id=ID,memdev=MEMDEV,addr=A */
+  dimms?: Array<{ memdev: string; size: number; id?: string; addr?: number }>;
 }
 
 /** -kernel ELF, -initrd and -append (the images already inflated). */
@@ -234,6 +239,8 @@ export type Snapshot =
   | { kind: 'ov5'; machineType: string; bits: Ov5BitInfo[]; platformBytes: number[]; negotiatedBytes: number[] }
   | {
     kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number;
+    /** The mapped RAM blocks by address: the machine's ("ppc_spapr.ram") and each plugged DIMM's. */
+    blocks?: Array<{ idstr: string; addr: number; size: number }>;
     /** vCPU 0's write watchpoints, and the last one that stopped the VM (since they were set). */
     watchpoints?: WatchRange[]; watchHit?: WatchHit | null;
   }
