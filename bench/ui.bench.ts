@@ -1,7 +1,8 @@
 // The page during a live migration of the 256 MiB hello guest: frame rate and frame times in
 // Debian's Chromium (a fresh profile), measured with requestAnimationFrame timestamps in the page
 // while the migration runs, for several layouts of the panels (each column shows one panel;
-// the stream inspector open too). The target is >= 55 fps with every panel in use.
+// the stream inspector and the shared timeline open too). The target is >= 55 fps with every
+// panel in use.
 // Run: npm run -s bench -- ui [--runs N]
 
 import type { Page } from 'playwright-core';
@@ -9,7 +10,8 @@ import { buildAndServe, freshBrowser } from './browser';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1;
-const LAYOUTS = ['left=vmstate&right=memory&inspector', 'left=cpu&right=dt', 'left=memory&right=vmstate', 'left=trace&right=ov5&inspector'];
+const LAYOUTS = ['left=vmstate&right=memory&inspector', 'left=cpu&right=dt', 'left=memory&right=vmstate', 'left=trace&right=ov5&inspector',
+  'left=monitor&right=trace&timeline&inspector'];
 
 interface Frames { fps: number; p50: number; p95: number; worst: number; frames: number; ms: number }
 

@@ -21,7 +21,7 @@ const modules = join(root, 'node_modules');
 const sentinel = join(modules, '.pseries-lab-deps');
 // Packages whose absence means the tree is broken whatever the timestamps say.
 const REQUIRED = ['vite', 'vitest', 'react', 'react-dom', 'zustand', '@xterm/xterm', '@xterm/addon-fit',
-  'playwright-core', '@playwright/test', 'typescript', 'tsx'];
+  'playwright-core', '@playwright/test', 'typescript', 'tsx', 'uplot', 'monaco-editor'];
 
 function mtime(p) {
   return existsSync(p) ? statSync(p).mtimeMs : 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyWorkerMessage, consoleText, createInstanceStore, traceLines, TRACE_LIMIT } from './instance';
+import { applyWorkerMessage, applyWorkerMessages, consoleText, createInstanceStore, traceLines, TRACE_LIMIT } from './instance';
 import { columnOf, createSessionStore, migrationEnded, migrationStarted } from './session';
 
 const ev = (name: string, args: string) => ({ name, args, clockNs: 0, wallMs: 0 });
@@ -17,7 +17,7 @@ describe('instance store', () => {
     });
     applyWorkerMessage(store, {
       type: 'migration',
-      info: { status: 'active', direction: 'outgoing', pagesSent: 3, zeroPages: 1, dirtyPerIteration: [2], bytes: 9000 },
+      info: { status: 'active', direction: 'outgoing', pagesSent: 3, zeroPages: 1, dirtyPerIteration: [2], bandwidthPerIteration: [64], bytes: 9000 },
     });
     applyWorkerMessage(store, { type: 'stats', insns: 5_000_000, mips: 12.5 });
     applyWorkerMessage(store, { type: 'error', message: 'boom' });
@@ -34,6 +34,50 @@ describe('instance store', () => {
     expect(s.migration?.pagesSent).toBe(3);
     expect(s.stats).toEqual({ insns: 5_000_000, mips: 12.5 });
     expect(s.errors.map((e) => e.message)).toEqual(['boom']);
+  });
+
+  it('applies a batch of worker events as one change, in their order', () => {
+    const store = createInstanceStore('vm-a');
+    applyWorkerMessage(store, { type: 'ready', name: 'vm-a' });
+    let changes = 0;
+    store.subscribe(() => { changes++; });
+    const info = (pagesSent: number) => ({
+      status: 'active' as const, direction: 'outgoing' as const, pagesSent, zeroPages: 0,
+      dirtyPerIteration: [pagesSent], bandwidthPerIteration: [1], bytes: pagesSent * 4096,
+    });
+    applyWorkerMessages(store, [
+      { type: 'serial', data: 'count 1 ' },
+      { type: 'trace', events: [ev('migrate_set_state', 'new state setup')] },
+      { type: 'migration', info: info(1) },
+      { type: 'serial', data: 'count 2 ' },
+      { type: 'trace', events: [ev('migrate_set_state', 'new state active'), ev('savevm_state_setup', '')] },
+      { type: 'migration', info: info(2) },
+      { type: 'stats', insns: 10, mips: 1 },
+      { type: 'runstate', state: 'running' },
+    ]);
+    expect(changes).toBe(1);
+    const s = store.getState();
+    expect(consoleText(s)).toBe('count 1 count 2 ');
+    expect(s.consoleSeq).toBe(1);
+    expect(traceLines(s)).toEqual(['migrate_set_state new state setup', 'migrate_set_state new state active', 'savevm_state_setup']);
+    expect(s.migration?.pagesSent).toBe(2);
+    expect(s.stats.insns).toBe(10);
+    expect(s.runstate).toBe('running');
+
+    // a fresh machine in the middle of a batch: what came before it is gone with the old one
+    applyWorkerMessages(store, [
+      { type: 'serial', data: 'old' },
+      { type: 'trace', events: [ev('old', '')] },
+      { type: 'ready', name: 'vm-a' },
+      { type: 'serial', data: 'new' },
+    ]);
+    expect(changes).toBe(2);
+    expect(consoleText(store.getState())).toBe('new');
+    expect(store.getState().trace).toEqual([]);
+    expect(store.getState().migration).toBeNull();
+
+    applyWorkerMessages(store, [{ type: 'control', id: 1 }]);
+    expect(changes).toBe(2); // nothing to change
   });
 
   it('starts over when the worker reports a fresh machine', () => {

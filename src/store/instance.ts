@@ -82,45 +82,104 @@ function appendConsole(s: InstanceState, text: string): Partial<InstanceState> {
   return { console: chunks, consoleSeq: seq };
 }
 
+function sameBytes(a: Uint8Array | null | undefined, b: Uint8Array | null | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether a snapshot says nothing new: the device tree, ov5 and memory panels poll while they
+ * are open, and mostly get what they already have.
+ */
+export function sameSnapshot(prev: Snapshot | undefined, next: Snapshot): boolean {
+  if (!prev || prev.kind !== next.kind) return false;
+  switch (next.kind) {
+    case 'fdt': {
+      const p = prev as typeof next;
+      return p.initialSize === next.initialSize && p.machineType === next.machineType
+        && sameBytes(p.blob, next.blob) && sameBytes(p.beforeCas, next.beforeCas);
+    }
+    case 'ov5':
+      return JSON.stringify(prev) === JSON.stringify(next);
+    case 'memory': {
+      const p = prev as typeof next;
+      return p.addr === next.addr && p.ramSize === next.ramSize && sameBytes(p.bytes, next.bytes)
+        && JSON.stringify([p.watchpoints, p.watchHit]) === JSON.stringify([next.watchpoints, next.watchHit]);
+    }
+    default:
+      return false;
+  }
+}
+
 /** The one place where worker events change the page's state. */
 export function applyWorkerMessage(store: InstanceStore, msg: FromWorker): void {
-  const s = store.getState();
-  switch (msg.type) {
-    case 'ready':
-      // A fresh machine: what the previous one printed and traced is gone with it.
-      store.setState({ ...fresh(msg.name, s.generation + 1), ready: true });
-      break;
-    case 'serial':
-      store.setState(appendConsole(s, msg.data));
-      break;
-    case 'trace': {
-      const trace = s.trace.concat(msg.events);
-      store.setState({ trace: trace.length > TRACE_LIMIT ? trace.slice(trace.length - TRACE_LIMIT) : trace });
-      break;
+  applyWorkerMessages(store, [msg]);
+}
+
+/**
+ * Worker events in the order they came, as one change of the store (its subscribers run
+ * once): the trace events and console text of several batches are appended at once, and
+ * only the newest migration and stats figures are kept.
+ */
+export function applyWorkerMessages(store: InstanceStore, msgs: readonly FromWorker[]): void {
+  if (!msgs.length) return;
+  let s = store.getState();
+  let changed = false;
+  let events: TraceEvent[] = [];
+  let text = '';
+  const set = (p: Partial<InstanceState>) => { s = { ...s, ...p }; changed = true; };
+  const flushPending = () => {
+    if (events.length) {
+      const trace = s.trace.concat(events);
+      set({ trace: trace.length > TRACE_LIMIT ? trace.slice(trace.length - TRACE_LIMIT) : trace });
+      events = [];
     }
-    case 'runstate':
-      store.setState({ runstate: msg.state });
-      break;
-    case 'migration':
-      store.setState({ migration: msg.info });
-      break;
-    case 'stats':
-      store.setState({ stats: { insns: msg.insns, mips: msg.mips } });
-      break;
-    case 'error':
-      store.setState({ errors: [...s.errors, { wallMs: Date.now(), message: msg.message }].slice(-ERROR_LIMIT) });
-      break;
-    case 'snapshot': {
-      const snap = msg.snapshot;
-      if (!snap) break;
-      const watch = snap.kind === 'vmstate' && s.vmstateWatch && snap.sections.some((x) => x.payload)
-        ? { vmstateWatch: recordVmstate(s.vmstateWatch, snap, Date.now()) } : {};
-      store.setState({ snapshots: { ...s.snapshots, [snap.kind]: snap }, ...watch });
-      break;
+    if (text) { set(appendConsole(s, text)); text = ''; }
+  };
+  for (const msg of msgs) {
+    switch (msg.type) {
+      case 'ready':
+        // A fresh machine: what the previous one printed and traced is gone with it.
+        events = [];
+        text = '';
+        set({ ...fresh(msg.name, s.generation + 1), ready: true });
+        break;
+      case 'serial':
+        text += msg.data;
+        break;
+      case 'trace':
+        for (const ev of msg.events) events.push(ev);
+        break;
+      case 'runstate':
+        set({ runstate: msg.state });
+        break;
+      case 'migration':
+        set({ migration: msg.info });
+        break;
+      case 'stats':
+        set({ stats: { insns: msg.insns, mips: msg.mips } });
+        break;
+      case 'error':
+        set({ errors: [...s.errors, { wallMs: Date.now(), message: msg.message }].slice(-ERROR_LIMIT) });
+        break;
+      case 'snapshot': {
+        const snap = msg.snapshot;
+        if (!snap) break;
+        // the same as the one shown: kept, so that its panel does not decode and render it again
+        if (sameSnapshot(s.snapshots[snap.kind], snap)) break;
+        const watch = snap.kind === 'vmstate' && s.vmstateWatch && snap.sections.some((x) => x.payload)
+          ? { vmstateWatch: recordVmstate(s.vmstateWatch, snap, Date.now()) } : {};
+        set({ snapshots: { ...s.snapshots, [snap.kind]: snap }, ...watch });
+        break;
+      }
+      case 'control':
+        break;
     }
-    case 'control':
-      break;
   }
+  flushPending();
+  if (changed) store.setState(s, true);
 }
 
 /** The vmstate panel opened (a fresh history from now) or closed (`false`: none kept). */

@@ -21,6 +21,23 @@ function snap(insns: number, fill: (p: Uint8Array) => void, fields = FIELDS): Vm
 }
 
 describe('the vmstate panel\'s field history', () => {
+  it('finds a change in any byte of a large field, aligned or not', () => {
+    const field = (offset: number): VmstateFieldInfo => ({ key: 'table', type: 'buffer', offset, size: 4099, count: 1 });
+    for (const offset of [0, 4, 1, 3]) {
+      for (const at of [0, 1, 2047, 4095, 4096, 4098]) {
+        const a = new Uint8Array(offset + 4099 + 8);
+        const b = new Uint8Array(a);
+        expect(fieldChange({ payload: a, field: field(offset) }, { payload: b, field: field(offset) }, 1, 1)).toBeNull();
+        b[offset + at] = 0x5a;
+        expect(fieldChange({ payload: a, field: field(offset) }, { payload: b, field: field(offset) }, 1, 1), `${offset}/${at}`).not.toBeNull();
+        // views into a larger buffer at an odd place
+        const big = new Uint8Array(a.length + 3);
+        big.set(b, 3);
+        expect(fieldChange({ payload: a, field: field(offset) }, { payload: big.subarray(3), field: field(offset) }, 1, 1)).not.toBeNull();
+      }
+    }
+  });
+
   it('keeps each change with the instruction count and time, arrays by element', () => {
     let w = newWatch(1000);
     w = recordVmstate(w, snap(10, (p) => { p[7] = 0x10; }), 1100);

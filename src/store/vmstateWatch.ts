@@ -59,7 +59,19 @@ export function hexOf(bytes: Uint8Array, f: Pick<VmstateFieldInfo, 'offset' | 's
 }
 
 function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (a[ao + i] !== b[bo + i]) return false;
+  let i = 0;
+  // Large fields (TCE tables, arrays of registers) a word at a time when both sit at the same
+  // place within a word: the bytes up to a word boundary, then whole words, then the rest.
+  const ax = a.byteOffset + ao, bx = b.byteOffset + bo;
+  if (n >= 64 && ((ax - bx) & 3) === 0) {
+    const head = (4 - (ax & 3)) & 3;
+    for (; i < head; i++) if (a[ao + i] !== b[bo + i]) return false;
+    const words = (n - head) >>> 2;
+    const aw = new Uint32Array(a.buffer, ax + head, words), bw = new Uint32Array(b.buffer, bx + head, words);
+    for (let w = 0; w < words; w++) if (aw[w] !== bw[w]) return false;
+    i = head + (words << 2);
+  }
+  for (; i < n; i++) if (a[ao + i] !== b[bo + i]) return false;
   return true;
 }
 

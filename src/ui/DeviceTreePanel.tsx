@@ -62,21 +62,68 @@ function Node({ n, depth }: { n: TreeNode; depth: number }) {
   );
 }
 
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A blob decoded: the tree at once, the DTS and the CAS diff when a view first asks for them. */
+class Decoded {
+  readonly tree: TreeNode | null = null;
+  readonly error: string | null = null;
+  private root: ReturnType<typeof fdtParse> | null = null;
+  private text?: string;
+  private diff?: ReturnType<typeof dtsDiff> | null;
+
+  constructor(readonly blob: Uint8Array, readonly beforeCas?: Uint8Array) {
+    try {
+      this.root = fdtParse(blob);
+      this.tree = decodeTree(this.root);
+    } catch (e) {
+      this.error = (e as Error).message;
+    }
+  }
+
+  get dts(): string {
+    this.text ??= this.root ? toDts(this.root) : '';
+    return this.text;
+  }
+
+  /** The tree the guest had before CAS rebuilt it, against the current one (null: no CAS). */
+  get casDiff(): ReturnType<typeof dtsDiff> | null {
+    if (this.diff === undefined) {
+      try {
+        this.diff = this.beforeCas && this.root ? dtsDiff(toDts(fdtParse(this.beforeCas)), this.dts) : null;
+      } catch {
+        this.diff = null;
+      }
+    }
+    return this.diff;
+  }
+}
+
+/**
+ * The last trees decoded, by their bytes: a fresh machine (a migration's destination, the
+ * panel opened again) mostly has a tree already decoded, and decoding one takes a while.
+ */
+const DECODED: Decoded[] = [];
+const DECODED_KEPT = 4;
+
+function decoded(blob: Uint8Array, beforeCas?: Uint8Array): Decoded {
+  const hit = DECODED.find((d) => sameBytes(d.blob, blob) && sameBytes(d.beforeCas, beforeCas));
+  if (hit) return hit;
+  const d = new Decoded(blob, beforeCas);
+  DECODED.unshift(d);
+  DECODED.length = Math.min(DECODED.length, DECODED_KEPT);
+  return d;
+}
+
 export function DeviceTreePanel({ lab, column }: { lab: Lab; column: Column }) {
   const { snap, error } = useSnapshot(lab, column, { kind: 'fdt' }, 2000);
   const [view, setView] = useState<'tree' | 'dts' | 'cas'>('tree');
-  const parsed = useMemo(() => {
-    if (!snap) return null;
-    try {
-      const root = fdtParse(snap.blob);
-      const dts = toDts(root);
-      // the tree the guest had before CAS rebuilt it, against the current one
-      const casDiff = snap.beforeCas ? dtsDiff(toDts(fdtParse(snap.beforeCas)), dts) : null;
-      return { tree: decodeTree(root), dts, casDiff, error: null };
-    } catch (e) {
-      return { tree: null, dts: '', casDiff: null, error: (e as Error).message };
-    }
-  }, [snap]);
+  const parsed = useMemo(() => (snap ? decoded(snap.blob, snap.beforeCas) : null), [snap]);
   const name = lab.store(column).getState().name;
 
   return (

@@ -1,14 +1,16 @@
 // Migrate / Cancel buttons, the migration parameters, and the progress of the current (or
-// last) migration in QEMU's terms: MigrationStatus, the `info migrate` figures, and a chart
-// of the dirty pages left after each iteration.
+// last) migration in QEMU's terms: MigrationStatus, the `info migrate` figures, and a uPlot
+// chart of the dirty pages left and the bandwidth of each iteration, with the downtime.
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import uPlot from 'uplot';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { InstanceState } from '../store/instance';
 import type { Lab } from './lab';
 import { canCancel, canMigrate } from './lab';
 import type { MigrationInfo, MigrationParamName, MigrationStatus } from '../worker/protocol';
+import { UPlotChart, useChartTheme, type ChartTheme } from './UPlotChart';
 
 const MIB = 1024 * 1024;
 
@@ -24,7 +26,8 @@ function ms(n: number | undefined): string {
   return n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(n < 10 ? 2 : 1)} ms`;
 }
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
+const COUNT_FORMAT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const count = (n: number) => COUNT_FORMAT.format(Math.round(n));
 
 /** A short form of a count for an axis: 1.2k, 65k, 1.1M. */
 function short(n: number): string {
@@ -44,98 +47,224 @@ function Field(props: { label: string; value: string; testId: string; title?: st
 
 // ---- the chart ------------------------------------------------------------------------------
 
-const CHART = { w: 340, h: 124, left: 44, right: 10, top: 10, bottom: 30 };
-/** More points than this are thinned (the maximum of each bucket is kept). */
-const MAX_POINTS = 300;
+const CHART = { width: 420, height: 160 };
+const NO_VALUES: number[] = [];
 
-function thin(values: number[]): { x: number; y: number }[] {
-  if (values.length <= MAX_POINTS) return values.map((y, i) => ({ x: i + 1, y }));
-  const out: { x: number; y: number }[] = [];
-  const per = values.length / MAX_POINTS;
-  for (let b = 0; b < MAX_POINTS; b++) {
-    const lo = Math.floor(b * per);
-    const hi = Math.max(lo + 1, Math.floor((b + 1) * per));
-    let best = lo;
-    for (let i = lo; i < hi; i++) if (values[i] > values[best]) best = i;
-    out.push({ x: best + 1, y: values[best] });
-  }
-  const last = values.length - 1;
-  if (out[out.length - 1].x !== last + 1) out.push({ x: last + 1, y: values[last] });
-  return out;
+/** What the chart's draw hook and legend need besides the series. */
+interface ChartNotes { completed: boolean; downtimeMs?: number }
+
+function mibs(v: number): string {
+  return `${v.toFixed(v < 10 ? 2 : 1)} MiB/s`;
 }
 
-/** Dirty pages left after each iteration, as an SVG line chart with labelled axes. */
-export function DirtyChart({ values }: { values: number[] }) {
-  const { w, h, left, right, top, bottom } = CHART;
-  const pw = w - left - right;
-  const ph = h - top - bottom;
-  const n = values.length;
-  const maxY = Math.max(1, ...values);
-  const pts = thin(values);
-  const sx = (x: number) => left + (n <= 1 ? pw / 2 : ((x - 1) / (n - 1)) * pw);
-  const sy = (y: number) => top + ph - (y / maxY) * ph;
-  const path = pts.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
-  const last = n ? values[n - 1] : 0;
+/** A #rrggbb colour with some transparency (anything else as it is). */
+function withAlpha(colour: string, alpha: number): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  return m ? `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})` : colour;
+}
+
+/** Integer ticks only (iterations and pages have no halves): 1, 2, 5, 10, 20, 50, ... */
+const INTEGER_INCRS = Array.from({ length: 27 }, (_v, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+
+/** An axis value in MiB/s: short, but small rates keep their first significant digits. */
+function rateTick(v: number): string {
+  if (v === 0) return '0';
+  if (v >= 1000) return short(v);
+  return String(Number(v.toPrecision(v >= 10 ? 3 : 2)));
+}
+
+function chartOptions(t: ChartTheme, notes: { current: ChartNotes }): uPlot.Options {
+  // one font for values and labels: the canvas does not parse a new one for every axis drawn
+  const font = `11px ${t.sans}`;
+  const labelFont = font;
+  const axis = (o: uPlot.Axis): uPlot.Axis => ({
+    stroke: t.muted, font, labelFont, labelSize: 18, labelGap: 2,
+    grid: { stroke: t.grid, width: 1 }, ticks: { stroke: t.axis, width: 1, size: 4 }, ...o,
+  });
+  const r = uPlot.pxRatio;
+  return {
+    ...CHART,
+    scales: {
+      // no iteration yet: 1 to 2, the axis of a first iteration
+      x: { time: false, range: (_u, min, max) => (min == null ? [1, 2] : max > min ? [min, max] : [min - 0.5, min + 0.5]) },
+      pages: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+      mibs: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
+    },
+    axes: [
+      axis({ label: 'iteration (PART round)', incrs: INTEGER_INCRS, size: 26 }),
+      axis({ scale: 'pages', label: 'dirty pages', size: 40, incrs: INTEGER_INCRS, values: (_u, vs) => vs.map(short) }),
+      axis({ scale: 'mibs', label: 'MiB/s', side: 1, size: 40, grid: { show: false }, values: (_u, vs) => vs.map(rateTick) }),
+    ],
+    series: [
+      {
+        label: 'iteration',
+        value: (u, v, _si, idx) => (v == null ? '—'
+          : notes.current.completed && idx === u.data[0].length - 1 ? `${v} (stop-and-copy)` : String(v)),
+      },
+      {
+        label: 'dirty pages', scale: 'pages', stroke: t.accent, width: 1.6,
+        fill: withAlpha(t.accent, t.dark ? 0.14 : 0.08),
+        points: { size: 5, fill: t.accent },
+        value: (_u, v) => (v == null ? '—' : count(v)),
+      },
+      {
+        label: 'bandwidth', scale: 'mibs', stroke: t.orange, width: 1.4, dash: [5, 3],
+        points: { size: 5, fill: t.orange },
+        value: (_u, v) => (v == null ? '—' : mibs(v)),
+      },
+    ],
+    legend: { live: true },
+    cursor: { drag: { x: false, y: false, setScale: false } },
+    hooks: {
+      // The legend shows the last iteration unless the pointer is over another.
+      setLegend: [pinLegend],
+      // The stop-and-copy: a marked final point and the downtime it took.
+      draw: [(u) => {
+        const { completed, downtimeMs } = notes.current;
+        const n = u.data[0].length;
+        if (!completed || downtimeMs === undefined || n === 0) return;
+        const ctx = u.ctx;
+        const x = u.valToPos(u.data[0][n - 1], 'x', true);
+        const y = u.valToPos(u.data[1][n - 1] ?? 0, 'pages', true);
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.strokeStyle = t.red;
+        ctx.fillStyle = t.red;
+        ctx.lineWidth = r;
+        ctx.setLineDash([3 * r, 3 * r]);
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        const d = 5 * r;
+        ctx.beginPath();
+        ctx.moveTo(x, y - d); ctx.lineTo(x + d, y); ctx.lineTo(x, y + d); ctx.lineTo(x - d, y); ctx.closePath();
+        ctx.fill();
+        ctx.font = `600 ${11 * r}px ${t.sans}`;
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'top';
+        const label = `stop-and-copy: downtime ${ms(downtimeMs)}`;
+        const w = ctx.measureText(label).width;
+        // on a backdrop: legible over the lines it crosses
+        ctx.fillStyle = withAlpha(t.surface, 0.85);
+        ctx.fillRect(x - 7 * r - w, top + 1 * r, w + 6 * r, 15 * r);
+        ctx.fillStyle = t.red;
+        ctx.fillText(label, x - 4 * r, top + 3 * r);
+        ctx.restore();
+      }],
+    },
+  };
+}
+
+/** Unless the pointer is over the plot, the legend shows the last iteration. */
+function pinLegend(u: uPlot): void {
+  const n = u.data[0].length;
+  const hovering = u.cursor.left !== undefined && u.cursor.left >= 0;
+  if (n > 0 && !hovering && u.legend.idx !== n - 1) u.setLegend({ idx: n - 1 }, false);
+}
+
+/** How the chart reads to a screen reader: the last iteration's figures and the downtime. */
+export function chartDescription(dirty: number[], bandwidth: number[], downtimeMs?: number): string {
+  const n = dirty.length;
+  if (!n) return 'no iterations yet';
+  const bw = bandwidth[n - 1];
+  return `dirty pages and bandwidth after each of ${n} iterations; last: ${count(dirty[n - 1])} dirty pages`
+    + `${bw !== undefined ? ` at ${mibs(bw)}` : ''}${downtimeMs !== undefined ? `; downtime ${ms(downtimeMs)}` : ''}`;
+}
+
+/**
+ * Per iteration (PART round, the last one the stop-and-copy): the dirty pages left (left
+ * axis) and the stream's bandwidth (right axis), as a uPlot chart; the downtime marked on
+ * the final point.
+ */
+export function MigrationChart({ info }: { info: MigrationInfo | null }) {
+  const dirty = info?.dirtyPerIteration ?? NO_VALUES;
+  const bandwidth = info?.bandwidthPerIteration ?? NO_VALUES;
+  const completed = info?.status === 'completed';
+  const downtimeMs = completed ? info?.downtimeMs : undefined;
+  const n = dirty.length;
+  const notes = useRef<ChartNotes>({ completed, downtimeMs });
+  notes.current = { completed, downtimeMs };
+  const options = useCallback((t: ChartTheme) => chartOptions(t, notes), []);
+  const data = useMemo<uPlot.AlignedData>(() => [
+    Array.from(dirty, (_v, i) => i + 1),
+    dirty,
+    Array.from(dirty, (_v, i) => bandwidth[i] ?? null),
+  ], [dirty, bandwidth]);
   return (
-    <svg className="dirty-chart" data-testid="migration-chart" data-points={n} width={w} height={h}
-      viewBox={`0 0 ${w} ${h}`} role="img"
-      aria-label={n ? `dirty pages after each of ${n} iterations, last ${count(last)}` : 'no iterations yet'}>
-      <title>{n ? `dirty pages after each PART round (${n}); last: ${count(last)}` : 'no iterations yet'}</title>
-      <line className="axis" x1={left} y1={top} x2={left} y2={top + ph} />
-      <line className="axis" x1={left} y1={top + ph} x2={left + pw} y2={top + ph} />
-      <line className="grid" x1={left} y1={top} x2={left + pw} y2={top} />
-      <line className="grid" x1={left} y1={top + ph / 2} x2={left + pw} y2={top + ph / 2} />
-      {n > 0 && <text className="tick" x={left - 4} y={top + 4} textAnchor="end">{short(maxY)}</text>}
-      {maxY >= 2 && <text className="tick" x={left - 4} y={top + ph / 2 + 4} textAnchor="end">{short(maxY / 2)}</text>}
-      <text className="tick" x={left - 4} y={top + ph + 4} textAnchor="end">0</text>
-      <text className="tick" x={left} y={top + ph + 13} textAnchor="start">1</text>
-      {n > 1 && <text className="tick" x={left + pw} y={top + ph + 13} textAnchor="end">{n}</text>}
-      <text className="axis-label" x={left + pw / 2} y={h - 3} textAnchor="middle">PART round</text>
-      <text className="axis-label" x={11} y={top + ph / 2} textAnchor="middle"
-        transform={`rotate(-90 11 ${top + ph / 2})`}>dirty pages</text>
-      {n === 0 && <text className="empty" x={left + pw / 2} y={top + ph / 2 + 4} textAnchor="middle">no iterations yet</text>}
-      {n > 0 && <path className="line" d={path} />}
-      {n > 0 && n <= 40 && pts.map((p) => (
-        <circle key={p.x} className="point" cx={sx(p.x)} cy={sy(p.y)} r={2.5} />
-      ))}
-      {n > 40 && <circle className="point" cx={sx(n)} cy={sy(last)} r={2.5} />}
-    </svg>
+    <figure className="mig-chart" data-testid="migration-chart" data-points={n} data-series={data.length - 1}
+      aria-label={chartDescription(dirty, bandwidth, downtimeMs)}>
+      <UPlotChart options={options} data={data} onData={pinLegend}>
+        {n === 0 && <div className="chart-empty" style={{ width: CHART.width }}>no iterations yet</div>}
+      </UPlotChart>
+    </figure>
   );
 }
 
 const HEAT_COLS = 32;
+const NO_CELLS: number[] = [];
+const HEAT_SIZE = 9;
+const HEAT_EMPTY_ROWS = 8;
+
+function heatColour(c: number, max: number, zero: string): string {
+  if (c === 0) return zero;
+  const t = Math.log(c + 1) / Math.log(max + 1); // 0..1
+  const light = Math.round(88 - t * 46);
+  return `hsl(${Math.round(40 - t * 40)}, 90%, ${light}%)`;
+}
 
 /**
  * Where the guest kept writing while it was migrated: RAM in equal stretches (left to right,
  * top to bottom from address 0), each coloured by how many of its pages had to be sent again.
+ * Drawn on a canvas (one square per stretch; the pointer's square is named in the tooltip).
  */
 export function HeatMap({ cells, pagesPerCell }: { cells: number[]; pagesPerCell: number }) {
-  const rows = Math.ceil(cells.length / HEAT_COLS);
-  const size = 9;
-  const max = Math.max(0, ...cells);
-  const hot = cells.filter((c) => c > 0).length;
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const theme = useChartTheme();
+  // no migration yet: the usual size, empty (the bar keeps its layout when one starts)
+  const rows = cells.length ? Math.ceil(cells.length / HEAT_COLS) : HEAT_EMPTY_ROWS;
+  let max = 0;
+  let hot = 0;
+  for (const c of cells) { if (c > max) max = c; if (c > 0) hot++; }
   const bytesPerCell = pagesPerCell * 4096;
-  const color = (c: number) => {
-    if (c === 0) return 'var(--bar)';
-    const t = Math.log(c + 1) / Math.log(max + 1); // 0..1
-    const light = Math.round(88 - t * 46);
-    return `hsl(${Math.round(40 - t * 40)}, 90%, ${light}%)`;
+  const width = HEAT_COLS * HEAT_SIZE;
+  const height = rows * HEAT_SIZE;
+
+  useEffect(() => {
+    const el = canvas.current;
+    const ctx = el?.getContext('2d');
+    if (!el || !ctx || !theme) return;
+    const r = window.devicePixelRatio || 1;
+    if (el.width !== Math.round(width * r) || el.height !== Math.round(height * r)) {
+      el.width = Math.round(width * r);
+      el.height = Math.round(height * r);
+    }
+    ctx.setTransform(r, 0, 0, r, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    const n = cells.length || HEAT_COLS * HEAT_EMPTY_ROWS;
+    for (let i = 0; i < n; i++) {
+      ctx.fillStyle = heatColour(cells[i] ?? 0, max, theme.bar);
+      ctx.fillRect((i % HEAT_COLS) * HEAT_SIZE, Math.floor(i / HEAT_COLS) * HEAT_SIZE, HEAT_SIZE - 1, HEAT_SIZE - 1);
+    }
+  }, [cells, max, theme, width, height]);
+
+  const describe = (i: number) => {
+    const c = cells[i];
+    return `0x${(i * bytesPerCell).toString(16)}–0x${((i + 1) * bytesPerCell - 1).toString(16)}: ${c} page${c === 1 ? '' : 's'} sent again`;
   };
-  const range = (i: number) => `0x${(i * bytesPerCell).toString(16)}–0x${((i + 1) * bytesPerCell - 1).toString(16)}`;
   return (
-    <figure className="heat-map" data-testid="migration-heatmap" data-hot-cells={hot} data-max={max}>
-      <svg width={HEAT_COLS * size} height={rows * size} viewBox={`0 0 ${HEAT_COLS * size} ${rows * size}`} role="img"
-        aria-label={`pages sent again, ${hot} of ${cells.length} stretches of RAM`}>
-        {cells.map((c, i) => (
-          <rect key={i} x={(i % HEAT_COLS) * size} y={Math.floor(i / HEAT_COLS) * size} width={size - 1} height={size - 1}
-            style={{ fill: color(c) }} data-count={c}>
-            <title>{`${range(i)}: ${c} page${c === 1 ? '' : 's'} sent again`}</title>
-          </rect>
-        ))}
-      </svg>
+    <figure className="heat-map" data-testid="migration-heatmap" data-cells={cells.length} data-hot-cells={hot} data-max={max}>
+      <canvas ref={canvas} style={{ width, height }} role="img"
+        aria-label={`pages sent again, ${hot} of ${cells.length} stretches of RAM`}
+        onMouseMove={(e) => {
+          const i = Math.floor(e.nativeEvent.offsetY / HEAT_SIZE) * HEAT_COLS + Math.floor(e.nativeEvent.offsetX / HEAT_SIZE);
+          e.currentTarget.title = i >= 0 && i < cells.length ? describe(i) : '';
+        }} />
       <figcaption>
-        pages sent again (written after they were sent), {bytes(bytesPerCell)} a square
-        {max > 0 ? `; hottest ${max}` : '; none yet'}
+        {cells.length
+          ? <>pages sent again (written after they were sent), {bytes(bytesPerCell)} a square{max > 0 ? `; hottest ${max}` : '; none yet'}</>
+          : 'pages sent again (written after they were sent): no migration yet'}
       </figcaption>
     </figure>
   );
@@ -234,8 +363,8 @@ export function MigrationBar({ lab }: { lab: Lab }) {
         </div>
       </div>
       <div className="mig-row mig-detail">
-        <DirtyChart values={o?.dirtyPerIteration ?? []} />
-        {o?.resentHeat && <HeatMap cells={o.resentHeat} pagesPerCell={o.heatPagesPerCell ?? 1} />}
+        <MigrationChart info={o} />
+        <HeatMap cells={o?.resentHeat ?? NO_CELLS} pagesPerCell={o?.heatPagesPerCell ?? 1} />
         <div className="mig-figures" data-testid="migration-figures">
           <Field label="transferred" testId="migration-bytes"
             value={o ? bytes(o.ramTransferred ?? o.bytes) : '—'} title="RAM bytes sent so far (info migrate: transferred ram)" />

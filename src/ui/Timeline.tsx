@@ -6,7 +6,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { Lab } from './lab';
-import { exportQemuLog, mergeTraces, traceFilter, visibleWindow } from './timeline';
+import { exportQemuLog, mergeTracesFrom, traceFilter, visibleWindow, type MergedTraces } from './timeline';
 
 const ROW = 20;
 const VIEWPORT = 360;
@@ -21,10 +21,14 @@ export function Timeline({ lab }: { lab: Lab }) {
   const box = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
 
-  const rows = useMemo(() => {
-    const keep = traceFilter(pattern);
-    return mergeTraces({ name: leftName, trace: left }, { name: rightName, trace: right }).filter((r) => keep(r.ev.name));
-  }, [left, right, leftName, rightName, pattern]);
+  // new events are merged in at the end; the whole merge is redone only when a trace lost its start
+  const merged = useRef<MergedTraces | null>(null);
+  const all = useMemo(() => {
+    merged.current = mergeTracesFrom(merged.current, { name: leftName, trace: left }, { name: rightName, trace: right });
+    return merged.current.rows;
+  }, [left, right, leftName, rightName]);
+  const keep = useMemo(() => (pattern.trim() ? traceFilter(pattern) : null), [pattern]);
+  const rows = useMemo(() => (keep ? all.filter((r) => keep(r.ev.name)) : all), [all, keep]);
   const t0 = rows.length ? rows[0].ev.wallMs : 0;
 
   // follow the end unless the reader scrolled up

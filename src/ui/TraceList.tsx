@@ -1,7 +1,7 @@
 // The runstate trace of one instance: QEMU trace events as `-trace` would print them,
 // newest at the bottom. Follows the end unless the reader has scrolled up.
 
-import { useLayoutEffect, useRef } from 'react';
+import { memo, useLayoutEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { InstanceStore } from '../store/instance';
 import type { TraceEvent } from '../core/trace';
@@ -24,7 +24,8 @@ function Args({ text }: { text: string }) {
   return <>{text.split(' ').map((w, i) => <span key={i}>{i > 0 && ' '}<span className="w">{w}</span></span>)}</>;
 }
 
-function Row({ ev }: { ev: TraceEvent }) {
+/** One event; the same event object is never rendered twice. */
+const Row = memo(function Row({ ev }: { ev: TraceEvent }) {
   return (
     <tr className={`ev-${ev.name}`}>
       <td className="t-time" title={vmClock(ev.clockNs)}>{wallTime(ev.wallMs)}</td>
@@ -32,7 +33,7 @@ function Row({ ev }: { ev: TraceEvent }) {
       <td className="t-args"><Args text={ev.args} /></td>
     </tr>
   );
-}
+});
 
 export function TraceList(props: { store: InstanceStore; testId: string }) {
   const trace = useStore(props.store, (s) => s.trace);

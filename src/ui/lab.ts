@@ -8,7 +8,7 @@ import type {
 } from '../worker/protocol';
 import { createLayoutStore, type LayoutStore } from '../store/layout';
 import { browserThemeEnv, createThemeStore, systemThemeChanged, type ThemeStore } from '../store/theme';
-import { applyWorkerMessage, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
+import { applyWorkerMessages, createInstanceStore, recordError, type InstanceState, type InstanceStore } from '../store/instance';
 import {
   COLUMNS, cancelRequested, columnOf, createSessionStore, guestSelected, migrationEnded, migrationStarted, other,
   setGuestLoading, setMigrationParam, type Column, type SessionState, type SessionStore,
@@ -90,8 +90,55 @@ export const INSTANCE_NAMES: Record<Column, string> = { left: 'vm-a', right: 'vm
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
+/**
+ * How often worker progress (trace events, migration figures, stats) reaches the store: ten
+ * times a second reads as live and leaves most animation frames without work.
+ */
+const PROGRESS_MS = 100;
+
 /** The latest the destination column's worker starts after the source's (see Lab). */
 const DESTINATION_START_MS = 2000;
+
+/**
+ * When the hosts' inboxes are drained: both columns' progress in the same animation frame
+ * (one render for both), at most every PROGRESS_MS; a hidden page, which gets no frames, on
+ * the timer alone.
+ */
+class InboxScheduler {
+  private hosts = new Set<{ drain(): void }>();
+  private frame = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  /** At the next animation frame. */
+  soon(host: { drain(): void }): void {
+    this.hosts.add(host);
+    if (this.frame) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (typeof requestAnimationFrame === 'function') this.frame = requestAnimationFrame(() => { this.frame = 0; this.run(); });
+    this.timer = setTimeout(() => { this.timer = null; this.run(); }, PROGRESS_MS);
+  }
+
+  /** At the first animation frame PROGRESS_MS from now (or from the last time). */
+  later(host: { drain(): void }): void {
+    this.hosts.add(host);
+    if (this.frame || this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (typeof document !== 'undefined' && document.hidden) this.run();
+      else this.soon(host);
+    }, PROGRESS_MS);
+  }
+
+  private run(): void {
+    if (this.frame) { cancelAnimationFrame(this.frame); this.frame = 0; }
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    const hosts = [...this.hosts];
+    this.hosts.clear();
+    for (const h of hosts) h.drain();
+  }
+}
+
+const INBOXES = new InboxScheduler();
 
 export class MachineHost {
   readonly store: InstanceStore;
@@ -117,16 +164,7 @@ export class MachineHost {
       name: `machine ${this.name}`,
     });
     this.worker = worker;
-    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-      applyWorkerMessage(this.store, ev.data);
-      const msg = ev.data;
-      if (msg.type === 'snapshot' || msg.type === 'control') {
-        const done = this.waiting.get(msg.id);
-        this.waiting.delete(msg.id);
-        done?.(msg);
-      }
-      this.onMessage(msg);
-    };
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
     worker.onerror = (ev: ErrorEvent) => {
       ev.preventDefault();
       recordError(this.store, `worker: ${ev.message || 'failed to load'}`);
@@ -134,6 +172,40 @@ export class MachineHost {
     worker.onmessageerror = () => recordError(this.store, 'worker: a message could not be deserialized');
     for (const [msg, transfer] of this.queued) worker.postMessage(msg, transfer);
     this.queued = [];
+  }
+
+  /** Worker events not yet in the store (see receive). */
+  private inbox: FromWorker[] = [];
+
+  /**
+   * Worker events go into the store in batches, each batch as one change (the page renders
+   * once for it however many messages the worker posted): console output at the next
+   * animation frame, progress (trace events, migration figures, stats) at most every
+   * PROGRESS_MS, anything else (runstate, errors, answers, a migration's end) at once, after
+   * what came before it.
+   */
+  private receive(msg: FromWorker): void {
+    this.inbox.push(msg);
+    if (msg.type === 'serial') INBOXES.soon(this);
+    else if (msg.type === 'trace' || msg.type === 'stats'
+      || (msg.type === 'migration' && (msg.info.status === 'setup' || msg.info.status === 'active'))) INBOXES.later(this);
+    else this.drain();
+  }
+
+  /** Everything received so far into the store, then to whoever waits for it. */
+  drain(): void {
+    const msgs = this.inbox;
+    if (!msgs.length) return;
+    this.inbox = [];
+    applyWorkerMessages(this.store, msgs);
+    for (const msg of msgs) {
+      if (msg.type === 'snapshot' || msg.type === 'control') {
+        const done = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        done?.(msg);
+      }
+      this.onMessage(msg);
+    }
   }
 
   post(msg: ToWorker, transfer: Transferable[] = []): void {

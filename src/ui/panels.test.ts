@@ -54,7 +54,7 @@ describe('HMP', () => {
 
   it('prints info migrate', () => {
     expect(infoMigrate(null)[0]).toBe('globals:');
-    const out = infoMigrate({ status: 'completed', direction: 'outgoing', pagesSent: 10, zeroPages: 4, dirtyPerIteration: [3, 0], bytes: 30000, downtimeMs: 12.4 });
+    const out = infoMigrate({ status: 'completed', direction: 'outgoing', pagesSent: 10, zeroPages: 4, dirtyPerIteration: [3, 0], bandwidthPerIteration: [120, 40], bytes: 30000, downtimeMs: 12.4 });
     expect(out).toContain('Migration status: completed');
     expect(out).toContain('downtime: 12 ms');
     expect(out).toContain('normal: 6 pages');

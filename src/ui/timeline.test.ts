@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportQemuLog, mergeTraces, traceFilter, visibleWindow } from './timeline';
+import { exportQemuLog, mergeTraces, mergeTracesFrom, traceFilter, visibleWindow, type MergedTraces } from './timeline';
 import type { TraceEvent } from '../core/trace';
 
 const ev = (name: string, wallMs: number, args = ''): TraceEvent => ({ name, args, wallMs, clockNs: 0 });
@@ -11,6 +11,29 @@ describe('shared timeline', () => {
       { name: 'vm-b', trace: [ev('runstate_set', 2), ev('y', 5)] });
     expect(rows.map((r) => `${r.instance}:${r.ev.name}`)).toEqual(
       ['vm-a:runstate_set', 'vm-b:runstate_set', 'vm-a:migrate_set_state', 'vm-b:y', 'vm-a:x']);
+  });
+
+  it('merges new events in at the end as the whole merge would', () => {
+    // two machines whose batches arrive out of step, with ties, and a trace that loses its start
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    let a: TraceEvent[] = [], b: TraceEvent[] = [];
+    let ta = 0, tb = 0;
+    let prev: MergedTraces | null = null;
+    for (let step = 0; step < 200; step++) {
+      const side = rnd(2);
+      const n = rnd(4);
+      const add: TraceEvent[] = [];
+      for (let i = 0; i < n; i++) {
+        if (side) tb += rnd(3); else ta += rnd(3);
+        add.push(ev(`e${step}.${i}`, side ? tb : ta));
+      }
+      if (side) b = b.concat(add); else a = a.concat(add);
+      if (step % 50 === 49) a = a.slice(3); // bounded: the oldest go
+      prev = mergeTracesFrom(prev, { name: 'vm-a', trace: a }, { name: 'vm-b', trace: b });
+      expect(prev.rows).toEqual(mergeTraces({ name: 'vm-a', trace: a }, { name: 'vm-b', trace: b }));
+    }
+    expect(prev!.rows.length).toBe(a.length + b.length);
   });
 
   it('filters with -trace patterns: globs, exclusions, enable=', () => {

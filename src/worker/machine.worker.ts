@@ -172,7 +172,8 @@ function queueTrace(ev: TraceEvent): void {
 
 function queueMigration(info: MigrationInfo): void {
   // Progress is a snapshot: only the newest one matters, but a terminal state is posted at once.
-  migrationBuf = { ...info, dirtyPerIteration: [...info.dirtyPerIteration] };
+  // (Each info is a fresh object with its own arrays: it is kept as it is.)
+  migrationBuf = info;
   if (info.status === 'completed' || info.status === 'failed' || info.status === 'cancelled'
     || info.status === 'cancelling') flush();
   else armFlush();

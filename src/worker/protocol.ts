@@ -17,8 +17,14 @@ export interface MigrationInfo {
   /** RAM pages transferred so far (normal + zero). */
   pagesSent: number;
   zeroPages: number;
-  /** Dirty pages left after each iteration, in order. */
+  /** Dirty pages left after each iteration, in order (the last one: the stop-and-copy, 0 left). */
   dirtyPerIteration: number[];
+  /**
+   * Stream bandwidth of each iteration, MiB/s, same indices as dirtyPerIteration: the bytes
+   * the iteration wrote over the wall time since the previous one ended (the stop-and-copy's:
+   * over the downtime).
+   */
+  bandwidthPerIteration: number[];
   bytes: number;
   /** Time the VM was stopped, ms (source only, when completed). */
   downtimeMs?: number;

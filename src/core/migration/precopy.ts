@@ -48,6 +48,8 @@ abstract class MigrationBase {
   protected mig!: SpaprMigrationState;
   protected readonly params: MigrationParameters;
   protected dirtyPerIteration: number[] = [];
+  /** Stream bandwidth of each iteration, MiB/s (same indices as dirtyPerIteration). */
+  protected bandwidthPerIteration: number[] = [];
   protected downtimeMs?: number;
   protected error?: string;
 
@@ -77,6 +79,7 @@ abstract class MigrationBase {
       pagesSent: st ? st.normalPages + st.zeroPages : 0,
       zeroPages: st ? st.zeroPages : 0,
       dirtyPerIteration: [...this.dirtyPerIteration],
+      bandwidthPerIteration: [...this.bandwidthPerIteration],
       bytes: st ? st.bytes : 0,
       downtimeMs: this.downtimeMs,
       error: this.error,
@@ -109,6 +112,8 @@ export class OutgoingMigration extends MigrationBase {
   private limiter: RateLimiter | null = null;
   /** Stream bytes written so far. */
   private sentBytes = 0;
+  /** When the previous iteration (or the setup) ended, and the stream bytes written by then. */
+  private iterationEnd = { t: 0, bytes: 0 };
   /**
    * migration_update_counters (real-time runs): every BUFFER_DELAY the bandwidth measured
    * since the previous update times downtime-limit gives threshold_size, 0 until then.
@@ -171,6 +176,7 @@ export class OutgoingMigration extends MigrationBase {
     if (ret < 0) return this.fail(`setup failed (${ret})`);
     this.flush();
     this.setupMs = nowMs() - this.startMs;
+    this.iterationEnd = { t: nowMs(), bytes: this.sentBytes };
     this.setStatus('active');
   }
 
@@ -212,8 +218,21 @@ export class OutgoingMigration extends MigrationBase {
       this.lastRound = { rounds: st.rounds, t, dirtied: dirty };
     }
     this.flush();
+    this.noteIterationBandwidth();
     this.publish();
     return 0;
+  }
+
+  /**
+   * The bandwidth of the iteration that just ended (pushed beside its dirtyPerIteration
+   * entry): the stream bytes it wrote over the wall time since the previous one ended, MiB/s.
+   */
+  private noteIterationBandwidth(): void {
+    const t = nowMs();
+    const bytes = this.sentBytes - this.iterationEnd.bytes;
+    const ms = Math.max(t - this.iterationEnd.t, 1e-3);
+    this.bandwidthPerIteration.push((bytes * 1000) / ms / (1024 * 1024));
+    this.iterationEnd = { t, bytes: this.sentBytes };
   }
 
   /**
@@ -254,6 +273,9 @@ export class OutgoingMigration extends MigrationBase {
     this.tx.close();
     this.endMs = nowMs();
     this.downtimeMs = this.endMs - t0;
+    // the stop-and-copy's own bandwidth: what it wrote over the downtime
+    this.iterationEnd.t = t0;
+    this.noteIterationBandwidth();
     this.cleanup();
     this.setStatus('completed');
     loop.setRunstate('postmigrate');
