@@ -125,3 +125,28 @@ test('a CPU core hot-plugged from the monitor comes online in Linux and migrates
   expect(await errors(page, 'right')).toEqual([]);
   expect(pageErrors).toEqual([]);
 });
+
+test('a DIMM hot-plugged from the monitor is onlined by Linux (MemTotal grows by 256 MiB) and migrates with it', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await openLab(page, './?guest=linux#left=monitor');
+  await waitForPrompt(page, 'left', 90_000);
+  const memTotal = (meminfo: string) => Number(/^MemTotal: +(\d+) kB$/m.exec(meminfo)?.[1]);
+  const before = memTotal(await command(page, 'left', 'cat /proc/meminfo'));
+  await monitor(page, 'left', 'object_add memory-backend-ram,id=mem1,size=256M');
+  await monitor(page, 'left', 'device_add pc-dimm,id=dimm1,memdev=mem1');
+  // the kernel takes the hotplug event, resizes its HPT and onlines the LMB by itself
+  let total = before;
+  for (let i = 0; i < 20 && total === before; i++) {
+    await page.waitForTimeout(500);
+    total = memTotal(await command(page, 'left', 'cat /proc/meminfo'));
+  }
+  expect(total - before).toBe(256 * 1024);
+  // the destination is started with the DIMM (as -object ... -device pc-dimm,addr=)
+  await page.getByTestId('migrate-right').click();
+  await waitForMigration(page, 'left');
+  expect(memTotal(await command(page, 'right', 'cat /proc/meminfo'))).toBe(total);
+  expect(await command(page, 'right', 'count')).toBe('count 1');
+  expect(await errors(page, 'right')).toEqual([]);
+  expect(pageErrors).toEqual([]);
+});

@@ -66,7 +66,7 @@ describe('Linux guest', () => {
     expect(again.log).toBe(first.log);
     expect(again.prompts).toEqual(first.prompts);
     expect(again.insns).toBe(first.insns);
-    // the first prompt comes after about 28.6 M instructions (QEMU's TCG plugin counts ~21 M to init)
+    // the first prompt comes after about 29.4 M instructions (QEMU's TCG plugin counts ~21 M to init)
     expect(first.prompts[0]).toBeGreaterThan(10_000_000);
   }, 120_000);
 

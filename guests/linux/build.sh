@@ -48,6 +48,7 @@ CF=(-O2 -mcpu=power8 -mno-altivec -mno-vsx -msoft-float -ffreestanding -fno-buil
   -Wl,--build-id=none -Wl,-z,noexecstack -Wl,-e,_start)
 ${CROSS}gcc "${CF[@]}" -Wa,-mregnames -o "$work/init" "$here/start.S" "$here/init.c"
 ${CROSS}strip "$work/init"
+touch -d @0 "$work/init"  # gen_init_cpio stores a file's own mtime (-t covers the rest)
 (cd "$work" && "$work/gen_init_cpio" -t 0 "$here/initramfs.list" > "$work/initramfs.cpio")
 
 gzip -9 -n -c "$work/vmlinux.stripped" > "$out/vmlinux.gz"
