@@ -261,8 +261,21 @@ export class MainLoop implements MachineHost {
           cpu.updateTimers();
           if (!cpu.hasWork()) return 0;
         } else {
-          if (next === Infinity) return Infinity;
-          return Math.max(0, this.clock.msUntil(tbToNs(next - this.machine.tbOffset)));
+          // Real time: a started secondary vCPU with work keeps the loop going (vCPU 0 idle
+          // must not starve it); otherwise sleep until the earliest timer of any vCPU.
+          let soonest = next;
+          let busy = false;
+          for (const other of this.machine.cpus) {
+            if (other === cpu) continue;
+            if (!other.state.halted || other.hasWork()) { busy = true; break; }
+            soonest = Math.min(soonest, other.nextTimerTB());
+          }
+          if (busy) {
+            if (nowMs() - start >= maxMs) return 0;
+            continue;
+          }
+          if (soonest === Infinity) return Infinity;
+          return Math.max(0, this.clock.msUntil(tbToNs(soonest - this.machine.tbOffset)));
         }
       }
       cpu.run(this.sliceInsns);
