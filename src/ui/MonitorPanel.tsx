@@ -1,6 +1,7 @@
 // An HMP-like monitor for one instance: `(qemu)` prompt, QEMU's commands and output formats.
 
 import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import type { Column } from '../store/session';
 import { infoCpus, infoMemoryDevices, infoMigrate, infoMigrateParameters, infoRegisters, infoStatus, parseHmp, type CpuSnapshot } from './hmp';
 import type { Snapshot } from '../worker/protocol';
@@ -12,6 +13,8 @@ let lineId = 0;
 
 export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
   const name = lab.store(column).getState().name;
+  // commands wait for the machine: a panel opened before it is created is made afresh then
+  const ready = useStore(lab.store(column), (s) => s.ready);
   const [lines, setLines] = useState<Line[]>(() => [
     { id: ++lineId, text: `QEMU 7.2 monitor for ${name} - type 'help' for more information` },
   ]);
@@ -118,7 +121,8 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
       </div>
       <form className="monitor-in" onSubmit={(e) => { e.preventDefault(); if (!busy) void submit(); }}>
         <span className="prompt">(qemu)</span>
-        <input ref={input} value={text} spellCheck={false} autoComplete="off" disabled={busy}
+        <input ref={input} value={text} spellCheck={false} autoComplete="off" disabled={busy || !ready}
+          placeholder={ready ? undefined : 'starting the machine…'}
           data-testid={`monitor-input-${column}`} aria-label="monitor command"
           onChange={(e) => setText(e.target.value)}
           onKeyDown={(e) => {
