@@ -161,7 +161,7 @@ export function memorySnapshot(machine: SpaprMachine, addr: number, len = 256): 
   const start = Math.max(0, Math.floor(addr));
   const block = blocks.find((b) => start >= b.addr && start < b.addr + b.size);
   const end = block ? Math.min(block.addr + block.size, start + Math.max(0, Math.floor(len))) : start;
-  return { kind: 'memory', addr: start, bytes: ram.u8.slice(start, end), ramSize: ram.size, blocks };
+  return { kind: 'memory', addr: start, bytes: ram.u8.slice(start, end), blocks };
 }
 
 const DRC_STATE_NAMES = ['', 'LOGICAL_UNUSABLE', 'LOGICAL_AVAILABLE', 'LOGICAL_UNISOLATE', 'LOGICAL_CONFIGURED',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyWorkerMessage, applyWorkerMessages, consoleText, createInstanceStore, traceLines, TRACE_LIMIT } from './instance';
+import { applyWorkerMessage, applyWorkerMessages, consoleText, createInstanceStore, sameSnapshot, traceLines, TRACE_LIMIT } from './instance';
 import { columnOf, createSessionStore, migrationEnded, migrationStarted } from './session';
 
 const ev = (name: string, args: string) => ({ name, args, clockNs: 0, wallMs: 0 });
@@ -125,5 +125,14 @@ describe('session store', () => {
     expect(session.getState().active).toBeNull();
     expect(session.getState().last?.from).toBe('right');
     expect(session.getState().count).toBe(1);
+  });
+});
+
+describe('unchanged snapshots', () => {
+  it('a memory snapshot with the same bytes is new once a DIMM\'s block is mapped', () => {
+    const ram = { idstr: 'ppc_spapr.ram', addr: 0, size: 256 << 20 };
+    const before = { kind: 'memory' as const, addr: 0, bytes: new Uint8Array(16), blocks: [ram] };
+    expect(sameSnapshot(before, { ...before, bytes: new Uint8Array(16) })).toBe(true);
+    expect(sameSnapshot(before, { ...before, blocks: [ram, { idstr: 'mem1', addr: 0x40000000, size: 256 << 20 }] })).toBe(false);
   });
 });

@@ -105,8 +105,8 @@ export function sameSnapshot(prev: Snapshot | undefined, next: Snapshot): boolea
       return JSON.stringify(prev) === JSON.stringify(next);
     case 'memory': {
       const p = prev as typeof next;
-      return p.addr === next.addr && p.ramSize === next.ramSize && sameBytes(p.bytes, next.bytes)
-        && JSON.stringify([p.watchpoints, p.watchHit]) === JSON.stringify([next.watchpoints, next.watchHit]);
+      return p.addr === next.addr && sameBytes(p.bytes, next.bytes)
+        && JSON.stringify([p.blocks, p.watchpoints, p.watchHit]) === JSON.stringify([next.blocks, next.watchpoints, next.watchHit]);
     }
     default:
       return false;

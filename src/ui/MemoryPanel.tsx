@@ -88,7 +88,7 @@ export function MemoryPanel({ lab, column }: { lab: Lab; column: Column }) {
   const [text, setText] = useState('0x0');
   const [bad, setBad] = useState(false);
   const { snap, error } = useSnapshot(lab, column, { kind: 'memory', addr, len: PAGE }, 1000);
-  const blocks = snap?.blocks ?? (snap ? [{ idstr: 'ppc_spapr.ram', addr: 0, size: snap.ramSize }] : []);
+  const blocks = snap?.blocks ?? [];
   // the top of guest-physical memory: the end of the highest block (RAM or a DIMM)
   const top = blocks.length ? Math.max(...blocks.map((b) => b.addr + b.size)) : Infinity;
   const go = (a: number) => {

@@ -244,9 +244,9 @@ export type Snapshot =
   }
   | { kind: 'ov5'; machineType: string; bits: Ov5BitInfo[]; platformBytes: number[]; negotiatedBytes: number[] }
   | {
-    kind: 'memory'; addr: number; bytes: Uint8Array; ramSize: number;
+    kind: 'memory'; addr: number; bytes: Uint8Array;
     /** The mapped RAM blocks by address: the machine's ("ppc_spapr.ram") and each plugged DIMM's. */
-    blocks?: Array<{ idstr: string; addr: number; size: number }>;
+    blocks: Array<{ idstr: string; addr: number; size: number }>;
     /** vCPU 0's write watchpoints, and the last one that stopped the VM (since they were set). */
     watchpoints?: WatchRange[]; watchHit?: WatchHit | null;
   }
