@@ -79,12 +79,6 @@ export class GuestRam {
     return b ? b.offset + b.length - addr : 0;
   }
 
-  /** The mapped block holding guest-physical page `page`, if any. */
-  blockOfPage(page: number): RamBlock | undefined {
-    const a = page * TARGET_PAGE_SIZE;
-    return this.blocks.find((b) => a >= b.offset && a < b.offset + b.length);
-  }
-
   /**
    * Map a RAM block at [offset, offset+length) of the device memory (a pc-dimm plugged),
    * filled with `content` (its backend's bytes) or zeros. It takes its place in ram_list:

@@ -31,11 +31,10 @@ const HPTE64_V_AVPN = 0x3fffffffffffff80n;
 const HASH_PTEG_SIZE_64 = HASH_PTE_SIZE_64 * HPTES_PER_GROUP;
 const M64 = 0xffffffffffffffffn;
 
-/** SpaprPendingHpt: a table being prepared for COMMIT. */
+/** SpaprPendingHpt: the table PREPARE made (ready at once) for COMMIT. */
 export interface PendingHpt {
   shift: number;
-  ret: bigint;
-  table: Uint8Array<ArrayBuffer> | null;
+  table: Uint8Array<ArrayBuffer>;
 }
 
 /** What the hcalls need of the machine. */
@@ -66,12 +65,12 @@ function hResizeHptPrepare(m: ResizeMachine, _cpu: unknown, _op: number, args: H
   if (shift > m.hptShiftForCurrentRam() + 1) return H_RESOURCE;
   const pending = m.pendingHpt;
   if (pending) {
-    if (pending.shift === shift) return pending.ret;
+    if (pending.shift === shift) return H_SUCCESS; // complete: the thread's result
     m.pendingHpt = null; // cancel_hpt_prepare: not suitable, replaced
   }
   if (!shift) return H_SUCCESS;
   // hpt_prepare_thread, done at once: a zeroed table
-  m.pendingHpt = { shift, ret: H_SUCCESS, table: new Uint8Array(2 ** shift) };
+  m.pendingHpt = { shift, table: new Uint8Array(2 ** shift) };
   return H_LONG_BUSY_ORDER_100_MSEC;
 }
 
@@ -86,7 +85,7 @@ function hResizeHptCommit(m: ResizeMachine, _cpu: unknown, _op: number, args: Hc
   const pending = m.pendingHpt;
   if (!pending || BigInt(pending.shift) !== shift) return H_CLOSED;
   m.pendingHpt = null;
-  const table = rehashHpt(m.hpt.u8, m.hpt.htabShift, pending.shift, pending.table!);
+  const table = rehashHpt(m.hpt.u8, m.hpt.htabShift, pending.shift, pending.table);
   if (typeof table === 'bigint') return table;
   m.hpt.replace(pending.shift, table);
   m.htabShift = pending.shift;

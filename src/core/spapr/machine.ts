@@ -513,9 +513,14 @@ export class SpaprMachine implements VirtualHypervisor {
     return this.compat.resizeHpt;
   }
 
+  /** get_plugged_memory_size: the bytes of the plugged DIMMs. */
+  private pluggedMemorySize(): number {
+    return this.dimms.reduce((a, d) => a + d.size, 0);
+  }
+
   /** spapr_hpt_shift_for_ramsize(ram_size + get_plugged_memory_size()) */
   hptShiftForCurrentRam(): number {
-    return htabShiftForRam(this.ram.size + this.dimms.reduce((a, d) => a + d.size, 0));
+    return htabShiftForRam(this.ram.size + this.pluggedMemorySize());
   }
 
   /**
@@ -610,7 +615,7 @@ export class SpaprMachine implements VirtualHypervisor {
     }
     // memory_device_pre_plug: room in the device memory, first fit from its base
     const dm = this.deviceMem;
-    const inUse = this.dimms.reduce((a, d) => a + d.size, 0);
+    const inUse = this.pluggedMemorySize();
     if (inUse + size > this.memConfig.maxRamSize - this.memConfig.ramSize) {
       return `not enough space, currently 0x${inUse.toString(16)} in use of total space for memory devices 0x${(this.memConfig.maxRamSize - this.memConfig.ramSize).toString(16)}`;
     }
