@@ -11,6 +11,11 @@ interface Line { id: number; text: string; input?: boolean }
 
 let lineId = 0;
 
+/** A command's reply: QEMU's error message as HMP prints it, or nothing. */
+function errorLines(err: string | null): string[] {
+  return err ? [`Error: ${err}`] : [];
+}
+
 export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
   const name = lab.store(column).getState().name;
   // commands wait for the machine: a panel opened before it is created is made afresh then
@@ -42,10 +47,7 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
     const store = lab.store(column);
     switch (action.kind) {
       case 'print': return action.lines;
-      case 'control': {
-        const err = await lab.control(column, action.op);
-        return err ? [`Error: ${err}`] : [];
-      }
+      case 'control': return errorLines(await lab.control(column, action.op));
       case 'migrate': {
         // the page's one destination: the other column, started afresh with -incoming
         if (!lab.canMigrate(column)) {
@@ -59,22 +61,10 @@ export function MonitorPanel({ lab, column }: { lab: Lab; column: Column }) {
         return [];
       case 'migrate_set_parameter':
         return lab.setParameter(action.name, action.value) ? [] : [`Error: Parameter '${action.name}' has an invalid value`];
-      case 'device_add': {
-        const err = await lab.deviceAdd(column, action.driver, action.props);
-        return err ? [`Error: ${err}`] : [];
-      }
-      case 'device_del': {
-        const err = await lab.deviceDel(column, action.device);
-        return err ? [`Error: ${err}`] : [];
-      }
-      case 'object_add': {
-        const err = await lab.objectAdd(column, action.qomType, action.props);
-        return err ? [`Error: ${err}`] : [];
-      }
-      case 'object_del': {
-        const err = await lab.objectDel(column, action.id);
-        return err ? [`Error: ${err}`] : [];
-      }
+      case 'device_add': return errorLines(await lab.deviceAdd(column, action.driver, action.props));
+      case 'device_del': return errorLines(await lab.deviceDel(column, action.device));
+      case 'object_add': return errorLines(await lab.objectAdd(column, action.qomType, action.props));
+      case 'object_del': return errorLines(await lab.objectDel(column, action.id));
       case 'info':
         switch (action.what) {
           case 'status': return infoStatus(store.getState().runstate);
