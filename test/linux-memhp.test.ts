@@ -8,18 +8,12 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { guestById, guestCaps, normalizeConsole } from '../src/core/guests';
+import { guestCaps, normalizeConsole } from '../src/core/guests';
 import { Instance } from '../src/core/instance';
-import { migrateInProcess } from '../src/core/migration/local';
+import { guest, LinuxShell } from './linux-shell';
 
 const MiB = 1024 * 1024;
-const guest = guestById('linux')!;
-const file = (f: string) => {
-  const d = readFileSync(resolve('public/guests', f));
-  return new Uint8Array(f.endsWith('.gz') ? gunzipSync(d) : d);
-};
 
 /**
  * The console without what depends on the host's speed: printk timestamps, carriage returns,
@@ -35,9 +29,6 @@ const normalize = (text: string): string[] =>
 
 const memTotalKiB = (text: string): number => Number(/^MemTotal: +(\d+) kB$/m.exec(normalizeConsole(text))![1]);
 
-const kernel = file(guest.kernel);
-const initrd = file(guest.initrd!);
-
 /** The guest's machine with -m 256M,slots=2,maxmem=768M (and -object/-device pc-dimm for `dimms`). */
 const linux = (name: string, dimms?: Array<{ memdev: string; size: number; id: string; addr: number }>) => new Instance({
   name, deterministic: true, ramSize: guest.ramSize, maxRamSize: 768 * MiB, ramSlots: 2,
@@ -47,63 +38,47 @@ const linux = (name: string, dimms?: Array<{ memdev: string; size: number; id: s
 describe('Linux guest: memory hot-plug', () => {
   it('onlines a hot-plugged 256 MiB DIMM and gives it back on device_del, printing what QEMU 7.2 prints', () => {
     const inst = linux('source');
-    let log = '';
-    let out = '';
-    inst.onSerial = (t) => { log += t; out += t; };
-    inst.boot(kernel, { initrd, append: guest.append });
-    const until = (f: () => boolean) => { for (let n = 0; n < 200_000 && !f(); n++) inst.turn(); return f(); };
-    const prompt = () => out.endsWith(guest.prompt!);
-    const type = (line: string): string => { out = ''; inst.input(`${line}\r`); expect(until(prompt)).toBe(true); return out; };
-    const wait = (ns: number) => { const t = inst.loop.clock.ns(); until(() => inst.loop.clock.ns() > t + ns); };
-    expect(until(prompt)).toBe(true);
+    const sh = new LinuxShell(inst);
+    sh.prompt();
 
     expect(inst.machine.objectAdd('memory-backend-ram', { id: 'mem1', size: 256 * MiB })).toBeNull();
     expect(inst.machine.deviceAdd('pc-dimm', { id: 'dimm1', memdev: 'mem1' })).toBeNull();
-    wait(2e9);
-    const plugged = memTotalKiB(type('cat /proc/meminfo'));
+    sh.wait(2e9);
+    const plugged = memTotalKiB(sh.type('cat /proc/meminfo'));
 
     expect(inst.machine.deviceDel('dimm1')).toBeNull();
-    expect(until(() => inst.machine.dimms.length === 0)).toBe(true);
-    const unplugged = memTotalKiB(type('cat /proc/meminfo'));
+    expect(sh.until(() => inst.machine.dimms.length === 0)).toBe(true);
+    const unplugged = memTotalKiB(sh.type('cat /proc/meminfo'));
     expect(plugged - unplugged).toBe(256 * 1024);
 
     inst.input('poweroff\r');
-    expect(until(() => inst.runstate() !== 'running')).toBe(true);
+    expect(sh.until(() => inst.runstate() !== 'running')).toBe(true);
     expect(inst.runstate()).toBe('shutdown');
 
     const qemu = normalize(readFileSync(resolve('test/fixtures/linux/console-qemu-7.2-memhp.txt'), 'latin1'));
-    expect(normalize(log)).toEqual(qemu);
+    expect(normalize(sh.log)).toEqual(qemu);
   }, 240_000);
 
   it('live-migrates the guest with its onlined DIMM to a machine started with it, and the memory can go from there', () => {
-    let src = linux('source');
-    let out = '';
-    const hook = (i: Instance) => { i.onSerial = (t) => { out += t; }; };
-    hook(src);
-    src.boot(kernel, { initrd, append: guest.append });
-    const until = (insts: Instance[], f: () => boolean) => { for (let n = 0; n < 200_000 && !f(); n++) for (const i of insts) i.turn(); return f(); };
-    const prompt = () => out.endsWith(guest.prompt!);
-    const type = (line: string): string => { out = ''; src.input(`${line}\r`); expect(until([src], prompt)).toBe(true); return out; };
-    expect(until([src], prompt)).toBe(true);
-    const before = memTotalKiB(type('cat /proc/meminfo'));
+    const src = linux('source');
+    const sh = new LinuxShell(src);
+    sh.prompt();
+    const before = memTotalKiB(sh.type('cat /proc/meminfo'));
     expect(src.machine.objectAdd('memory-backend-ram', { id: 'mem1', size: 256 * MiB })).toBeNull();
     expect(src.machine.deviceAdd('pc-dimm', { id: 'dimm1', memdev: 'mem1' })).toBeNull();
-    const t = src.loop.clock.ns();
-    until([src], () => src.loop.clock.ns() > t + 2e9);
-    expect(memTotalKiB(type('cat /proc/meminfo'))).toBe(before + 256 * 1024);
-    expect(type('count')).toContain('count 1');
+    sh.wait(2e9);
+    expect(memTotalKiB(sh.type('cat /proc/meminfo'))).toBe(before + 256 * 1024);
+    expect(sh.type('count')).toContain('count 1');
 
     const dst = linux('destination', [{ memdev: 'mem1', size: 256 * MiB, id: 'dimm1', addr: 0x40000000 }]);
-    hook(dst);
-    const m = migrateInProcess(src, dst, 200_000);
+    const m = sh.migrateTo(dst);
     expect([m.src?.status, m.dstStatus]).toEqual(['completed', 'completed']);
-    src = dst;
-    expect(type('count')).toContain('count 2');
-    expect(memTotalKiB(type('cat /proc/meminfo'))).toBe(before + 256 * 1024);
+    expect(sh.type('count')).toContain('count 2');
+    expect(memTotalKiB(sh.type('cat /proc/meminfo'))).toBe(before + 256 * 1024);
     // the destination's DIMM is the guest's: device_del there, and the kernel gives it back
-    expect(src.machine.deviceDel('dimm1')).toBeNull();
-    expect(until([src], () => src.machine.dimms.length === 0)).toBe(true);
-    expect(memTotalKiB(type('cat /proc/meminfo'))).toBe(before);
-    expect(type('count')).toContain('count 3');
+    expect(dst.machine.deviceDel('dimm1')).toBeNull();
+    expect(sh.until(() => dst.machine.dimms.length === 0)).toBe(true);
+    expect(memTotalKiB(sh.type('cat /proc/meminfo'))).toBe(before);
+    expect(sh.type('count')).toContain('count 3');
   }, 240_000);
 });

@@ -5,19 +5,10 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { guestById, guestCaps, normalizeConsole, PromptDriver } from '../src/core/guests';
+import { guestCaps, normalizeConsole, PromptDriver } from '../src/core/guests';
 import { Instance } from '../src/core/instance';
-import { migrateInProcess } from '../src/core/migration/local';
-
-const guest = guestById('linux')!;
-const file = (f: string) => {
-  const d = readFileSync(resolve('public/guests', f));
-  return new Uint8Array(f.endsWith('.gz') ? gunzipSync(d) : d);
-};
-const kernel = file(guest.kernel);
-const initrd = file(guest.initrd!);
+import { guest, initrd, kernel, LinuxShell } from './linux-shell';
 
 /** The guest's machine; smp 2 = QEMU's -smp 2 (two boot cores). */
 function linux(name: string, smp = 1): Instance {
@@ -72,76 +63,52 @@ describe('Linux guest', () => {
 
   it('takes a hot-plugged CPU core (device_add at the prompt) and brings it online; device_del takes it away again', () => {
     const inst = new Instance({ name: 'source', deterministic: true, ramSize: guest.ramSize, caps: guestCaps(guest), maxCpus: 2, coreIds: [0] });
-    let out = '';
-    inst.onSerial = (t) => { out += t; };
-    inst.boot(kernel, { initrd, append: guest.append });
-    const until = (f: () => boolean) => { for (let n = 0; n < 200_000 && !f(); n++) inst.turn(); return f(); };
-    const prompt = () => out.endsWith(guest.prompt!);
-    const type = (line: string): string => { out = ''; inst.input(`${line}\r`); expect(until(prompt)).toBe(true); return normalizeConsole(out); };
-    expect(until(prompt)).toBe(true);
-    expect(type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
+    const sh = new LinuxShell(inst);
+    sh.prompt();
+    expect(sh.type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
     expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1, id: 'core1' })).toBeNull();
     // the hotplug event, check-exception, configure-connector and start-cpu take the guest a moment
-    const t = inst.loop.clock.ns();
-    until(() => inst.loop.clock.ns() > t + 1e9);
-    expect(type('cat /proc/cpuinfo')).toContain('processor\t: 1');
-    expect(type('cat /proc/interrupts')).toMatch(/^ *\d+: +1 +0 +XICS 4097 Edge +RAS_HOTPLUG$/m);
+    sh.wait(1e9);
+    expect(sh.type('cat /proc/cpuinfo')).toContain('processor\t: 1');
+    expect(sh.type('cat /proc/interrupts')).toMatch(/^ *\d+: +1 +0 +XICS 4097 Edge +RAS_HOTPLUG$/m);
     // device_del: the guest offlines the CPU, isolates the DRC and makes it unusable; then the core goes
     const traces: string[] = [];
     inst.tracer.on((ev) => { if (ev.name.startsWith('spapr_drc')) traces.push(ev.name); });
     expect(inst.machine.deviceDel('core0')).toBe("Device 'core0' not found");
     expect(inst.machine.deviceDel('core1')).toBeNull();
     expect(inst.machine.cores).toHaveLength(2); // awaiting the guest
-    const t2 = inst.loop.clock.ns();
-    until(() => inst.loop.clock.ns() > t2 + 1e9);
+    sh.wait(1e9);
     expect(traces).toEqual(['spapr_drc_unplug_request', 'spapr_drc_awaiting_quiesce', 'spapr_drc_set_isolation_state',
       'spapr_drc_set_allocation_state', 'spapr_drc_set_allocation_state_finalizing']);
     expect(inst.machine.cores).toHaveLength(1);
-    expect(type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
+    expect(sh.type('cat /proc/cpuinfo')).not.toContain('processor\t: 1');
     // and the slot can take a core again
     expect(inst.machine.deviceAdd('power8_v2.0-spapr-cpu-core', { 'core-id': 1, id: 'core1' })).toBeNull();
-    const t3 = inst.loop.clock.ns();
-    until(() => inst.loop.clock.ns() > t3 + 1e9);
-    expect(type('cat /proc/cpuinfo')).toContain('processor\t: 1');
+    sh.wait(1e9);
+    expect(sh.type('cat /proc/cpuinfo')).toContain('processor\t: 1');
   }, 120_000);
 
   it('live-migrates the running shell back and forth: the counter goes on, uptime moves, timers fire without a keystroke', () => {
-    let src = linux('source');
-    let out = '';
-    const hook = (i: Instance) => { i.onSerial = (t) => { out += t; }; };
-    hook(src);
-    src.boot(kernel, { initrd, append: guest.append });
-    const turnUntil = (insts: Instance[], f: () => boolean, pump = () => {}) => {
-      for (let n = 0; n < 200_000 && !f(); n++) { for (const i of insts) i.turn(); pump(); }
-      return f();
-    };
-    const prompt = () => out.endsWith(guest.prompt!);
-    const type = (line: string): string => {
-      out = '';
-      src.input(`${line}\r`);
-      expect(turnUntil([src], prompt)).toBe(true);
-      return normalizeConsole(out);
-    };
-    expect(turnUntil([src], prompt)).toBe(true);
-    expect(type('count')).toContain('count 1');
+    const sh = new LinuxShell(linux('source'));
+    sh.prompt();
+    expect(sh.type('count')).toContain('count 1');
     const uptime = (s: string) => { const m = /up (\d+):(\d+)/.exec(s)!; return Number(m[1]) * 60 + Number(m[2]); };
-    let lastUp = uptime(type('uptime'));
+    let lastUp = uptime(sh.type('uptime'));
     let n = 1;
     for (let round = 0; round < 4; round++) {
+      const src = sh.inst;
       const dst = linux(round % 2 ? 'source' : 'destination');
-      hook(dst);
-      const m = migrateInProcess(src, dst, 200_000);
+      const m = sh.migrateTo(dst);
       expect(m.src?.status).toBe('completed');
       expect(m.dstStatus).toBe('completed');
       expect(src.runstate()).toBe('postmigrate');
       expect(dst.runstate()).toBe('running');
-      src = dst;
-      expect(type('count')).toContain(`count ${++n}`);
+      expect(sh.type('count')).toContain(`count ${++n}`);
       // two seconds of nanosleep: the decrementer migrated armed, nothing waits for input
-      const ticks = type('tick 2');
+      const ticks = sh.type('tick 2');
       expect(ticks).toContain(`tick ${++n}`);
       expect(ticks).toContain(`tick ${++n}`);
-      const up = uptime(type('uptime'));
+      const up = uptime(sh.type('uptime'));
       expect(up).toBeGreaterThanOrEqual(lastUp + 1);
       lastUp = up;
     }
