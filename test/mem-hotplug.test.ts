@@ -14,6 +14,7 @@ import { parseMemOption, qemuBootOptions } from '../src/cli/dtb';
 import { SPAPR_DRC_STATE_LOGICAL_CONFIGURED, SPAPR_DRC_STATE_LOGICAL_UNUSABLE } from '../src/core/spapr/drc';
 import { gunzipSync } from 'node:zlib';
 import { MemoryLink } from '../src/core/migration/transport';
+import { migrateInProcess } from '../src/core/migration/local';
 import { analyzeStream, type StreamAnalysis } from '../src/core/vmstate/analyze';
 import { counters } from '../src/cli/commands';
 import { qemuIncoming } from './qemu-incoming';
@@ -183,24 +184,13 @@ describe('migration of a machine with device memory', () => {
     const opts = { deterministic: true, ramSize: 256 * MiB, maxRamSize: 1024 * MiB, ramSlots: 4 };
     const src = new Instance({ name: 'source', ...opts });
     const dst = new Instance({ name: 'destination', ...opts });
-    let srcStatus = 'none';
-    let dstStatus = 'none';
-    src.onMigration = (i) => { srcStatus = i.status; };
-    dst.onMigration = (i) => { dstStatus = i.status; };
     src.boot(HELLO);
     while (src.machine.cpu.state.insnCount < 200_000 && src.runstate() === 'running') src.turn();
     plug(src, 'mem1', 'dimm1', 256 * MiB);
     plug(dst, 'mem1', 'dimm1', 256 * MiB);
-    const link = new MemoryLink();
-    dst.incoming(link.receiver);
-    src.migrate(link.sender);
-    const done = (x: string) => x === 'completed' || x === 'failed' || x === 'cancelled';
-    for (let t = 0; t < 1_000_000 && !(done(srcStatus) && done(dstStatus)); t++) {
-      src.turn(); link.receiver.pump(); link.sender.pump();
-      dst.turn(); link.receiver.pump(); link.sender.pump();
-    }
-    expect([srcStatus, dstStatus]).toEqual(['completed', 'completed']);
-    const ours = analyzeStream(link.bytes());
+    const m = migrateInProcess(src, dst);
+    expect([m.src?.status, m.dstStatus]).toEqual(['completed', 'completed']);
+    const ours = analyzeStream(m.link.bytes());
     const qemu = analyzeStream(QEMU_STREAM);
     expect(ours.error).toBeUndefined();
     expect(qemu.error).toBeUndefined();
@@ -233,23 +223,17 @@ describe('a DIMM\'s memory across a migration', () => {
       ['mem2', 0x50000000, 512 * MiB], ['ppc_spapr.ram', 0, 256 * MiB], ['mem1', 0x40000000, 256 * MiB]]);
     const marks = [0x40000000, 0x4ffff000, 0x50000008, 0x6ffffff0];
     for (const a of marks) ram.view.setBigUint64(a, 0x5a5an << 48n | BigInt(a));
-    let status = '';
     const errors: string[] = [];
-    src.onMigration = (i) => { status = i.status; };
     src.onError = (e) => errors.push(e);
-    const link = new MemoryLink();
-    dst.incoming(link.receiver);
-    src.migrate(link.sender);
     // the source's monitor refuses to change its devices while the migration runs
-    src.turn();
-    expect(src.deviceAdd('pc-dimm', { id: 'dimm3', memdev: 'mem3' })).toBe('device_add not allowed while migrating');
-    expect(src.deviceDel('dimm1')).toBe('device_del not allowed while migrating');
-    for (let t = 0; t < 1_000_000 && status !== 'completed' && status !== 'failed'; t++) {
-      src.turn(); link.receiver.pump(); link.sender.pump();
-      dst.turn(); link.receiver.pump(); link.sender.pump();
-    }
-    expect([status, errors]).toEqual(['completed', []]);
-    expect(analyzeStream(link.bytes()).ram.blocks).toEqual([['mem2', 512 * MiB], ['ppc_spapr.ram', 256 * MiB], ['mem1', 256 * MiB]]);
+    const refused: Array<string | null> = [];
+    src.onMigration = (i) => {
+      if (i.status === 'active' && !refused.length) refused.push(src.deviceAdd('pc-dimm', { id: 'dimm3', memdev: 'mem3' }), src.deviceDel('dimm1'));
+    };
+    const m = migrateInProcess(src, dst);
+    expect(refused).toEqual(['device_add not allowed while migrating', 'device_del not allowed while migrating']);
+    expect([m.src?.status, errors]).toEqual(['completed', []]);
+    expect(analyzeStream(m.link.bytes()).ram.blocks).toEqual([['mem2', 512 * MiB], ['ppc_spapr.ram', 256 * MiB], ['mem1', 256 * MiB]]);
     for (const a of marks) expect(dst.machine.ram.view.getBigUint64(a)).toBe(0x5a5an << 48n | BigInt(a));
     // and the guest's own RAM
     expect(Buffer.from(dst.machine.ram.u8.subarray(0, 1 << 20)).equals(Buffer.from(src.machine.ram.u8.subarray(0, 1 << 20)))).toBe(true);
