@@ -233,6 +233,8 @@ describe('a DIMM\'s memory across a migration', () => {
     const m = migrateInProcess(src, dst);
     expect(refused).toEqual(['device_add not allowed while migrating', 'device_del not allowed while migrating']);
     expect([m.src?.status, errors]).toEqual(['completed', []]);
+    // info migrate's total counts every block: RAM and both DIMMs
+    expect(m.src?.ramTotal).toBe(1024 * MiB);
     expect(analyzeStream(m.link.bytes()).ram.blocks).toEqual([['mem2', 512 * MiB], ['ppc_spapr.ram', 256 * MiB], ['mem1', 256 * MiB]]);
     for (const a of marks) expect(dst.machine.ram.view.getBigUint64(a)).toBe(0x5a5an << 48n | BigInt(a));
     // and the guest's own RAM

@@ -135,7 +135,7 @@ export class OutgoingMigration extends MigrationBase {
     if (!this.mig) return {};
     const st = this.mig.ram.stats;
     const now = this.endMs ?? nowMs();
-    const total = this.mig.ram.ram.size;
+    const total = this.mig.ram.ram_bytes_total();
     const remaining = this.status === 'completed' ? 0 : this.mig.ram.dirtyPages() * 4096;
     const elapsed = Math.max(now - this.startMs, 1e-3);
     const bps = (st.bytes * 1000) / elapsed;

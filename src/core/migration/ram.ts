@@ -15,6 +15,7 @@
 //   class RamMigration implements SaveVMHandlers
 //     constructor(ram)
 //     save_setup / save_live_iterate(w, pages) / save_live_complete_precopy / save_live_pending
+//     ram_bytes_total(): the bytes of every block (info migrate's total)
 //     save_cleanup / load_state(r, version_id, errors)
 //     stats: RamStats (normal and zero pages sent or received, bytes, rounds) and dirtyPages()
 //   register_ram(reg, ram, opts) registers it as idstr "ram", instance 0, version 4
@@ -166,7 +167,7 @@ export class RamMigration implements SaveVMHandlers {
     this.zeroSeen.fill(0);
     this.lookahead = 0;
     // ram_bytes_total, then each block's idstr and used_length
-    w.be64(blocks.reduce((n, b) => n + b.length, 0) + RAM_SAVE_FLAG_MEM_SIZE);
+    w.be64(this.ram_bytes_total() + RAM_SAVE_FLAG_MEM_SIZE);
     for (const b of blocks) {
       w.countedString(b.idstr);
       w.be64(b.length);
@@ -174,6 +175,11 @@ export class RamMigration implements SaveVMHandlers {
     w.be64(RAM_SAVE_FLAG_EOS);
     this.stats.bytes += w.transferred - before;
     return 0;
+  }
+
+  /** ram_bytes_total: the bytes of every block this migration sends. */
+  ram_bytes_total(): number {
+    return this.ram.blocks.reduce((n, b) => n + b.length, 0);
   }
 
   /** Back to the first page of the first block. */
